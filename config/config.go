@@ -1,0 +1,306 @@
+// Package config loads quartier's configuration: embedded defaults, then an
+// optional TOML file, then environment variables QUARTIER_<SECTION>_<KEY>.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration. Each field's toml tag is its key in
+// config.example.toml, which documents every one of them.
+type Config struct {
+	Server   Server   `toml:"server"`
+	Database Database `toml:"database"`
+	Mail     Mail     `toml:"mail"`
+	Auth     Auth     `toml:"auth"`
+	Requests Requests `toml:"requests"`
+	Calendar Calendar `toml:"calendar"`
+}
+
+// Server configures the HTTP server and the links it builds.
+type Server struct {
+	Listen          string   `toml:"listen"`
+	BaseURL         string   `toml:"base_url"`
+	Secret          string   `toml:"secret"`
+	TrustedProxies  []string `toml:"trusted_proxies"`
+	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+}
+
+// Database configures the store.
+type Database struct {
+	DSN string `toml:"dsn"`
+}
+
+// Mail configures outgoing email.
+type Mail struct {
+	Mode         string   `toml:"mode"`
+	Dir          string   `toml:"dir"`
+	From         string   `toml:"from"`
+	FromName     string   `toml:"from_name"`
+	SMTPHost     string   `toml:"smtp_host"`
+	SMTPPort     int      `toml:"smtp_port"`
+	SMTPUser     string   `toml:"smtp_user"`
+	SMTPPassword string   `toml:"smtp_password"`
+	SMTPTLS      string   `toml:"smtp_tls"`
+	SMTPTimeout  Duration `toml:"smtp_timeout"`
+	MaxAttempts  int      `toml:"max_attempts"`
+	RetryBase    Duration `toml:"retry_base"`
+	PollInterval Duration `toml:"poll_interval"`
+}
+
+// Auth configures sign-in links, sessions and rate limits.
+type Auth struct {
+	LoginTokenTTL     Duration `toml:"login_token_ttl"`
+	SessionIdle       Duration `toml:"session_idle"`
+	SessionAbsolute   Duration `toml:"session_absolute"`
+	LoginMailsPerAddr int      `toml:"login_mails_per_address"`
+	LoginPostsPerIP   int      `toml:"login_posts_per_client"`
+	RateWindow        Duration `toml:"rate_window"`
+}
+
+// Requests configures the session request form.
+type Requests struct {
+	MinLeadTime Duration `toml:"min_lead_time"`
+}
+
+// Calendar configures facilitators' calendar subscriptions.
+type Calendar struct {
+	RefreshInterval Duration `toml:"refresh_interval"`
+	HorizonMonths   int      `toml:"horizon_months"`
+	MaxBytes        int64    `toml:"max_bytes"`
+	FetchTimeout    Duration `toml:"fetch_timeout"`
+	AllowLoopback   bool     `toml:"allow_loopback"`
+}
+
+// Duration is a time.Duration written in TOML and environment variables as
+// a Go duration string ("15m", "8h").
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q (use e.g. 15m, 8h)", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText formats the duration.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Default returns the embedded defaults: a SQLite file and mail written to
+// files under data/, listening on loopback.
+func Default() Config {
+	return Config{
+		Server: Server{
+			Listen:          "127.0.0.1:8080",
+			BaseURL:         "http://127.0.0.1:8080",
+			ShutdownTimeout: Duration{15 * time.Second},
+		},
+		Database: Database{DSN: "data/quartier.db"},
+		Mail: Mail{
+			Mode:         "file",
+			Dir:          "data/mail",
+			From:         "ne-pas-repondre@quartier.example.org",
+			FromName:     "La santé mentale dans mon quartier",
+			SMTPPort:     587,
+			SMTPTLS:      "starttls",
+			SMTPTimeout:  Duration{30 * time.Second},
+			MaxAttempts:  8,
+			RetryBase:    Duration{30 * time.Second},
+			PollInterval: Duration{2 * time.Second},
+		},
+		Auth: Auth{
+			LoginTokenTTL:     Duration{15 * time.Minute},
+			SessionIdle:       Duration{8 * time.Hour},
+			SessionAbsolute:   Duration{7 * 24 * time.Hour},
+			LoginMailsPerAddr: 5,
+			LoginPostsPerIP:   30,
+			RateWindow:        Duration{15 * time.Minute},
+		},
+		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}},
+		Calendar: Calendar{
+			RefreshInterval: Duration{time.Hour},
+			HorizonMonths:   12,
+			MaxBytes:        5 << 20,
+			FetchTimeout:    Duration{20 * time.Second},
+		},
+	}
+}
+
+// Load returns the defaults overlaid with the file at path (when path is not
+// empty) and then with the environment.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		md, err := toml.DecodeFile(path, &cfg)
+		if err != nil {
+			return cfg, fmt.Errorf("config file %s: %w", path, err)
+		}
+		if undecoded := md.Undecoded(); len(undecoded) > 0 {
+			return cfg, fmt.Errorf("config file %s: unknown key %q", path, undecoded[0].String())
+		}
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks each key and the combinations of keys, naming the bad key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		bad("server.listen", "want host:port, got %q", c.Server.Listen)
+	}
+	if u, err := url.Parse(c.Server.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("server.base_url", "want an absolute http(s) URL, got %q", c.Server.BaseURL)
+	}
+	if c.Server.Secret != "" && len(c.Server.Secret) < 32 {
+		bad("server.secret", "must be at least 32 characters (leave empty to generate one)")
+	}
+	for _, p := range c.Server.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("server.trusted_proxies", "%q is neither an IP address nor a CIDR range", p)
+		}
+	}
+	if c.Server.ShutdownTimeout.Duration <= 0 {
+		bad("server.shutdown_timeout", "must be positive")
+	}
+	if c.Database.DSN == "" {
+		bad("database.dsn", "must not be empty")
+	}
+	switch c.Mail.Mode {
+	case "file":
+		if c.Mail.Dir == "" {
+			bad("mail.dir", "must not be empty when mail.mode is \"file\"")
+		}
+	case "smtp":
+		if c.Mail.SMTPHost == "" {
+			bad("mail.smtp_host", "must be set when mail.mode is \"smtp\"")
+		}
+		if c.Mail.SMTPPort <= 0 || c.Mail.SMTPPort > 65535 {
+			bad("mail.smtp_port", "must be between 1 and 65535")
+		}
+	default:
+		bad("mail.mode", "want \"file\" or \"smtp\", got %q", c.Mail.Mode)
+	}
+	switch c.Mail.SMTPTLS {
+	case "starttls", "starttls-opportunistic", "tls", "none":
+	default:
+		bad("mail.smtp_tls", "want starttls, starttls-opportunistic, tls or none, got %q", c.Mail.SMTPTLS)
+	}
+	if !strings.Contains(c.Mail.From, "@") {
+		bad("mail.from", "want an email address, got %q", c.Mail.From)
+	}
+	if c.Mail.MaxAttempts < 1 {
+		bad("mail.max_attempts", "must be at least 1")
+	}
+	positive := map[string]time.Duration{
+		"mail.smtp_timeout":         c.Mail.SMTPTimeout.Duration,
+		"mail.retry_base":           c.Mail.RetryBase.Duration,
+		"mail.poll_interval":        c.Mail.PollInterval.Duration,
+		"auth.login_token_ttl":      c.Auth.LoginTokenTTL.Duration,
+		"auth.session_idle":         c.Auth.SessionIdle.Duration,
+		"auth.session_absolute":     c.Auth.SessionAbsolute.Duration,
+		"auth.rate_window":          c.Auth.RateWindow.Duration,
+		"calendar.refresh_interval": c.Calendar.RefreshInterval.Duration,
+		"calendar.fetch_timeout":    c.Calendar.FetchTimeout.Duration,
+	}
+	for _, key := range sortedKeys(positive) {
+		if positive[key] <= 0 {
+			bad(key, "must be a positive duration")
+		}
+	}
+	if c.Auth.SessionIdle.Duration > c.Auth.SessionAbsolute.Duration {
+		bad("auth.session_idle", "must not exceed auth.session_absolute")
+	}
+	if c.Auth.LoginMailsPerAddr < 1 {
+		bad("auth.login_mails_per_address", "must be at least 1")
+	}
+	if c.Auth.LoginPostsPerIP < 1 {
+		bad("auth.login_posts_per_client", "must be at least 1")
+	}
+	if c.Requests.MinLeadTime.Duration < 0 {
+		bad("requests.min_lead_time", "must not be negative")
+	}
+	if c.Calendar.HorizonMonths < 1 || c.Calendar.HorizonMonths > 36 {
+		bad("calendar.horizon_months", "must be between 1 and 36")
+	}
+	if c.Calendar.MaxBytes < 1024 {
+		bad("calendar.max_bytes", "must be at least 1024")
+	}
+	return errors.Join(errs...)
+}
+
+// DataDir is the directory holding the database file: the generated secret
+// and the demo manifest live beside it.
+func (c Config) DataDir() string {
+	dsn := strings.TrimPrefix(c.Database.DSN, "file:")
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn = dsn[:i]
+	}
+	return filepath.Dir(dsn)
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.Server.BaseURL, "https://") }
+
+// ResolveSecret returns server.secret, or the secret stored in DataDir,
+// generating and storing one (mode 0600) on first start.
+func (c Config) ResolveSecret() ([]byte, error) {
+	if c.Server.Secret != "" {
+		return []byte(c.Server.Secret), nil
+	}
+	return loadOrCreateSecret(filepath.Join(c.DataDir(), "secret"))
+}
+
+func loadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		s := strings.TrimSpace(string(b))
+		if len(s) < 32 {
+			return nil, fmt.Errorf("secret file %s is too short; delete it to generate a new one", path)
+		}
+		return []byte(s), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read secret: %w", err)
+	}
+	s, err := randomHex(32)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	// O_EXCL: when two processes start at once, one writes and the other reads.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return loadOrCreateSecret(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create secret file: %w", err)
+	}
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write secret file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write secret file: %w", err)
+	}
+	return []byte(s), nil
+}

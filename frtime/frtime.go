@@ -1,0 +1,79 @@
+// Package frtime writes dates and times the French way, in a given zone:
+// « mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris) ».
+package frtime
+
+import (
+	"fmt"
+	"time"
+)
+
+var weekdays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre"}
+
+// Weekday is the French name of a weekday, in lower case.
+func Weekday(d time.Weekday) string { return weekdays[d] }
+
+// Month is the French name of a month, in lower case.
+func Month(m time.Month) string { return months[m-1] }
+
+// Date writes « mardi 12 mai 2026 » (« 1er » for the first of the month).
+func Date(t time.Time) string {
+	return fmt.Sprintf("%s %s %s %d", weekdays[t.Weekday()], day(t.Day()), months[t.Month()-1], t.Year())
+}
+
+// ShortDate writes « 12 mai 2026 ».
+func ShortDate(t time.Time) string {
+	return fmt.Sprintf("%s %s %d", day(t.Day()), months[t.Month()-1], t.Year())
+}
+
+// Clock writes « 14 h 00 ».
+func Clock(t time.Time) string { return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute()) }
+
+// DateTime writes « mardi 12 mai 2026 à 14 h 00 » in t's own zone.
+func DateTime(t time.Time) string { return Date(t) + " à " + Clock(t) }
+
+// Range writes a session's time in zone loc, with the zone's name:
+// « mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris) ».
+func Range(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return fmt.Sprintf("%s, %s – %s (%s)", Date(s), Clock(s), Clock(e), ZoneLabel(loc.String()))
+	}
+	return fmt.Sprintf("%s, %s – %s, %s (%s)", Date(s), Clock(s), Date(e), Clock(e), ZoneLabel(loc.String()))
+}
+
+// ZoneLabel names an IANA zone for a French reader.
+func ZoneLabel(zone string) string {
+	switch zone {
+	case "Europe/Paris":
+		return "heure de Paris"
+	case "America/Martinique":
+		return "heure de la Martinique"
+	case "America/Guadeloupe":
+		return "heure de la Guadeloupe"
+	case "America/Cayenne":
+		return "heure de la Guyane"
+	case "Indian/Reunion":
+		return "heure de La Réunion"
+	case "Indian/Mayotte":
+		return "heure de Mayotte"
+	case "America/Miquelon":
+		return "heure de Saint-Pierre-et-Miquelon"
+	case "Pacific/Noumea":
+		return "heure de Nouméa"
+	case "Pacific/Tahiti":
+		return "heure de Tahiti"
+	case "UTC", "":
+		return "UTC"
+	}
+	return "heure locale, " + zone
+}
+
+func day(d int) string {
+	if d == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(d)
+}

@@ -1,0 +1,205 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// LoginToken is a sign-in link's stored half: only its SHA-256 hash.
+type LoginToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+// WebSession is a signed-in browser, known by the hash of its cookie.
+type WebSession struct {
+	IDHash     string `gorm:"primaryKey;column:id_hash"`
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// LinkProblem says why a sign-in link did not work.
+type LinkProblem string
+
+// Why a sign-in link is refused.
+const (
+	LinkUnknown  LinkProblem = "unknown"
+	LinkUsed     LinkProblem = "used"
+	LinkExpired  LinkProblem = "expired"
+	LinkInactive LinkProblem = "inactive"
+)
+
+// LinkError is returned when a sign-in link cannot be used.
+type LinkError struct{ Problem LinkProblem }
+
+func (e *LinkError) Error() string { return "login link " + string(e.Problem) }
+
+// UserMessage implements UserError.
+func (e *LinkError) UserMessage() string {
+	switch e.Problem {
+	case LinkUsed:
+		return "Ce lien de connexion a déjà servi : chaque lien ne fonctionne qu'une fois."
+	case LinkExpired:
+		return "Ce lien de connexion a expiré : il n'était valable que quinze minutes."
+	}
+	return "Ce lien de connexion n'est pas valable."
+}
+
+// IssueLoginToken stores a sign-in link for user and queues its email, both
+// in one transaction: the link exists if and only if its email will leave.
+func (s *Store) IssueLoginToken(ctx context.Context, userID int64, tokenHash string, expires time.Time, mail Envelope) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.Now()
+		if err := tx.Create(&LoginToken{UserID: userID, TokenHash: tokenHash, ExpiresAt: expires, CreatedAt: now}).Error; err != nil {
+			return fmt.Errorf("insert login token: %w", err)
+		}
+		return enqueue(tx, mail, now)
+	})
+}
+
+// CheckLoginToken tells whether a link can still be used, without using it:
+// the page behind the link shows a button, and only the POST signs in.
+func (s *Store) CheckLoginToken(ctx context.Context, tokenHash string) error {
+	_, err := s.loadToken(s.q(ctx), tokenHash)
+	return err
+}
+
+func (s *Store) loadToken(db *gorm.DB, tokenHash string) (User, error) {
+	var t LoginToken
+	if err := db.Where("token_hash = ?", tokenHash).First(&t).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return User{}, &LinkError{LinkUnknown}
+		}
+		return User{}, err
+	}
+	if t.UsedAt != nil {
+		return User{}, &LinkError{LinkUsed}
+	}
+	if !s.Now().Before(t.ExpiresAt) {
+		return User{}, &LinkError{LinkExpired}
+	}
+	var u User
+	if err := db.First(&u, t.UserID).Error; err != nil {
+		return User{}, err
+	}
+	if !u.Active {
+		return User{}, &LinkError{LinkInactive}
+	}
+	return u, nil
+}
+
+// RedeemLoginToken uses a sign-in link once and opens a session whose
+// cookie hashes to sessionHash. The link is burnt in the same transaction
+// that creates the session, so two clicks cannot both sign in.
+func (s *Store) RedeemLoginToken(ctx context.Context, tokenHash, sessionHash string, absolute time.Duration) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if u, err = s.loadToken(tx, tokenHash); err != nil {
+			return err
+		}
+		now := s.Now()
+		res := tx.Model(&LoginToken{}).Where("token_hash = ? AND used_at IS NULL", tokenHash).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return &LinkError{LinkUsed}
+		}
+		return tx.Create(&WebSession{IDHash: sessionHash, UserID: u.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(absolute)}).Error
+	})
+	return u, err
+}
+
+// ErrNoSession says the cookie names no live session.
+var ErrNoSession = errors.New("no session")
+
+// SessionUser returns the active user of a live session and refreshes its
+// idle clock (at most once a minute, to spare writes). A session past its
+// idle or absolute expiry is deleted.
+func (s *Store) SessionUser(ctx context.Context, sessionHash string, idle time.Duration) (User, error) {
+	var ws WebSession
+	if err := s.q(ctx).Where("id_hash = ?", sessionHash).First(&ws).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return User{}, ErrNoSession
+		}
+		return User{}, err
+	}
+	now := s.Now()
+	if !now.Before(ws.ExpiresAt) || !now.Before(ws.LastSeenAt.Add(idle)) {
+		_ = s.DeleteSession(ctx, sessionHash)
+		return User{}, ErrNoSession
+	}
+	var u User
+	if err := s.q(ctx).First(&u, ws.UserID).Error; err != nil {
+		return User{}, err
+	}
+	if !u.Active {
+		_ = s.DeleteSession(ctx, sessionHash)
+		return User{}, ErrNoSession
+	}
+	if now.Sub(ws.LastSeenAt) > time.Minute {
+		if err := s.q(ctx).Model(&WebSession{}).Where("id_hash = ?", sessionHash).Update("last_seen_at", now).Error; err != nil {
+			return User{}, err
+		}
+	}
+	return u, nil
+}
+
+// DeleteSession signs a browser out.
+func (s *Store) DeleteSession(ctx context.Context, sessionHash string) error {
+	return s.q(ctx).Where("id_hash = ?", sessionHash).Delete(&WebSession{}).Error
+}
+
+// RateHit is one counted attempt in a rate-limit bucket.
+type RateHit struct {
+	ID     int64
+	Bucket string
+	At     time.Time
+}
+
+// AllowRate counts one attempt in bucket and reports whether it is within
+// limit attempts per window. Refused attempts are not counted, so waiting
+// the window out always works. Stored in the database so that several
+// instances share the count.
+func (s *Store) AllowRate(ctx context.Context, bucket string, limit int, window time.Duration) (bool, error) {
+	allowed := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.Now()
+		var n int64
+		if err := tx.Model(&RateHit{}).Where("bucket = ? AND at > ?", bucket, now.Add(-window)).Count(&n).Error; err != nil {
+			return err
+		}
+		if n >= int64(limit) {
+			return nil
+		}
+		allowed = true
+		return tx.Create(&RateHit{Bucket: bucket, At: now}).Error
+	})
+	return allowed, err
+}
+
+// PurgeExpiredAuth deletes old rate hits, used or expired links and dead
+// sessions: housekeeping for the scheduler.
+func (s *Store) PurgeExpiredAuth(ctx context.Context, keep time.Duration) error {
+	cut := s.Now().Add(-keep)
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("at < ?", cut).Delete(&RateHit{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("expires_at < ?", cut).Delete(&LoginToken{}).Error; err != nil {
+			return err
+		}
+		return tx.Where("expires_at < ? OR last_seen_at < ?", s.Now(), cut).Delete(&WebSession{}).Error
+	})
+}

@@ -1,0 +1,214 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Role is what a user may do; see DESIGN §2.
+type Role string
+
+// The three roles.
+const (
+	RoleAdmin       Role = "admin"
+	RoleCoordinator Role = "coordinator"
+	RoleFacilitator Role = "facilitator"
+)
+
+// Roles lists the roles in display order.
+var Roles = []Role{RoleAdmin, RoleCoordinator, RoleFacilitator}
+
+// Label is the role's French name.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "Administration"
+	case RoleCoordinator:
+		return "Coordination de CLSM"
+	case RoleFacilitator:
+		return "Chargée de mission"
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleCoordinator || r == RoleFacilitator
+}
+
+// User is a person with an account: admin, coordinator or facilitator.
+type User struct {
+	ID         int64
+	Email      string
+	Name       string
+	Role       Role
+	Active     bool
+	HomeINSEE  string `gorm:"column:home_insee"`
+	TimeZone   string
+	MaxPerDay  int
+	MaxPerWeek int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// NormalizeEmail trims and lower-cases an address (Unicode-aware, unlike
+// SQLite's NOCASE) and checks it parses as a single bare address.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", errors.New("empty address")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", fmt.Errorf("invalid address %q", s)
+	}
+	return s, nil
+}
+
+// UserByID loads one user.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.q(ctx).First(&u, id).Error
+	return u, notFound(err, "user")
+}
+
+// UserByEmail loads the user with this address, after normalisation.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	norm, err := NormalizeEmail(email)
+	if err != nil {
+		return User{}, &NotFoundError{What: "user"}
+	}
+	var u User
+	err = s.q(ctx).Where("email = ?", norm).First(&u).Error
+	return u, notFound(err, "user")
+}
+
+// CountUsers returns the number of users, for the demo's emptiness check.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// NewUser is what it takes to create an account.
+type NewUser struct {
+	Email      string
+	Name       string
+	Role       Role
+	HomeINSEE  string
+	TimeZone   string
+	MaxPerDay  int
+	MaxPerWeek int
+}
+
+func (n NewUser) validate() (NewUser, error) {
+	fields := map[string]string{}
+	email, err := NormalizeEmail(n.Email)
+	if err != nil {
+		fields["email"] = "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
+	}
+	n.Email = email
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Name == "" {
+		fields["name"] = "Saisissez le nom de la personne."
+	} else if len([]rune(n.Name)) > 120 {
+		fields["name"] = "Le nom ne doit pas dépasser 120 caractères."
+	}
+	if !n.Role.Valid() {
+		fields["role"] = "Choisissez un rôle."
+	}
+	if n.TimeZone == "" {
+		n.TimeZone = "Europe/Paris"
+	}
+	if _, err := time.LoadLocation(n.TimeZone); err != nil {
+		fields["time_zone"] = "Fuseau horaire inconnu."
+	}
+	if n.MaxPerDay == 0 {
+		n.MaxPerDay = 1
+	}
+	if n.MaxPerWeek == 0 {
+		n.MaxPerWeek = 3
+	}
+	if n.MaxPerDay < 1 || n.MaxPerDay > 3 {
+		fields["max_per_day"] = "Le plafond par jour doit être compris entre 1 et 3 séances."
+	}
+	if n.MaxPerWeek < 1 || n.MaxPerWeek > 15 {
+		fields["max_per_week"] = "Le plafond par semaine doit être compris entre 1 et 15 séances."
+	} else if n.MaxPerWeek < n.MaxPerDay {
+		fields["max_per_week"] = "Le plafond par semaine ne peut pas être inférieur au plafond par jour."
+	}
+	if len(fields) > 0 {
+		return n, &ValidationError{Fields: fields}
+	}
+	return n, nil
+}
+
+// insertUser creates a user inside tx, refusing a duplicate address.
+func insertUser(tx *gorm.DB, n NewUser, now time.Time) (User, error) {
+	n, err := n.validate()
+	if err != nil {
+		return User{}, err
+	}
+	var taken int64
+	if err := tx.Model(&User{}).Where("email = ?", n.Email).Count(&taken).Error; err != nil {
+		return User{}, err
+	}
+	if taken > 0 {
+		return User{}, invalid("email", "Un compte existe déjà avec cette adresse.")
+	}
+	u := User{
+		Email: n.Email, Name: n.Name, Role: n.Role, Active: true,
+		HomeINSEE: n.HomeINSEE, TimeZone: n.TimeZone,
+		MaxPerDay: n.MaxPerDay, MaxPerWeek: n.MaxPerWeek,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := tx.Create(&u).Error; err != nil {
+		return User{}, fmt.Errorf("insert user: %w", err)
+	}
+	return u, nil
+}
+
+// CreateFirstAdmin creates an active admin from the command line; it needs no
+// actor and is recorded as done by the system.
+func (s *Store) CreateFirstAdmin(ctx context.Context, email, name string) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		u, err = insertUser(tx, NewUser{Email: email, Name: name, Role: RoleAdmin}, s.Now())
+		if err != nil {
+			return err
+		}
+		return audit(tx, nil, "user", u.ID, "create", fmt.Sprintf("compte administrateur créé en ligne de commande pour %s", u.Email), s.Now())
+	})
+	return u, err
+}
+
+// UserFilter narrows a list of users.
+type UserFilter struct {
+	Query  string // part of the name or the address
+	Role   Role
+	Active *bool
+}
+
+// ListUsers returns users matching f, sorted by name.
+func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
+	q := s.q(ctx).Order("name, id")
+	if f.Query != "" {
+		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
+		q = q.Where("LOWER(name) LIKE ? OR email LIKE ?", like, like)
+	}
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Active != nil {
+		q = q.Where("active = ?", *f.Active)
+	}
+	var out []User
+	return out, q.Find(&out).Error
+}
