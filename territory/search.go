@@ -12,7 +12,6 @@ const (
 	tierPrefix
 	tierWordPrefix
 	tierSubstring
-	tierNone
 )
 
 // Search finds communes for a user's query, best first, at most limit:
@@ -66,18 +65,52 @@ func (d *Directory) Search(query string, limit int) []Commune {
 		if q == "" {
 			return nil
 		}
-		for i, k := range d.keys {
-			t := matchTier(k, q)
-			if raw != q {
-				t = min(t, matchTier(k, raw))
+		scan := func(q string) {
+			for pos := 0; ; {
+				j := strings.Index(d.blob[pos:], q)
+				if j < 0 {
+					return
+				}
+				at := pos + j
+				pos = at + 1
+				i := sort.Search(len(d.offsets), func(k int) bool { return int(d.offsets[k]) > at }) - 1
+				start := int(d.offsets[i])
+				t := tierSubstring
+				switch {
+				case at == start && len(d.keys[i]) == len(q):
+					t = tierExact
+				case at == start:
+					t = tierPrefix
+				case d.blob[at-1] == ' ':
+					t = tierWordPrefix
+				}
+				// Occurrences come in blob order: a commune's are adjacent.
+				if n := len(hits); n > 0 && hits[n-1].idx == i {
+					hits[n-1].tier = min(hits[n-1].tier, t)
+				} else {
+					hits = append(hits, hit{i, t})
+				}
 			}
-			if t != tierNone {
-				hits = append(hits, hit{i, t})
+		}
+		scan(q)
+		if raw != q {
+			n := len(hits)
+			scan(raw)
+			if n > 0 && len(hits) > n { // merge the two scans' hits
+				sort.SliceStable(hits, func(a, b int) bool { return hits[a].idx < hits[b].idx })
+				out := hits[:1]
+				for _, h := range hits[1:] {
+					if last := &out[len(out)-1]; last.idx == h.idx {
+						last.tier = min(last.tier, h.tier)
+					} else {
+						out = append(out, h)
+					}
+				}
+				hits = out
 			}
 		}
 	}
-	sort.Slice(hits, func(a, b int) bool {
-		ha, hb := hits[a], hits[b]
+	less := func(ha, hb hit) bool {
 		if ha.tier != hb.tier {
 			return ha.tier < hb.tier
 		}
@@ -86,10 +119,22 @@ func (d *Directory) Search(query string, limit int) []Commune {
 			return ca.Population > cb.Population
 		}
 		return ca.INSEE < cb.INSEE
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
 	}
+	// Keep the best limit hits by insertion: most hits of a short query
+	// are discarded after one comparison.
+	top := make([]hit, 0, min(limit, len(hits)))
+	for _, h := range hits {
+		if len(top) == limit && !less(h, top[len(top)-1]) {
+			continue
+		}
+		i := sort.Search(len(top), func(k int) bool { return less(h, top[k]) })
+		if len(top) < limit {
+			top = append(top, hit{})
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = h
+	}
+	hits = top
 	out := make([]Commune, len(hits))
 	for i, h := range hits {
 		out[i] = d.communes[h.idx]
@@ -97,18 +142,26 @@ func (d *Directory) Search(query string, limit int) []Commune {
 	return out
 }
 
-func matchTier(key, q string) int {
-	switch {
-	case key == q:
-		return tierExact
-	case strings.HasPrefix(key, q):
-		return tierPrefix
-	case strings.Contains(key, " "+q):
-		return tierWordPrefix
-	case strings.Contains(key, q):
-		return tierSubstring
+// buildIndex joins the normalised names into one string, so that a query is
+// found in all of them by a single fast substring scan.
+func (d *Directory) buildIndex() {
+	size := 1
+	for _, k := range d.keys {
+		size += len(k) + 1
 	}
-	return tierNone
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteByte('\n')
+	d.offsets = make([]int32, len(d.keys))
+	for i, k := range d.keys {
+		d.offsets[i] = int32(b.Len())
+		b.WriteString(k)
+		b.WriteByte('\n')
+	}
+	d.blob = b.String()
+	for i := range d.keys { // share memory with the blob
+		d.keys[i] = d.blob[d.offsets[i] : int(d.offsets[i])+len(d.keys[i])]
+	}
 }
 
 // isCode reports whether the query looks like a postcode or INSEE code
@@ -129,32 +182,72 @@ func isCode(s string) bool {
 	return true
 }
 
-var folds = map[rune]string{
-	'à': "a", 'â': "a", 'ä': "a", 'á': "a", 'ã': "a", 'å': "a", 'ç': "c", 'é': "e", 'è': "e",
-	'ê': "e", 'ë': "e", 'î': "i", 'ï': "i", 'í': "i", 'ì': "i", 'ô': "o", 'ö': "o", 'ó': "o",
-	'ò': "o", 'õ': "o", 'ù': "u", 'û': "u", 'ü': "u", 'ú': "u", 'ÿ': "y", 'ñ': "n", 'œ': "oe", 'æ': "ae",
+// fold returns the unaccented lower-case spelling of r, or "" if r is not a
+// letter or digit.
+func fold(r rune) string {
+	if r < 0x80 {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			return asciiStrings[r]
+		case r >= 'A' && r <= 'Z':
+			return asciiStrings[r+'a'-'A']
+		}
+		return ""
+	}
+	r = unicode.ToLower(r)
+	switch r {
+	case 'à', 'â', 'ä', 'á', 'ã', 'å':
+		return "a"
+	case 'ç':
+		return "c"
+	case 'é', 'è', 'ê', 'ë':
+		return "e"
+	case 'î', 'ï', 'í', 'ì':
+		return "i"
+	case 'ô', 'ö', 'ó', 'ò', 'õ':
+		return "o"
+	case 'ù', 'û', 'ü', 'ú':
+		return "u"
+	case 'ÿ':
+		return "y"
+	case 'ñ':
+		return "n"
+	case 'œ':
+		return "oe"
+	case 'æ':
+		return "ae"
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return string(r)
+	}
+	return ""
 }
+
+var asciiStrings = func() (t [128]string) {
+	for i := range t {
+		t[i] = string(rune(i))
+	}
+	return t
+}()
 
 // normalizeRaw lowercases s, removes accents and turns any run of other
 // characters (hyphens, apostrophes, spaces) into one space.
 func normalizeRaw(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := true
 	for _, r := range s {
-		r = unicode.ToLower(r)
-		if f, ok := folds[r]; ok {
-			b.WriteString(f)
-			space = false
-		} else if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 && unicode.IsLetter(r) {
-			b.WriteRune(r)
+		if f := fold(r); f != "" {
+			b = append(b, f...)
 			space = false
 		} else if !space {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			space = true
 		}
 	}
-	return strings.TrimSuffix(b.String(), " ")
+	if len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
 // normalize is normalizeRaw with the words « st » and « ste » spelt out.

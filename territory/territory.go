@@ -11,12 +11,11 @@ package territory
 //go:generate sh ../scripts/communes/generate.sh
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -92,55 +91,75 @@ type Directory struct {
 	regs     []Region         // sorted by code
 	regIdx   map[string]int   // code to index in regs
 	byPost   map[string][]int // postcode to indexes in communes
+	blob     string           // "\n" + keys joined and ended by "\n", for substring search
+	offsets  []int32          // start of each key in blob
 }
 
-// Load parses the embedded data. It takes about 30 ms and keeps a few
-// megabytes; call it once at start-up and share the Directory.
+// Load parses the embedded data: about 40 ms and 10 MB of heap on the
+// development machine. Call it once at start-up and share the Directory.
 func Load() (*Directory, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(communesGz))
 	if err != nil {
 		return nil, fmt.Errorf("territory: embedded data: %w", err)
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
+	// The gzip trailer holds the uncompressed size (modulo 2³²).
+	size := 0
+	if n := len(communesGz); n >= 4 {
+		size = int(binary.LittleEndian.Uint32(communesGz[n-4:]))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+512))
+	if _, err := buf.ReadFrom(zr); err != nil {
 		return nil, fmt.Errorf("territory: embedded data: %w", err)
 	}
-	return parse(string(raw))
+	return parse(buf.String())
 }
 
 func parse(text string) (*Directory, error) {
+	n := strings.Count(text, "\nC\t")
 	d := &Directory{
-		byCode: make(map[string]int, 40000),
-		depIdx: map[string]int{},
-		regIdx: map[string]int{},
-		byPost: make(map[string][]int, 7000),
+		communes: make([]Commune, 0, n),
+		keys:     make([]string, 0, n),
+		byCode:   make(map[string]int, n+n/8),
+		depIdx:   map[string]int{},
+		regIdx:   map[string]int{},
+		byPost:   make(map[string][]int, n/5),
 	}
-	d.communes = make([]Commune, 0, strings.Count(text, "\nC\t"))
+	postcodes := make([]string, 0, n+n/8) // one backing array for all communes
 	var aliases [][2]string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := sc.Text()
+	var f [9]string
+	for line := 1; text != ""; line++ {
+		var s string
+		s, text, _ = strings.Cut(text, "\n")
 		if s == "" || s[0] == '#' {
 			continue
 		}
-		f := strings.Split(s, "\t")
+		nf := 0
+		for rest := s; nf < len(f); nf++ {
+			var more bool
+			f[nf], rest, more = strings.Cut(rest, "\t")
+			if !more {
+				nf++
+				break
+			}
+		}
 		bad := func(why string) error {
 			return fmt.Errorf("territory: embedded data line %d: %s", line, why)
 		}
 		switch {
-		case f[0] == "R" && len(f) == 3:
+		case f[0] == "R" && nf == 3:
 			d.regIdx[f[1]] = len(d.regs)
 			d.regs = append(d.regs, Region{Code: f[1], Name: f[2]})
-		case f[0] == "D" && len(f) == 4:
+		case f[0] == "D" && nf == 4:
 			d.depIdx[f[1]] = len(d.deps)
 			d.deps = append(d.deps, Departement{Code: f[1], Name: f[2], Region: f[3]})
-		case f[0] == "C" && len(f) == 9:
+		case f[0] == "C" && nf == 9:
 			c := Commune{INSEE: f[1], Name: f[2], Parent: f[8], Departement: depOf(f[1])}
 			if f[3] != "" {
-				c.Postcodes = strings.Split(f[3], " ")
+				start := len(postcodes)
+				for p := range strings.SplitSeq(f[3], " ") {
+					postcodes = append(postcodes, p)
+				}
+				c.Postcodes = postcodes[start:len(postcodes):len(postcodes)]
 			}
 			lat, err1 := strconv.Atoi(f[4])
 			lon, err2 := strconv.Atoi(f[5])
@@ -161,14 +180,11 @@ func parse(text string) (*Directory, error) {
 			}
 			d.communes = append(d.communes, c)
 			d.keys = append(d.keys, normalize(c.Name))
-		case f[0] == "A" && len(f) == 3:
+		case f[0] == "A" && nf == 3:
 			aliases = append(aliases, [2]string{f[1], f[2]})
 		default:
 			return nil, bad("unexpected record")
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("territory: embedded data: %w", err)
 	}
 	for _, a := range aliases {
 		if i, ok := d.byCode[a[1]]; ok {
@@ -188,6 +204,7 @@ func parse(text string) (*Directory, error) {
 	for i, r := range d.regs {
 		d.regIdx[r.Code] = i
 	}
+	d.buildIndex()
 	return d, nil
 }
 

@@ -190,7 +190,7 @@ func main() {
 		log.Fatal(err)
 	}
 	fi, _ := os.Stat(*out)
-	log.Printf("%d communes (%d aliases), %d départements, %d régions; %s", len(kept), len(aliases), len(deps), len(regs), st.summary())
+	log.Printf("%d communes and arrondissements municipaux, %d former codes; %s", len(kept), len(aliases), st.summary())
 	log.Printf("wrote %s (%d bytes)", *out, fi.Size())
 }
 

@@ -121,10 +121,14 @@ func locate(communes []etalabCommune, former map[string][]string, places []geoPl
 				n = "0" + n
 			}
 			prefix := c.Departement + "|" + normalize(m[1]+" "+n)
+			var cands []point
 			for k, pts := range byName {
-				if (k == prefix || strings.HasPrefix(k, prefix+" ")) && len(pts) == 1 {
-					pt, found, method = pts[0], true, "arrondissement number"
+				if k == prefix || strings.HasPrefix(k, prefix+" ") {
+					cands = append(cands, pts...)
 				}
+			}
+			if len(cands) == 1 {
+				pt, found, method = cands[0], true, "arrondissement number"
 			}
 		} else if pt, found = unique(key); found {
 			method = "exact name"
