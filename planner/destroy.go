@@ -25,11 +25,13 @@ func (x *search) destroy() {
 	if seed < 0 {
 		return
 	}
-	switch k := x.rng.IntN(10); {
+	switch k := x.rng.IntN(12); {
 	case k < 3:
 		x.destroyTrip(seed)
-	case k < 6:
-		x.destroyRelated(seed)
+	case k < 5:
+		x.destroyRelated(seed, 6, relatedDayKm)
+	case k < 8:
+		x.destroyRelated(seed, 90, 0)
 	case k < 8:
 		x.destroyWeek(seed)
 	default:
@@ -112,7 +114,7 @@ const relatedDayKm = 40
 // destroyRelated removes the seed and a few of the sessions closest to it
 // in space and time, over every officer, drawing the closest ones first
 // with a bias (rank = n·u³) so that the choice varies.
-func (x *search) destroyRelated(seed int32) {
+func (x *search) destroyRelated(seed int32, spanDays int32, dayKm int64) {
 	s := x.s
 	c := s.p.cands[s.at[seed]]
 	loc := s.p.reqs[seed].loc
@@ -122,12 +124,13 @@ func (x *search) destroyRelated(seed int32) {
 	}
 	var cands []near
 	for f := range s.p.facs {
-		for d := c.day - 6; d <= c.day+6; d++ {
+		fac := &s.p.facs[f]
+		for d := max(c.day-spanDays, fac.dayBase); d <= min(c.day+spanDays, fac.dayBase+fac.nDays-1); d++ {
 			for _, id := range s.day(int32(f), d) {
 				if id >= s.nReq || id == seed {
 					continue
 				}
-				score := int64(math.Abs(float64(d-c.day))) * relatedDayKm * 1000
+				score := int64(math.Abs(float64(d-c.day))) * dayKm * 1000
 				if l := s.p.reqs[id].loc; l >= 0 && loc >= 0 {
 					score += s.p.meters(loc, l)
 				}

@@ -18,9 +18,18 @@ type problem struct {
 	facs     []facModel
 	reqs     []reqModel
 	fixed    []fixedModel
-	points   []point // every location: homes, requests, fixed sessions
+	points   []point // every distinct location: homes, requests, fixed sessions
+	pointIDs map[Point]int32
 	cands    []cand
+	// dist and gap cache meters and travelGap for every pair of points
+	// (row-major, len(points)² entries) when there are not too many.
+	dist []int32
+	gap  []int32
 }
+
+// maxCachedPoints bounds the distance cache (2 × 4 bytes × n², 128 MB at
+// most); beyond it distances are computed on demand.
+const maxCachedPoints = 4000
 
 // facModel is one facilitator.
 type facModel struct {
@@ -92,7 +101,7 @@ func compile(in *Instance) (*problem, error) {
 	if err := checkHeader(in); err != nil {
 		return nil, err
 	}
-	p := &problem{dur: int64(in.SessionMinutes) * 60, speedKmh: in.Travel.SpeedKmh}
+	p := &problem{dur: int64(in.SessionMinutes) * 60, speedKmh: in.Travel.SpeedKmh, pointIDs: map[Point]int32{}}
 	byID := make(map[string]int32, len(in.Facilitators))
 	for i := range in.Facilitators {
 		f, err := p.compileFacilitator(i, &in.Facilitators[i])
@@ -128,12 +137,38 @@ func compile(in *Instance) (*problem, error) {
 		p.buildCandidates(int32(r))
 	}
 	p.sizeCalendars()
+	p.cacheDistances()
 	return p, nil
 }
 
+// addPoint returns the index of a location, shared by equal coordinates
+// (many requests come from the same town).
 func (p *problem) addPoint(pt *Point) int32 {
+	if id, ok := p.pointIDs[*pt]; ok {
+		return id
+	}
+	id := int32(len(p.points))
 	p.points = append(p.points, newPoint(pt.Lat, pt.Lon))
-	return int32(len(p.points) - 1)
+	p.pointIDs[*pt] = id
+	return id
+}
+
+// cacheDistances fills the pairwise distance and travel-gap tables.
+func (p *problem) cacheDistances() {
+	n := len(p.points)
+	if n > maxCachedPoints {
+		return
+	}
+	dist := make([]int32, n*n)
+	gap := make([]int32, n*n)
+	for a := 0; a < n; a++ {
+		for b := a + 1; b < n; b++ {
+			m, g := int32(p.computeMeters(int32(a), int32(b))), int32(p.computeGap(int32(a), int32(b)))
+			dist[a*n+b], dist[b*n+a] = m, m
+			gap[a*n+b], gap[b*n+a] = g, g
+		}
+	}
+	p.dist, p.gap = dist, gap
 }
 
 func (p *problem) compileFacilitator(i int, f *Facilitator) (facModel, error) {

@@ -32,6 +32,13 @@ func haversineKm(a, b point) float64 {
 // search compares integers, so sums are exact and no tie is decided by a
 // last-bit difference between machines.
 func (p *problem) meters(a, b int32) int64 {
+	if p.dist != nil {
+		return int64(p.dist[int(a)*len(p.points)+int(b)])
+	}
+	return p.computeMeters(a, b)
+}
+
+func (p *problem) computeMeters(a, b int32) int64 {
 	if a == b {
 		return 0
 	}
@@ -44,6 +51,13 @@ func (p *problem) meters(a, b int32) int64 {
 // subtracts 1e-9: a distance that lands within a rounding error of a whole
 // minute then gets the extra minute, so no checker can find the gap short.
 func (p *problem) travelGap(a, b int32) int64 {
+	if p.gap != nil {
+		return int64(p.gap[int(a)*len(p.points)+int(b)])
+	}
+	return p.computeGap(a, b)
+}
+
+func (p *problem) computeGap(a, b int32) int64 {
 	if a == b {
 		return 0
 	}

@@ -37,6 +37,8 @@ type search struct {
 	weekLo int32
 
 	best snapshot
+
+	temp0, noise float64 // startTemperature and repairNoise, kept in fields for tuning
 }
 
 // snapshot is a copy of the best plan met so far.
@@ -54,6 +56,9 @@ const (
 	startTemperature = 40000
 	// maxUnassignedInPool caps the unassigned requests offered to a repair.
 	maxUnassignedInPool = 24
+	// repairNoise is the standard deviation (metres) of the noise added to
+	// insertion costs when ordering a repair.
+	repairNoise = 15000
 )
 
 func newSearch(s *state, budget int64, seed uint64) *search {
@@ -62,7 +67,10 @@ func newSearch(s *state, budget int64, seed uint64) *search {
 		rng:    rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)),
 		budget: budget,
 		mark:   make([]uint32, len(s.p.reqs)),
+		temp0:  startTemperature,
+		noise:  repairNoise,
 	}
+
 	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, c := range s.p.cands {
 		lo, hi = min(lo, c.week), max(hi, c.week)
@@ -124,7 +132,7 @@ func (x *search) accept() bool {
 	if dt <= 0 {
 		return true
 	}
-	t := startTemperature * (1 - float64(x.steps)/float64(x.budget))
+	t := x.temp0 * (1 - float64(x.steps)/float64(x.budget))
 	return t > 0 && x.rng.Float64() < math.Exp(-float64(dt)/t)
 }
 
@@ -181,7 +189,7 @@ func (x *search) repair() {
 	for _, r := range x.pool {
 		key := int64(math.MaxInt64 / 4)
 		if in, ok := s.bestInsertion(r, &x.steps); ok {
-			key = in.delta + int64(x.rng.NormFloat64()*15000)
+			key = in.delta + int64(x.rng.NormFloat64()*x.noise)
 		}
 		x.keys = append(x.keys, key-int64(s.p.reqs[r].prio)<<50)
 	}

@@ -1,0 +1,55 @@
+package planner
+
+import (
+	"context"
+	"testing"
+)
+
+func benchSolve(b *testing.B, name string) {
+	in := loadInstance(b, name)
+	b.ReportAllocs()
+	var plan *Plan
+	for b.Loop() {
+		var err error
+		if plan, err = Solve(context.Background(), in, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportPlan(b, plan)
+}
+
+func benchFirstFit(b *testing.B, name string) {
+	in := loadInstance(b, name)
+	b.ReportAllocs()
+	var plan *Plan
+	for b.Loop() {
+		var err error
+		if plan, err = FirstFit(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportPlan(b, plan)
+}
+
+// reportPlan adds the plan's figures to the benchmark line, so that solver
+// and baseline can be compared side by side.
+func reportPlan(b *testing.B, plan *Plan) {
+	b.ReportMetric(float64(plan.Stats.PriorityAssigned), "priority")
+	b.ReportMetric(float64(plan.Stats.Assigned), "sessions")
+	b.ReportMetric(kmPerSession(plan), "km/session")
+}
+
+// BenchmarkSolve_Small times the solver on the small reference instance.
+func BenchmarkSolve_Small(b *testing.B) { benchSolve(b, "small") }
+
+// BenchmarkSolve_Peak times the solver on the peak reference instance.
+func BenchmarkSolve_Peak(b *testing.B) { benchSolve(b, "peak") }
+
+// BenchmarkSolve_Season times the solver on the season reference instance.
+func BenchmarkSolve_Season(b *testing.B) { benchSolve(b, "season") }
+
+// BenchmarkFirstFit_Season times the first-fit baseline on season.
+func BenchmarkFirstFit_Season(b *testing.B) { benchFirstFit(b, "season") }
+
+// BenchmarkFirstFit_Peak times the first-fit baseline on peak.
+func BenchmarkFirstFit_Peak(b *testing.B) { benchFirstFit(b, "peak") }
