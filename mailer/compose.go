@@ -1,0 +1,223 @@
+package mailer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"net/mail"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"quartier/assets"
+	"quartier/models"
+)
+
+// Kinds of message, one template pair (.txt, .html) each under
+// assets/templates/emails/, sharing layout.txt and layout.html.
+const (
+	KindMagicLink        = "magic_link"
+	KindWelcome          = "welcome"
+	KindRequestDecision  = "request_decision"
+	KindInvitation       = "invitation"
+	KindInvitationUpdate = "invitation_update"
+	KindCancellation     = "cancellation"
+)
+
+// Kinds lists every kind of message, each with its templates.
+func Kinds() []string {
+	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation}
+}
+
+// ComposerConfig is what composing needs from the configuration: the
+// public base URL (links, Message-ID and UID host) and the sender.
+type ComposerConfig struct {
+	BaseURL, From, FromName string
+	// Now is the clock for Date and DTSTAMP; time.Now when nil.
+	Now func() time.Time
+}
+
+// Composer builds the messages quartier sends, ready for the outbox.
+type Composer struct {
+	cfg  ComposerConfig
+	base string // BaseURL without trailing slash
+	host string // BaseURL's host without port
+	html map[string]*htmltemplate.Template
+	text map[string]*texttemplate.Template
+}
+
+// NewComposer parses every email template at start-up: a missing or broken
+// template fails here, not when a user is waiting for a message.
+func NewComposer(cfg ComposerConfig) (*Composer, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("mailer: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	if _, err := mail.ParseAddress(cfg.From); err != nil {
+		return nil, fmt.Errorf("mailer: sender %q: %w", cfg.From, err)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	c := &Composer{
+		cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(),
+		html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
+	}
+	emails, err := fs.Sub(assets.FS, "templates/emails")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range Kinds() {
+		h, err := htmltemplate.New(k).Option("missingkey=error").ParseFS(emails, "layout.html", k+".html")
+		if err != nil {
+			return nil, fmt.Errorf("mailer: template %s.html: %w", k, err)
+		}
+		t, err := texttemplate.New(k).Option("missingkey=error").ParseFS(emails, "layout.txt", k+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("mailer: template %s.txt: %w", k, err)
+		}
+		for _, name := range []string{"content"} {
+			if h.Lookup(name) == nil {
+				return nil, fmt.Errorf("mailer: template %s.html defines no %q", k, name)
+			}
+		}
+		for _, name := range []string{"subject", "content"} {
+			if t.Lookup(name) == nil {
+				return nil, fmt.Errorf("mailer: template %s.txt defines no %q", k, name)
+			}
+		}
+		c.html[k], c.text[k] = h, t
+	}
+	return c, nil
+}
+
+// layout is what the common layout shows around every message. Each kind's
+// view embeds it.
+type layout struct {
+	Subject   string
+	Preheader string
+	BaseURL   string
+	// Why says why the recipient gets this message.
+	Why string
+	// ReplyLine says whether and where to reply.
+	ReplyLine string
+	// CancelURL, when set, adds the one-click cancellation line.
+	CancelURL string
+	// PrivacyNotice adds the notice for people registered by a partner.
+	PrivacyNotice bool
+	PrivacyURL    string
+}
+
+func (l *layout) base() *layout { return l }
+
+type view interface{ base() *layout }
+
+const noReply = "Ce message est envoyé automatiquement : merci de ne pas y répondre."
+
+// rendered is one composed body.
+type rendered struct{ subject, text, html string }
+
+func (c *Composer) render(kind string, v view) (rendered, error) {
+	l := v.base()
+	l.BaseURL = c.base
+	if l.ReplyLine == "" {
+		l.ReplyLine = noReply
+	}
+	var buf bytes.Buffer
+	if err := c.text[kind].ExecuteTemplate(&buf, "subject", v); err != nil {
+		return rendered{}, fmt.Errorf("render %s subject: %w", kind, err)
+	}
+	l.Subject = strings.Join(strings.Fields(buf.String()), " ")
+	if l.Preheader == "" {
+		l.Preheader = l.Subject
+	}
+	buf.Reset()
+	if err := c.text[kind].ExecuteTemplate(&buf, "layout", v); err != nil {
+		return rendered{}, fmt.Errorf("render %s text: %w", kind, err)
+	}
+	text := tidyText(buf.String())
+	buf.Reset()
+	if err := c.html[kind].ExecuteTemplate(&buf, "layout", v); err != nil {
+		return rendered{}, fmt.Errorf("render %s html: %w", kind, err)
+	}
+	return rendered{subject: l.Subject, text: text, html: buf.String()}, nil
+}
+
+// tidyText drops trailing spaces and runs of blank lines that conditional
+// template sections leave behind, keeping the signature separator "-- ".
+func tidyText(s string) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := 0
+	for _, line := range lines {
+		if line != "-- " {
+			line = strings.TrimRight(line, " \t")
+		}
+		if line == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, line)
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n") + "\n"
+}
+
+// link makes an absolute link from a path, or keeps an absolute URL.
+func (c *Composer) link(pathOrURL string) string {
+	if pathOrURL == "" || strings.HasPrefix(pathOrURL, "http://") || strings.HasPrefix(pathOrURL, "https://") {
+		return pathOrURL
+	}
+	return c.base + "/" + strings.TrimLeft(pathOrURL, "/")
+}
+
+// messageID derives the Message-ID from the dedup key: stable across
+// retries and restarts, unique per message, and revealing nothing of the
+// key (which may name a token hash or a person).
+func (c *Composer) messageID(key string) string {
+	sum := sha256.Sum256([]byte("quartier-message:" + key))
+	return hex.EncodeToString(sum[:16]) + "@" + c.host
+}
+
+// newMessage starts a message to one recipient with the headers every
+// message carries.
+func (c *Composer) newMessage(key string, to Address, r rendered) *Message {
+	return &Message{
+		From: Address{Name: c.cfg.FromName, Email: c.cfg.From}, To: to,
+		Subject: r.subject, MessageID: c.messageID(key), Date: c.cfg.Now().UTC().Truncate(time.Second),
+		Text: r.text, HTML: r.html,
+		Headers: []Header{{Name: "Auto-Submitted", Value: "auto-generated"}, {Name: "X-Auto-Response-Suppress", Value: "All"}},
+	}
+}
+
+// envelope serialises m for the outbox.
+func envelope(kind, key string, sensitive bool, m *Message) (models.Envelope, error) {
+	payload, err := json.Marshal(m)
+	if err != nil {
+		return models.Envelope{}, fmt.Errorf("encode %s message: %w", kind, err)
+	}
+	return models.Envelope{
+		DedupKey: key, Kind: kind, To: m.To.Email, Subject: m.Subject,
+		MessageID: m.MessageID, Payload: payload, Sensitive: sensitive,
+	}, nil
+}
+
+// checkRecipient validates what every message needs.
+func checkRecipient(key, email string) error {
+	if strings.TrimSpace(key) == "" {
+		return errors.New("mailer: empty dedup key")
+	}
+	if _, err := mail.ParseAddress(email); err != nil {
+		return fmt.Errorf("mailer: recipient %q: %w", email, err)
+	}
+	return nil
+}
