@@ -1,17 +1,19 @@
-package planner
+package planner_test
 
 import (
 	"context"
 	"testing"
+
+	"quartier/planner"
 )
 
 func benchSolve(b *testing.B, name string) {
-	in := loadInstance(b, name)
+	in, _ := loadInstance(b, name)
 	b.ReportAllocs()
-	var plan *Plan
+	var plan *planner.Plan
 	for b.Loop() {
 		var err error
-		if plan, err = Solve(context.Background(), in, Options{}); err != nil {
+		if plan, err = planner.Solve(context.Background(), in, planner.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -19,12 +21,12 @@ func benchSolve(b *testing.B, name string) {
 }
 
 func benchFirstFit(b *testing.B, name string) {
-	in := loadInstance(b, name)
+	in, _ := loadInstance(b, name)
 	b.ReportAllocs()
-	var plan *Plan
+	var plan *planner.Plan
 	for b.Loop() {
 		var err error
-		if plan, err = FirstFit(in); err != nil {
+		if plan, err = planner.FirstFit(in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -33,7 +35,7 @@ func benchFirstFit(b *testing.B, name string) {
 
 // reportPlan adds the plan's figures to the benchmark line, so that solver
 // and baseline can be compared side by side.
-func reportPlan(b *testing.B, plan *Plan) {
+func reportPlan(b *testing.B, plan *planner.Plan) {
 	b.ReportMetric(float64(plan.Stats.PriorityAssigned), "priority")
 	b.ReportMetric(float64(plan.Stats.Assigned), "sessions")
 	b.ReportMetric(kmPerSession(plan), "km/session")

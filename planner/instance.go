@@ -11,6 +11,7 @@
 package planner
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,15 +99,34 @@ func (r *Request) weight() int {
 // a limit. The error names the offending field, e.g.
 // "requests[3].windows[0].end: before start".
 func Decode(r io.Reader) (*Instance, error) {
+	// Lists are decoded element by element so that a type error names the
+	// element: "requests[3]: priority: expected int, got JSON number 1.5".
+	var raw struct {
+		SessionMinutes int               `json:"session_minutes"`
+		Travel         Travel            `json:"travel"`
+		Facilitators   []json.RawMessage `json:"facilitators"`
+		Requests       []json.RawMessage `json:"requests"`
+		Fixed          []json.RawMessage `json:"fixed"`
+	}
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var in Instance
-	if err := dec.Decode(&in); err != nil {
-		return nil, describeJSONError(err)
+	if err := dec.Decode(&raw); err != nil {
+		return nil, describeJSONError("instance", err)
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); err != io.EOF {
 		return nil, errors.New("instance: unexpected data after the JSON object")
+	}
+	in := Instance{SessionMinutes: raw.SessionMinutes, Travel: raw.Travel}
+	var err error
+	if in.Facilitators, err = decodeList[Facilitator]("facilitators", raw.Facilitators); err != nil {
+		return nil, err
+	}
+	if in.Requests, err = decodeList[Request]("requests", raw.Requests); err != nil {
+		return nil, err
+	}
+	if in.Fixed, err = decodeList[FixedSession]("fixed", raw.Fixed); err != nil {
+		return nil, err
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -114,26 +134,38 @@ func Decode(r io.Reader) (*Instance, error) {
 	return &in, nil
 }
 
+// decodeList decodes each element of a JSON list strictly.
+func decodeList[T any](path string, items []json.RawMessage) ([]T, error) {
+	out := make([]T, len(items))
+	for i, item := range items {
+		dec := json.NewDecoder(bytes.NewReader(item))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out[i]); err != nil {
+			return nil, describeJSONError(fmt.Sprintf("%s[%d]", path, i), err)
+		}
+	}
+	return out, nil
+}
+
 // describeJSONError turns a decoding error into a message naming the field.
-func describeJSONError(err error) error {
+func describeJSONError(path string, err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		field := typeErr.Field
-		if field == "" {
-			field = "instance"
+		if typeErr.Field != "" {
+			path += "." + typeErr.Field
 		}
-		return fmt.Errorf("%s: expected %s, got JSON %s", field, typeErr.Type, typeErr.Value)
+		return fmt.Errorf("%s: expected %s, got JSON %s", path, typeErr.Type, typeErr.Value)
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
-		return fmt.Errorf("instance: invalid JSON at byte %d: %v", syntaxErr.Offset, err)
+		return fmt.Errorf("%s: invalid JSON at byte %d: %v", path, syntaxErr.Offset, err)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("instance: truncated or empty JSON")
+		return fmt.Errorf("%s: truncated or empty JSON", path)
 	}
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return fmt.Errorf("instance: unknown field %s", rest)
+		return fmt.Errorf("%s: unknown field %s", path, rest)
 	}
-	return fmt.Errorf("instance: %w", err)
+	return fmt.Errorf("%s: %w", path, err)
 }

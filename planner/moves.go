@@ -33,19 +33,44 @@ func (s *state) begin() {
 // commit keeps the move.
 func (s *state) commit() { s.jr.on = false }
 
-// revert undoes the move, restoring days in reverse order so that the
-// first snapshot of each day, its state before the move, is applied last.
+// revert undoes the whole move.
 func (s *state) revert() {
+	s.rollback(savepoint{prio: s.jr.prio, travel: s.jr.travel})
 	s.jr.on = false
-	for i := len(s.jr.days) - 1; i >= 0; i-- {
+}
+
+// savepoint marks a point inside a move that rollback can return to, so
+// that a move can try a branch and abandon it (see augment.go).
+type savepoint struct {
+	days, reqs   int
+	prio, travel int64
+}
+
+func (s *state) savepoint() savepoint {
+	return savepoint{days: len(s.jr.days), reqs: len(s.jr.reqs), prio: s.prio, travel: s.travel}
+}
+
+// rollback undoes what the move changed since sp, restoring days in
+// reverse order so that the first snapshot of each day, its state at sp,
+// is applied last.
+func (s *state) rollback(sp savepoint) {
+	on := s.jr.on
+	s.jr.on = false
+	for i := len(s.jr.days) - 1; i >= sp.days; i-- {
 		sv := s.jr.days[i]
-		ids := s.jr.ids[sv.off : sv.off+sv.n]
-		s.setDay(sv.f, sv.d, ids, s.jr.starts[sv.off:sv.off+sv.n])
+		s.setDay(sv.f, sv.d, s.jr.ids[sv.off:sv.off+sv.n], s.jr.starts[sv.off:sv.off+sv.n])
 	}
-	for i := len(s.jr.reqs) - 1; i >= 0; i-- {
+	if sp.days < len(s.jr.days) {
+		off := s.jr.days[sp.days].off
+		s.jr.ids, s.jr.starts = s.jr.ids[:off], s.jr.starts[:off]
+		s.jr.days = s.jr.days[:sp.days]
+	}
+	for i := len(s.jr.reqs) - 1; i >= sp.reqs; i-- {
 		s.at[s.jr.reqs[i].r] = s.jr.reqs[i].at
 	}
-	s.prio, s.travel = s.jr.prio, s.jr.travel
+	s.jr.reqs = s.jr.reqs[:sp.reqs]
+	s.prio, s.travel = sp.prio, sp.travel
+	s.jr.on = on
 }
 
 // insertion is the best way found to add a request on one candidate: the

@@ -33,6 +33,9 @@ type search struct {
 	stamp   uint32
 	weeks   []int32 // weeks touched by the current destroy move
 
+	blockBuf []int32 // scratch for blockers
+	order    []int32 // requests by priority then scarcity
+
 	byWeek [][]int32 // [week-weekLo]: requests with a candidate that week
 	weekLo int32
 
@@ -56,6 +59,9 @@ const (
 	startTemperature = 40000
 	// maxUnassignedInPool caps the unassigned requests offered to a repair.
 	maxUnassignedInPool = 24
+	// augmentEvery makes one LNS iteration in that many an ejection chain
+	// for a random unassigned request.
+	augmentEvery = 16
 	// repairNoise is the standard deviation (metres) of the noise added to
 	// insertion costs when ordering a repair.
 	repairNoise = 15000
@@ -93,31 +99,59 @@ func newSearch(s *state, budget int64, seed uint64) *search {
 // run iterates until the step budget is spent, then restores the best plan.
 func (x *search) run(ctx context.Context) error {
 	s := x.s
+	x.order = byPriorityThenScarcity(s.p)
+	x.augmentAll(x.order, x.budget/10)
 	x.saveBest()
 	if !x.anyAssigned() {
 		return nil
 	}
-	for it := 0; x.steps < x.budget; it++ {
+	mainBudget := x.budget - x.budget/10
+	for it := 0; x.steps < mainBudget; it++ {
 		if it%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 		x.steps++ // an iteration costs at least one step, even an empty one
+		if it%augmentEvery == augmentEvery-1 {
+			if r := x.randomUnassigned(); r >= 0 && x.augment(r) {
+				x.keepIfBest()
+			}
+			continue
+		}
 		s.begin()
 		x.destroy()
 		x.repair()
 		if x.accept() {
 			s.commit()
-			if s.prio > x.best.prio || (s.prio == x.best.prio && s.travel < x.best.travel) {
-				x.saveBest()
-			}
+			x.keepIfBest()
 		} else {
 			s.revert()
 		}
 	}
 	s.reset(x.best.at, x.best.start)
+	x.augmentAll(x.order, x.budget/10)
 	return nil
+}
+
+// keepIfBest saves the current plan when it beats the best one.
+func (x *search) keepIfBest() {
+	s := x.s
+	if s.prio > x.best.prio || (s.prio == x.best.prio && s.travel < x.best.travel) {
+		x.saveBest()
+	}
+}
+
+// randomUnassigned picks an unassigned request that has candidates.
+func (x *search) randomUnassigned() int32 {
+	n := len(x.s.at)
+	off := x.rng.IntN(n)
+	for i := range n {
+		if r := (off + i) % n; x.s.at[r] < 0 && len(x.s.p.reqs[r].cands) > 0 {
+			return int32(r)
+		}
+	}
+	return -1
 }
 
 // accept decides on the current move: a priority gain always wins, a
