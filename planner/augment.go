@@ -51,6 +51,9 @@ func (x *search) placeChain(r int32, depth int) bool {
 			if x.mark[b] == x.stamp {
 				continue
 			}
+			// A branch costs a removal, an insertion and a rollback: three
+			// day rewrites, counted as steps like evaluations.
+			x.steps += 3
 			sp := s.savepoint()
 			s.remove(b)
 			in, ok := s.evalCand(r, ci, &x.steps)

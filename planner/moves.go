@@ -1,5 +1,7 @@
 package planner
 
+import "math"
+
 // journal records what a search move changed, so the move can be undone.
 type journal struct {
 	on     bool
@@ -163,12 +165,35 @@ func (s *state) evalCand(r, ci int32, steps *int64) (best insertion, ok bool) {
 // bestInsertion returns the best insertion of unassigned request r over all
 // its candidates.
 func (s *state) bestInsertion(r int32, steps *int64) (best insertion, ok bool) {
+	best, _, ok = s.bestTwoInsertions(r, steps)
+	return best, ok
+}
+
+// bestTwoInsertions also returns the travel of the best insertion on
+// another facilitator or day than the best one (math.MaxInt64 / 4 when
+// there is none): the regret of not taking the best now.
+func (s *state) bestTwoInsertions(r int32, steps *int64) (best insertion, second int64, ok bool) {
+	second = math.MaxInt64 / 4
 	for _, ci := range s.p.reqs[r].cands {
-		if in, found := s.evalCand(r, ci, steps); found && (!ok || s.better(in, best)) {
+		in, found := s.evalCand(r, ci, steps)
+		if !found {
+			continue
+		}
+		switch {
+		case !ok:
 			best, ok = in, true
+		case s.better(in, best):
+			if c, b := &s.p.cands[in.cand], &s.p.cands[best.cand]; c.fac != b.fac || c.day != b.day {
+				second = min(second, best.delta)
+			}
+			best = in
+		default:
+			if c, b := &s.p.cands[in.cand], &s.p.cands[best.cand]; c.fac != b.fac || c.day != b.day {
+				second = min(second, in.delta)
+			}
 		}
 	}
-	return best, ok
+	return best, second, ok
 }
 
 // insert applies an insertion found by evalCand on the current state.

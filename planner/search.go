@@ -61,10 +61,12 @@ const (
 	maxUnassignedInPool = 24
 	// augmentEvery makes one LNS iteration in that many an ejection chain
 	// for a random unassigned request.
-	augmentEvery = 16
+	augmentEvery = 64
 	// repairNoise is the standard deviation (metres) of the noise added to
 	// insertion costs when ordering a repair.
-	repairNoise = 15000
+	repairNoise = 150000
+	// maxRegret caps the regret counted for a request with a single option.
+	maxRegret = 1000000
 )
 
 func newSearch(s *state, budget int64, seed uint64) *search {
@@ -222,8 +224,9 @@ func (x *search) repair() {
 	x.keys = x.keys[:0]
 	for _, r := range x.pool {
 		key := int64(math.MaxInt64 / 4)
-		if in, ok := s.bestInsertion(r, &x.steps); ok {
-			key = in.delta + int64(x.rng.NormFloat64()*x.noise)
+		if in, second, ok := s.bestTwoInsertions(r, &x.steps); ok {
+			regret := min(second-in.delta, maxRegret)
+			key = in.delta - regret/2 + int64(x.rng.NormFloat64()*x.noise)
 		}
 		x.keys = append(x.keys, key-int64(s.p.reqs[r].prio)<<50)
 	}
