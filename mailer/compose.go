@@ -14,6 +14,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+	"unicode"
 
 	"quartier/assets"
 	"quartier/models"
@@ -129,14 +130,17 @@ func (c *Composer) render(kind string, v view) (rendered, error) {
 	if l.ReplyLine == "" {
 		l.ReplyLine = noReply
 	}
+	l.ReplyLine = frenchTypography(l.ReplyLine)
 	var buf bytes.Buffer
 	if err := c.text[kind].ExecuteTemplate(&buf, "subject", v); err != nil {
 		return rendered{}, fmt.Errorf("render %s subject: %w", kind, err)
 	}
-	l.Subject = strings.Join(strings.Fields(buf.String()), " ")
+	// Collapse ASCII white space only: the non-breaking spaces are wanted.
+	l.Subject = strings.Join(strings.FieldsFunc(buf.String(), func(r rune) bool { return r < 0x80 && unicode.IsSpace(r) }), " ")
 	if l.Preheader == "" {
 		l.Preheader = l.Subject
 	}
+	l.Preheader = frenchTypography(l.Preheader)
 	buf.Reset()
 	if err := c.text[kind].ExecuteTemplate(&buf, "layout", v); err != nil {
 		return rendered{}, fmt.Errorf("render %s text: %w", kind, err)
@@ -209,6 +213,17 @@ func envelope(kind, key string, sensitive bool, m *Message) (models.Envelope, er
 		DedupKey: key, Kind: kind, To: m.To.Email, Subject: m.Subject,
 		MessageID: m.MessageID, Payload: payload, Sensitive: sensitive,
 	}, nil
+}
+
+// frenchTypography applies French typography to prose, including what
+// people typed (titles, access notes, comments): a non-breaking space
+// before « : » and inside guillemets, a narrow one before « ; ! ? », and
+// the typographic apostrophe. Never apply it to a URL or an address.
+func frenchTypography(s string) string {
+	return strings.NewReplacer(
+		" :", "\u00a0:", "« ", "«\u00a0", " »", "\u00a0»",
+		" !", "\u202f!", " ?", "\u202f?", " ;", "\u202f;", "'", "’",
+	).Replace(s)
 }
 
 // checkRecipient validates what every message needs.

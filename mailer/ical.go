@@ -52,9 +52,9 @@ func (c *Composer) calendar(method string, d InvitationData, loc *time.Location)
 	ev.Props.SetDateTime(ical.PropDateTimeStamp, c.cfg.Now().UTC().Truncate(time.Second))
 	ev.Props.SetDateTime(ical.PropDateTimeStart, s.Start.In(loc).Truncate(time.Second))
 	ev.Props.SetDateTime(ical.PropDateTimeEnd, s.End.In(loc).Truncate(time.Second))
-	ev.Props.SetText(ical.PropSummary, s.Title)
+	ev.Props.SetText(ical.PropSummary, frenchTypography(s.Title))
 	if where := eventLocation(s); where != "" {
-		ev.Props.SetText(ical.PropLocation, where)
+		ev.Props.SetText(ical.PropLocation, frenchTypography(where))
 	}
 	ev.Props.SetText(ical.PropDescription, c.description(s))
 	if s.RemoteURL != "" {
@@ -114,13 +114,7 @@ func (c *Composer) description(s SessionInfo) string {
 		contact = strings.TrimSpace(contact + " (" + s.ContactEmail + ")")
 	}
 	add("Contact", contact)
-	return nbspTypography(strings.Join(lines, "\n"))
-}
-
-// nbspTypography puts the non-breaking spaces French typography wants
-// before « : » and inside « ».
-func nbspTypography(s string) string {
-	return strings.NewReplacer(" :", "\u00a0:", "« ", "«\u00a0", " »", "\u00a0»", " !", "\u202f!", " ?", "\u202f?", " ;", "\u202f;").Replace(s)
+	return frenchTypography(strings.Join(lines, "\n"))
 }
 
 // calAddress is an ORGANIZER or ATTENDEE: a mailto: URI with a CN. A

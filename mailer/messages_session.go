@@ -41,7 +41,7 @@ func (c *Composer) RequestDecision(d RequestDecisionData) (models.Envelope, erro
 	}
 	v := &requestDecisionView{
 		layout: layout{Why: "Vous recevez ce message parce que vous suivez cette demande de séance pour votre CLSM."},
-		Name:   d.Name, CLSMName: d.CLSMName, Decision: d.Decision, Comment: strings.TrimSpace(d.Comment),
+		Name:   d.Name, CLSMName: d.CLSMName, Decision: d.Decision, Comment: frenchTypography(strings.TrimSpace(d.Comment)),
 		RequestURL: c.link(d.RequestURL), RequestID: d.RequestID, Windows: d.Windows,
 	}
 	r, err := c.render(KindRequestDecision, v)
@@ -143,7 +143,7 @@ func (c *Composer) sessionMessage(kind, method string, d InvitationData) (models
 			PrivacyNotice: d.FirstMessage, PrivacyURL: c.link(d.PrivacyURL),
 		},
 		S: c.sessionView(s, loc), AttendeeName: d.AttendeeName,
-		SessionCancelled: d.SessionCancelled, Reason: strings.TrimSpace(d.Reason),
+		SessionCancelled: d.SessionCancelled, Reason: frenchTypography(strings.TrimSpace(d.Reason)),
 	}
 	if kind != KindCancellation {
 		v.CancelURL = c.link(d.CancelURL)
@@ -161,7 +161,7 @@ func (c *Composer) sessionMessage(kind, method string, d InvitationData) (models
 		if who == "" {
 			who = s.ContactEmail
 		}
-		v.ReplyLine = nbspTypography("Une question sur la séance ? Répondez à ce message : votre réponse ira à " + who + ".")
+		v.ReplyLine = frenchTypography("Une question sur la séance ? Répondez à ce message : votre réponse ira à " + who + ".")
 	}
 	r, err := c.render(kind, v)
 	if err != nil {
@@ -185,9 +185,10 @@ func (c *Composer) sessionMessage(kind, method string, d InvitationData) (models
 
 func (c *Composer) sessionView(s SessionInfo, loc *time.Location) sessionView {
 	return sessionView{
-		Title: s.Title, When: frtime.Range(s.Start, s.End, loc), Day: frtime.Date(s.Start.In(loc)),
-		VenueName: s.VenueName, Address: s.Address, AccessNote: s.AccessNote, RemoteURL: s.RemoteURL,
-		ContactName: s.ContactName, ContactEmail: s.ContactEmail, WhatToBring: s.WhatToBring,
+		Title: frenchTypography(s.Title), When: frtime.Range(s.Start, s.End, loc), Day: frtime.Date(s.Start.In(loc)),
+		VenueName: frenchTypography(s.VenueName), Address: s.Address, AccessNote: frenchTypography(s.AccessNote),
+		RemoteURL: s.RemoteURL, ContactName: s.ContactName, ContactEmail: s.ContactEmail,
+		WhatToBring: frenchTypography(s.WhatToBring),
 	}
 }
 
@@ -195,11 +196,11 @@ func (c *Composer) sessionView(s SessionInfo, loc *time.Location) sessionView {
 func sessionChanges(before, after SessionInfo, loc *time.Location) []string {
 	var out []string
 	if !before.Start.Equal(after.Start) || !before.End.Equal(after.End) {
-		out = append(out, fmt.Sprintf("L’horaire : %s (au lieu de %s).",
+		out = append(out, fmt.Sprintf("L’horaire : %s — auparavant : %s.",
 			frtime.Range(after.Start, after.End, loc), frtime.Range(before.Start, before.End, loc)))
 	}
 	if before.VenueName != after.VenueName || before.Address != after.Address {
-		out = append(out, fmt.Sprintf("Le lieu : %s (au lieu de %s).", orUnknown(eventLocation(after)), orUnknown(eventLocation(before))))
+		out = append(out, fmt.Sprintf("Le lieu : %s — auparavant : %s.", orUnknown(eventLocation(after)), orUnknown(eventLocation(before))))
 	}
 	if before.AccessNote != after.AccessNote {
 		out = append(out, "Les indications d’accès.")
@@ -214,7 +215,7 @@ func sessionChanges(before, after SessionInfo, loc *time.Location) []string {
 		out = append(out, "Ce qu’il faut prévoir.")
 	}
 	for i := range out {
-		out[i] = nbspTypography(out[i])
+		out[i] = frenchTypography(out[i])
 	}
 	return out
 }

@@ -1,0 +1,81 @@
+package mailer
+
+import (
+	"errors"
+	"time"
+
+	"quartier/frtime"
+	"quartier/models"
+)
+
+// MessagePreview is what the admin page « Courriels » shows of one outbox
+// message. HTML is the message's own HTML document, to be shown isolated
+// from the page (e.g. <iframe sandbox srcdoc="…">), never inlined.
+type MessagePreview struct {
+	From, To, ReplyTo, Subject, Date, MessageID string
+	Headers                                     []Header
+	Text, HTML, Calendar                        string
+	Attachments                                 []string
+	// Erased: a sensitive message whose content was wiped once sent.
+	// Hidden: a sensitive message not sent yet, whose content (a personal
+	// sign-in link) only its recipient should see. Note says so in French.
+	Erased, Hidden bool
+	Note           string
+}
+
+// Preview rebuilds an outbox message for the admin page. A message holding
+// a sign-in link never shows its content there: it is hidden until sent,
+// then erased.
+func Preview(m models.OutboxMessage) (MessagePreview, error) {
+	p := MessagePreview{To: m.Recipient, Subject: m.Subject, MessageID: "<" + m.MessageID + ">", Date: frenchDate(m.CreatedAt)}
+	if m.Sensitive {
+		if m.Payload == "" {
+			p.Erased = true
+			p.Note = "Le contenu de ce courriel a été effacé après l’envoi\u00a0: il contenait un lien de connexion personnel."
+		} else {
+			p.Hidden = true
+			p.Note = "Contenu masqué\u00a0: ce courriel contient un lien de connexion personnel, que seule la personne destinataire doit voir."
+		}
+		if msg, err := decodePayload(m); err == nil {
+			p.From, p.To, p.Date = msg.From.String(), msg.To.String(), frenchDate(msg.Date)
+		}
+		return p, nil
+	}
+	msg, err := decodePayload(m)
+	if err != nil {
+		return p, errors.Join(errors.New("mailer: preview"), err)
+	}
+	p.From, p.To, p.Subject, p.Date = msg.From.String(), msg.To.String(), msg.Subject, frenchDate(msg.Date)
+	if msg.ReplyTo != nil {
+		p.ReplyTo = msg.ReplyTo.String()
+	}
+	p.Headers = msg.Headers
+	p.Text, p.HTML = msg.Text, msg.HTML
+	if msg.Calendar != nil {
+		p.Calendar = msg.Calendar.Content
+		p.Attachments = append(p.Attachments, calendarFileName)
+	}
+	for _, a := range msg.Attachments {
+		p.Attachments = append(p.Attachments, a.Name)
+	}
+	return p, nil
+}
+
+// String writes the address as « Nom <adresse> », or the bare address.
+func (a Address) String() string {
+	if a.Name == "" {
+		return a.Email
+	}
+	return a.Name + " <" + a.Email + ">"
+}
+
+func frenchDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	loc, err := time.LoadLocation(staffZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return frtime.DateTime(t.In(loc)) + " (" + frtime.ZoneLabel(loc.String()) + ")"
+}
