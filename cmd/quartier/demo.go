@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"quartier/internal/app"
+	"quartier/internal/demo"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, cfgPath := newFlagSet("demo", "demo [--reset] [--config FILE]", stderr)
+	reset := fs.Bool("reset", false, "delete the database first (everything in it is lost)")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	cfg, ok := loadConfig(*cfgPath, stderr)
+	if !ok {
+		return exitUsage
+	}
+	log := newLogger(stderr)
+	if *reset {
+		if err := removeDatabase(cfg.Database.DSN); err != nil {
+			fmt.Fprintf(stderr, "quartier demo: %v\n", err)
+			return exitError
+		}
+	}
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "quartier demo: %v\n", err)
+		return exitError
+	}
+	defer a.Close()
+	state, err := demo.Inspect(ctx, a.Store)
+	if err != nil {
+		fmt.Fprintf(stderr, "quartier demo: %v\n", err)
+		return exitError
+	}
+	if state == demo.HoldsOther {
+		fmt.Fprintf(stderr, "quartier demo: the database %s already holds data that is not the demo; "+
+			"refusing to touch it. Use --reset to delete it and start over, or set database.dsn to another file.\n", cfg.Database.DSN)
+		return exitUsage
+	}
+	if _, _, err := a.EnsureDemo(ctx, stdout); err != nil {
+		fmt.Fprintf(stderr, "quartier demo: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// removeDatabase deletes a SQLite database file and its WAL companions.
+func removeDatabase(dsn string) error {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("reset: %w", err)
+		}
+	}
+	return nil
+}

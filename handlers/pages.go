@@ -1,0 +1,46 @@
+package handlers
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// showHome presents the programme to everyone.
+func (h *Handler) showHome(c echo.Context) error {
+	return h.render(c, http.StatusOK, "home", "home", nil)
+}
+
+// showPrivacy is the privacy notice (RGPD).
+func (h *Handler) showPrivacy(c echo.Context) error {
+	return h.render(c, http.StatusOK, "privacy", "", nil)
+}
+
+// showAccessibility is the accessibility statement (RGAA).
+func (h *Handler) showAccessibility(c echo.Context) error {
+	return h.render(c, http.StatusOK, "accessibility", "", nil)
+}
+
+// healthz answers 200 when the database answers.
+func (h *Handler) healthz(c echo.Context) error {
+	if err := h.store.Ping(c.Request().Context()); err != nil {
+		h.log.Error("health check failed", "error", err.Error())
+		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+	}
+	return c.String(http.StatusOK, "ok\n")
+}
+
+func parseCIDROrIP(s string) (net.IP, *net.IPNet, error) {
+	if !strings.Contains(s, "/") {
+		if ip := net.ParseIP(s); ip != nil {
+			bits := 32
+			if ip.To4() == nil {
+				bits = 128
+			}
+			return ip, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
+		}
+	}
+	return net.ParseCIDR(s)
+}

@@ -1,0 +1,145 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/assets"
+	"quartier/frtime"
+	"quartier/models"
+)
+
+// views holds one parsed template set per page: the base layout, the shared
+// partials and the page itself.
+type views struct {
+	pages map[string]*template.Template
+}
+
+// page is the data every page template receives; Data is the page's own.
+type page struct {
+	User         *models.User
+	CSRF         string
+	Flashes      []flash
+	AssetVersion string
+	RequestID    string
+	Nav          string
+	Data         any
+}
+
+func parseViews() (*views, error) {
+	layouts, err := fs.Glob(assets.FS, "templates/layout/*.html")
+	if err != nil {
+		return nil, err
+	}
+	base, err := template.New("").Funcs(templateFuncs()).ParseFS(assets.FS, layouts...)
+	if err != nil {
+		return nil, fmt.Errorf("parse layouts: %w", err)
+	}
+	pages, err := fs.Glob(assets.FS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(assets.FS, p)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		if t.Lookup("content") == nil || t.Lookup("title") == nil {
+			return nil, fmt.Errorf("template %s: missing a title or content block", p)
+		}
+		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return v, nil
+}
+
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"frDate":      frtime.Date,
+		"frShortDate": frtime.ShortDate,
+		"frDateTime":  frtime.DateTime,
+		"frClock":     frtime.Clock,
+		"frRange":     frtime.Range,
+		"inZone": func(t time.Time, zone string) time.Time {
+			loc, err := time.LoadLocation(zone)
+			if err != nil {
+				return t
+			}
+			return t.In(loc)
+		},
+		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
+		"fieldID":  fieldID,
+		"contains": func(list []string, s string) bool { return containsString(list, s) },
+		"plural": func(n int, one, many string) string {
+			if n <= 1 && n >= -1 {
+				return one
+			}
+			return many
+		},
+		"add": func(a, b int) int { return a + b },
+		"errFor": func(errs map[string]string, field string) *fieldError {
+			if m, ok := errs[field]; ok {
+				return &fieldError{ID: fieldID(field), Message: m}
+			}
+			return nil
+		},
+	}
+}
+
+// fieldError is what the field-error partial shows.
+type fieldError struct{ ID, Message string }
+
+// fieldID turns a form field name into an HTML id ("windows.0.date" →
+// "f-windows-0-date"), so summaries can link to fields.
+func fieldID(field string) string {
+	r := strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
+	return "f-" + r.Replace(field)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// render writes a page with the common data filled in.
+func (h *Handler) render(c echo.Context, status int, name, nav string, data any) error {
+	t, ok := h.views.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	p := page{
+		User:         currentUser(c),
+		CSRF:         h.csrfToken(c),
+		Flashes:      h.takeFlashes(c),
+		AssetVersion: h.static.version,
+		RequestID:    c.Response().Header().Get(echo.HeaderXRequestID),
+		Nav:          nav,
+		Data:         data,
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// redirect answers a successful POST (POST/redirect/GET) with a flash.
+func (h *Handler) redirect(c echo.Context, to, kind, message string) error {
+	if message != "" {
+		h.addFlash(c, kind, message)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}

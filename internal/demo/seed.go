@@ -1,0 +1,190 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"quartier/mailer"
+	"quartier/models"
+	"quartier/territory"
+)
+
+// The demo's people. The first coordinator runs the CLSM of the demo's
+// sessions (the manifest's "coordinator").
+var (
+	demoAdmin = models.NewUser{Email: "claire.dubois@ressources-clsm.example.fr", Name: "Claire Dubois", Role: models.RoleAdmin}
+
+	demoFacilitators = []models.NewUser{
+		{Email: "camille.lefebvre@ressources-clsm.example.fr", Name: "Camille Lefebvre", Role: models.RoleFacilitator, HomeINSEE: "59350", MaxPerDay: 1, MaxPerWeek: 3},
+		{Email: "ines.martin@ressources-clsm.example.fr", Name: "Inès Martin", Role: models.RoleFacilitator, HomeINSEE: "59350", MaxPerDay: 2, MaxPerWeek: 4},
+	}
+)
+
+type demoCLSM struct {
+	name, territory, dept string
+	communes, qpvs        []string
+	coordinator           models.NewUser
+	partners              [][2]string // name, kind
+}
+
+var demoCLSMs = []demoCLSM{
+	{
+		name: "CLSM de Roubaix", dept: "59",
+		territory: "Ville de Roubaix : quartiers de l'Alma, de l'Épeule et des Hauts-Champs.",
+		communes:  []string{"59512"}, qpvs: []string{"QX059005", "QX059006", "QX059007"},
+		coordinator: models.NewUser{Email: "nadia.benali@ville-roubaix.example.fr", Name: "Nadia Benali", Role: models.RoleCoordinator},
+		partners: [][2]string{
+			{"Centre social de l'Alma", "centre social"}, {"Collège Anne-Frank", "établissement scolaire"},
+			{"Mission locale de Roubaix", "insertion"}, {"Vilogia", "bailleur social"},
+			{"Association Rencontre et Loisirs", "association"}, {"Aide à domicile Roubaix Services", "service à domicile"},
+		},
+	},
+	{
+		name: "CLSM de Lille", dept: "59",
+		territory: "Ville de Lille, avec Hellemmes et Lomme : Lille-Sud, Moulins, Faubourg de Béthune, Bois-Blancs.",
+		communes:  []string{"59350"}, qpvs: []string{"QX059001", "QX059002", "QX059003", "QX059004"},
+		coordinator: models.NewUser{Email: "julien.dufour@mairie-lille.example.fr", Name: "Julien Dufour", Role: models.RoleCoordinator},
+		partners: [][2]string{
+			{"Maison de quartier Lille-Sud", "centre social"}, {"Lille Métropole Habitat", "bailleur social"},
+			{"Résidence Les Moulins", "résidence sociale"},
+		},
+	},
+	{
+		name: "CLSM de Cholet", dept: "49",
+		territory: "Agglomération du Choletais : quartier Jean-Monnet.",
+		communes:  []string{"49099"}, qpvs: []string{"QX049002"},
+		coordinator: models.NewUser{Email: "sophie.moreau@choletagglomeration.example.fr", Name: "Sophie Moreau", Role: models.RoleCoordinator},
+		partners: [][2]string{
+			{"Association de prévention spécialisée du Choletais", "protection de l'enfance"}, {"Régie de quartier Jean-Monnet", "association"},
+		},
+	},
+	{
+		name: "CLSM de Fort-de-France", dept: "972",
+		territory: "Ville de Fort-de-France : Trénelle - Citron et Volga Plage.",
+		communes:  []string{"97209"}, qpvs: []string{"QX972001", "QX972002"},
+		coordinator: models.NewUser{Email: "maelle.joseph@ville-fortdefrance.example.fr", Name: "Maëlle Joseph", Role: models.RoleCoordinator, TimeZone: "America/Martinique"},
+		partners: [][2]string{
+			{"Association Trénelle Avenir", "association"}, {"Lycée Schœlcher", "établissement scolaire"},
+		},
+	},
+}
+
+// Seed fills an empty database with the demo programme and returns its
+// manifest, also stored in the database so a second run can print it again.
+func Seed(ctx context.Context, d Deps) (Manifest, error) {
+	s := d.Store
+	var m Manifest
+	admin, err := s.CreateFirstAdmin(ctx, demoAdmin.Email, demoAdmin.Name)
+	if err != nil {
+		return m, fmt.Errorf("demo admin: %w", err)
+	}
+	m.Accounts.Admin = admin.Email
+	m.People = append(m.People, Person{Email: admin.Email, Name: admin.Name, Role: admin.Role})
+
+	welcome := func(invitedBy string) func(models.User) (models.Envelope, models.LoginGrant, error) {
+		return func(u models.User) (models.Envelope, models.LoginGrant, error) {
+			return WelcomeMail(d.Composer, d.BaseURL, u, invitedBy, d.Now)
+		}
+	}
+
+	// Seasons: the previous one, closed, and the current one.
+	y := d.Now.Year()
+	if d.Now.Month() < time.September {
+		y--
+	}
+	prev, err := s.CreateSeason(ctx, admin.ID, fmt.Sprintf("Saison %d-%d", y-1, y), date(y-1, 9, 1), date(y, 7, 3))
+	if err != nil {
+		return m, fmt.Errorf("demo season: %w", err)
+	}
+	cur, err := s.CreateSeason(ctx, admin.ID, fmt.Sprintf("Saison %d-%d", y, y+1), date(y, 9, 1), date(y+1, 7, 2))
+	if err != nil {
+		return m, fmt.Errorf("demo season: %w", err)
+	}
+	if err := s.SetCurrentSeason(ctx, admin.ID, cur.ID); err != nil {
+		return m, err
+	}
+	if err := s.CloseSeason(ctx, admin.ID, prev.ID); err != nil {
+		return m, err
+	}
+
+	// The quartiers the demo CLSMs cover.
+	qpvs, err := territory.DemoQPVs(d.Geo)
+	if err != nil {
+		return m, err
+	}
+	var rows []models.QPVInput
+	for _, q := range qpvs {
+		rows = append(rows, models.QPVInput{Line: q.Line, Code: q.Code, Name: q.Name, Communes: q.Communes})
+	}
+	if _, err := s.ImportQPVs(ctx, admin.ID, rows); err != nil {
+		return m, fmt.Errorf("demo QPVs: %w", err)
+	}
+
+	for _, f := range demoFacilitators {
+		u, err := s.CreateUser(ctx, admin.ID, f, nil, welcome(admin.Name))
+		if err != nil {
+			return m, fmt.Errorf("demo facilitator %s: %w", f.Email, err)
+		}
+		if m.Accounts.Facilitator == "" {
+			m.Accounts.Facilitator = u.Email
+		}
+		m.People = append(m.People, Person{Email: u.Email, Name: u.Name, Role: u.Role})
+	}
+
+	for i, dc := range demoCLSMs {
+		dep, ok := d.Geo.Departement(dc.dept)
+		if !ok {
+			return m, fmt.Errorf("demo CLSM %s: unknown département %s", dc.name, dc.dept)
+		}
+		c, err := s.CreateCLSM(ctx, admin.ID, models.CLSMInput{
+			Name: dc.name, Territory: dc.territory, RegionCode: dep.Region, DepartementCode: dc.dept,
+			Communes: dc.communes, QPVs: dc.qpvs,
+		})
+		if err != nil {
+			return m, fmt.Errorf("demo CLSM %s: %w", dc.name, err)
+		}
+		u, err := s.CreateUser(ctx, admin.ID, dc.coordinator, &c.ID, welcome(admin.Name))
+		if err != nil {
+			return m, fmt.Errorf("demo coordinator %s: %w", dc.coordinator.Email, err)
+		}
+		if i == 0 {
+			m.Accounts.Coordinator = u.Email
+		}
+		m.People = append(m.People, Person{Email: u.Email, Name: u.Name, Role: u.Role, CLSM: c.Name})
+		for _, p := range dc.partners {
+			slug := strings.NewReplacer(" ", "-", "'", "", "é", "e", "è", "e", "œ", "oe").Replace(strings.ToLower(p[0]))
+			if _, err := s.CreateOrganisation(ctx, admin.ID, c.ID, p[0], p[1], "contact@"+slug+".example.fr"); err != nil {
+				return m, fmt.Errorf("demo partner %s: %w", p[0], err)
+			}
+		}
+	}
+
+	b, err := json.Marshal(m)
+	if err != nil {
+		return m, err
+	}
+	return m, s.SetSetting(ctx, settingKey, string(b))
+}
+
+// WelcomeMail composes a welcome email with a sign-in link valid three days
+// (a newcomer may read it tomorrow; it still works only once).
+func WelcomeMail(c *mailer.Composer, baseURL string, u models.User, invitedBy string, now time.Time) (models.Envelope, models.LoginGrant, error) {
+	token, hash, err := models.NewSecret()
+	if err != nil {
+		return models.Envelope{}, models.LoginGrant{}, err
+	}
+	expires := now.Add(WelcomeLinkTTL)
+	env, err := c.Welcome(mailer.WelcomeData{
+		Key: fmt.Sprintf("welcome:%d", u.ID), Name: u.Name, Email: u.Email, Role: u.Role,
+		Link: strings.TrimRight(baseURL, "/") + "/connexion/lien/" + token, Expires: expires, InvitedBy: invitedBy,
+	})
+	return env, models.LoginGrant{TokenHash: hash, Expires: expires}, err
+}
+
+// WelcomeLinkTTL is how long the sign-in link of a welcome email lasts.
+const WelcomeLinkTTL = 72 * time.Hour
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }

@@ -1,0 +1,232 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// CLSMInput is what an admin types to create or edit a CLSM. Codes are
+// checked against the reference data by the form before they get here.
+type CLSMInput struct {
+	Name            string
+	Territory       string
+	RegionCode      string
+	DepartementCode string
+	CoordinatorID   *int64
+	Communes        []string // INSEE codes covered
+	QPVs            []string // QPV codes covered
+}
+
+func (in CLSMInput) validate() (CLSMInput, error) {
+	f := map[string]string{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Territory = strings.TrimSpace(in.Territory)
+	if in.Name == "" {
+		f["name"] = "Saisissez le nom du CLSM."
+	} else if len([]rune(in.Name)) > 150 {
+		f["name"] = "Le nom ne doit pas dépasser 150 caractères."
+	}
+	if in.DepartementCode == "" {
+		f["departement"] = "Choisissez le département du CLSM."
+	}
+	if in.RegionCode == "" {
+		f["region"] = "Choisissez la région du CLSM."
+	}
+	in.Communes = uniqueSorted(in.Communes)
+	in.QPVs = uniqueSorted(in.QPVs)
+	if len(f) > 0 {
+		return in, &ValidationError{Fields: f}
+	}
+	return in, nil
+}
+
+func uniqueSorted(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CLSMRow is a CLSM as listed, with its coordinator's name.
+type CLSMRow struct {
+	CLSM
+	CoordinatorName string `gorm:"->"`
+}
+
+// CLSMFilter narrows the list of CLSMs.
+type CLSMFilter struct{ RegionCode, DepartementCode, Query string }
+
+// ListCLSMs returns the CLSMs matching f, by name.
+func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
+	q := s.q(ctx).Table("clsms AS c").Select("c.*, COALESCE(u.name, '') AS coordinator_name").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name")
+	if f.RegionCode != "" {
+		q = q.Where("c.region_code = ?", f.RegionCode)
+	}
+	if f.DepartementCode != "" {
+		q = q.Where("c.departement_code = ?", f.DepartementCode)
+	}
+	if f.Query != "" {
+		q = q.Where("LOWER(c.name) LIKE ?", "%"+strings.ToLower(f.Query)+"%")
+	}
+	var out []CLSMRow
+	return out, q.Scan(&out).Error
+}
+
+// CLSMCoverage is what a CLSM covers.
+type CLSMCoverage struct {
+	Communes []string
+	QPVs     []QPV
+}
+
+// CLSMCoverageOf returns the communes and QPVs a CLSM covers.
+func (s *Store) CLSMCoverageOf(ctx context.Context, id int64) (CLSMCoverage, error) {
+	var cov CLSMCoverage
+	if err := s.q(ctx).Table("clsm_communes").Where("clsm_id = ?", id).Order("insee").Pluck("insee", &cov.Communes).Error; err != nil {
+		return cov, err
+	}
+	err := s.q(ctx).Table("qpvs").Joins("JOIN clsm_qpvs cq ON cq.qpv_code = qpvs.code").
+		Where("cq.clsm_id = ?", id).Order("qpvs.name").Find(&cov.QPVs).Error
+	return cov, err
+}
+
+// CreateCLSM creates a CLSM with what it covers.
+func (s *Store) CreateCLSM(ctx context.Context, actorID int64, in CLSMInput) (CLSM, error) {
+	in, err := in.validate()
+	if err != nil {
+		return CLSM{}, err
+	}
+	var c CLSM
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := uniqueCLSMName(tx, in.Name, 0); err != nil {
+			return err
+		}
+		now := s.Now()
+		c = CLSM{Name: in.Name, Territory: in.Territory, RegionCode: in.RegionCode, DepartementCode: in.DepartementCode,
+			CoordinatorID: in.CoordinatorID, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		if err := setCoverage(tx, c.ID, in); err != nil {
+			return err
+		}
+		return audit(tx, &actorID, "clsm", c.ID, "create", "CLSM créé : "+c.Name, now)
+	})
+	return c, err
+}
+
+// UpdateCLSM edits a CLSM; a new coordinator takes over its history.
+func (s *Store) UpdateCLSM(ctx context.Context, actorID, id int64, in CLSMInput) (CLSM, error) {
+	in, err := in.validate()
+	if err != nil {
+		return CLSM{}, err
+	}
+	var c CLSM
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&c, id).Error; err != nil {
+			return notFound(err, "clsm")
+		}
+		if err := uniqueCLSMName(tx, in.Name, id); err != nil {
+			return err
+		}
+		var changes []string
+		if c.Name != in.Name {
+			changes = append(changes, fmt.Sprintf("nom : « %s » → « %s »", c.Name, in.Name))
+		}
+		if c.Territory != in.Territory {
+			changes = append(changes, "description du territoire modifiée")
+		}
+		if c.DepartementCode != in.DepartementCode {
+			changes = append(changes, fmt.Sprintf("département : %s → %s", c.DepartementCode, in.DepartementCode))
+		}
+		if !sameID(c.CoordinatorID, in.CoordinatorID) {
+			name := "personne"
+			if in.CoordinatorID != nil {
+				var u User
+				if err := tx.First(&u, *in.CoordinatorID).Error; err != nil {
+					return invalid("coordinator", "Choisissez un·e coordinateur·trice dans la liste.")
+				}
+				if u.Role != RoleCoordinator {
+					return invalid("coordinator", "Cette personne n'a pas le rôle de coordination.")
+				}
+				name = u.Name
+			}
+			changes = append(changes, "coordination confiée à "+name)
+		}
+		old, err := s.CLSMCoverageOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if strings.Join(old.Communes, ",") != strings.Join(in.Communes, ",") {
+			changes = append(changes, fmt.Sprintf("communes couvertes : %d → %d", len(old.Communes), len(in.Communes)))
+		}
+		now := s.Now()
+		c.Name, c.Territory, c.RegionCode, c.DepartementCode = in.Name, in.Territory, in.RegionCode, in.DepartementCode
+		c.CoordinatorID, c.UpdatedAt = in.CoordinatorID, now
+		if err := tx.Save(&c).Error; err != nil {
+			return err
+		}
+		if err := setCoverage(tx, id, in); err != nil {
+			return err
+		}
+		detail := strings.Join(changes, " ; ")
+		if detail == "" {
+			detail = "QPV couverts mis à jour"
+		}
+		return audit(tx, &actorID, "clsm", id, "update", detail, now)
+	})
+	return c, err
+}
+
+func sameID(a, b *int64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func uniqueCLSMName(tx *gorm.DB, name string, exceptID int64) error {
+	var n int64
+	if err := tx.Model(&CLSM{}).Where("LOWER(name) = ? AND id <> ?", strings.ToLower(name), exceptID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return invalid("name", "Un CLSM porte déjà ce nom.")
+	}
+	return nil
+}
+
+func setCoverage(tx *gorm.DB, id int64, in CLSMInput) error {
+	if err := tx.Exec("DELETE FROM clsm_communes WHERE clsm_id = ?", id).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("DELETE FROM clsm_qpvs WHERE clsm_id = ?", id).Error; err != nil {
+		return err
+	}
+	for _, insee := range in.Communes {
+		if err := tx.Exec("INSERT INTO clsm_communes (clsm_id, insee) VALUES (?, ?)", id, insee).Error; err != nil {
+			return err
+		}
+	}
+	for _, code := range in.QPVs {
+		var n int64
+		if err := tx.Model(&QPV{}).Where("code = ?", code).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return invalid("qpvs", fmt.Sprintf("Le QPV %s n'existe pas : importez-le ou créez-le d'abord.", code))
+		}
+		if err := tx.Exec("INSERT INTO clsm_qpvs (clsm_id, qpv_code) VALUES (?, ?)", id, code).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// QPV is a quartier prioritaire de la politique de la ville.
+type QPV struct {
+	Code      string `gorm:"primaryKey"`
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TableName is the table of QPVs.
+func (QPV) TableName() string { return "qpvs" }
+
+// QPVInput is one quartier read from the official list or typed by an admin.
+type QPVInput struct {
+	Line     int
+	Code     string
+	Name     string
+	Communes []string
+}
+
+// QPVWithCommunes is a QPV and the INSEE codes of its communes.
+type QPVWithCommunes struct {
+	QPV
+	Communes []string `gorm:"-"`
+}
+
+// ListQPVs returns QPVs whose name or code contains query (all when empty).
+func (s *Store) ListQPVs(ctx context.Context, query string, limit int) ([]QPVWithCommunes, error) {
+	q := s.q(ctx).Model(&QPV{}).Order("name")
+	if query = strings.TrimSpace(query); query != "" {
+		like := "%" + strings.ToLower(query) + "%"
+		q = q.Where("LOWER(name) LIKE ? OR LOWER(code) LIKE ?", like, like)
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var out []QPVWithCommunes
+	if err := q.Find(&out).Error; err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := s.q(ctx).Table("qpv_communes").Where("qpv_code = ?", out[i].Code).Order("insee").Pluck("insee", &out[i].Communes).Error; err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// QPVsByCode returns the QPVs with these codes (unknown codes are skipped).
+func (s *Store) QPVsByCode(ctx context.Context, codes []string) ([]QPV, error) {
+	var out []QPV
+	if len(codes) == 0 {
+		return out, nil
+	}
+	return out, s.q(ctx).Where("code IN ?", codes).Order("name").Find(&out).Error
+}
+
+// QPVImportLine says what happened to one line of an import.
+type QPVImportLine struct {
+	Line   int
+	Code   string
+	Name   string
+	Action string // added, changed, unchanged
+	Detail string
+}
+
+// ImportQPVs adds new quartiers and updates changed ones, in one
+// transaction, and says what it did line by line. Quartiers absent from the
+// file are kept (a partial list must not delete anything).
+func (s *Store) ImportQPVs(ctx context.Context, actorID int64, rows []QPVInput) ([]QPVImportLine, error) {
+	var report []QPVImportLine
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.Now()
+		for _, r := range rows {
+			line := QPVImportLine{Line: r.Line, Code: r.Code, Name: r.Name}
+			var old QPV
+			err := tx.Where("code = ?", r.Code).First(&old).Error
+			switch {
+			case err == gorm.ErrRecordNotFound:
+				if err := tx.Create(&QPV{Code: r.Code, Name: r.Name, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+					return err
+				}
+				line.Action, line.Detail = "added", fmt.Sprintf("ajouté (%d commune%s)", len(r.Communes), plural(len(r.Communes)))
+			case err != nil:
+				return err
+			default:
+				var oldCommunes []string
+				if err := tx.Table("qpv_communes").Where("qpv_code = ?", r.Code).Order("insee").Pluck("insee", &oldCommunes).Error; err != nil {
+					return err
+				}
+				var changes []string
+				if old.Name != r.Name {
+					changes = append(changes, fmt.Sprintf("nom « %s » → « %s »", old.Name, r.Name))
+				}
+				if strings.Join(oldCommunes, ",") != strings.Join(uniqueSorted(r.Communes), ",") {
+					changes = append(changes, fmt.Sprintf("communes %s → %s", strings.Join(oldCommunes, ", "), strings.Join(uniqueSorted(r.Communes), ", ")))
+				}
+				if len(changes) == 0 {
+					line.Action, line.Detail = "unchanged", "inchangé"
+					report = append(report, line)
+					continue
+				}
+				if err := tx.Model(&QPV{}).Where("code = ?", r.Code).Updates(map[string]any{"name": r.Name, "updated_at": now}).Error; err != nil {
+					return err
+				}
+				line.Action, line.Detail = "changed", "modifié : "+strings.Join(changes, " ; ")
+			}
+			if err := tx.Exec("DELETE FROM qpv_communes WHERE qpv_code = ?", r.Code).Error; err != nil {
+				return err
+			}
+			for _, insee := range uniqueSorted(r.Communes) {
+				if err := tx.Exec("INSERT INTO qpv_communes (qpv_code, insee) VALUES (?, ?)", r.Code, insee).Error; err != nil {
+					return err
+				}
+			}
+			report = append(report, line)
+		}
+		added, changed := 0, 0
+		for _, l := range report {
+			switch l.Action {
+			case "added":
+				added++
+			case "changed":
+				changed++
+			}
+		}
+		return audit(tx, &actorID, "qpv", 0, "import", fmt.Sprintf("import de la liste des QPV : %d ajouté%s, %d modifié%s", added, plural(added), changed, plural(changed)), now)
+	})
+	return report, err
+}
+
+// SaveQPV creates or edits one quartier by hand.
+func (s *Store) SaveQPV(ctx context.Context, actorID int64, in QPVInput) error {
+	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
+	in.Name = strings.TrimSpace(in.Name)
+	f := map[string]string{}
+	if in.Code == "" {
+		f["code"] = "Saisissez le code du quartier (par exemple QN05901M)."
+	}
+	if in.Name == "" {
+		f["name"] = "Saisissez le nom du quartier."
+	}
+	if len(in.Communes) == 0 {
+		f["communes"] = "Indiquez au moins une commune."
+	}
+	if len(f) > 0 {
+		return &ValidationError{Fields: f}
+	}
+	_, err := s.ImportQPVs(ctx, actorID, []QPVInput{in})
+	return err
+}
+
+func plural(n int) string {
+	if n > 1 {
+		return "s"
+	}
+	return ""
+}
