@@ -90,9 +90,10 @@ func (e explainer) noCandidate(req *reqModel) string {
 			}
 		}
 	}
-	who := "d’une chargée de mission"
+	who, widen := "d’une chargée de mission", "ouvrir des disponibilités"
 	if len(req.allowed) < len(p.facs) {
 		who = "d’une chargée de mission autorisée pour cette demande"
+		widen = "autoriser d’autres chargées de mission"
 	}
 	switch {
 	case len(req.allowed) == 0:
@@ -101,7 +102,7 @@ func (e explainer) noCandidate(req *reqModel) string {
 		return "Aucune fenêtre ne dure les " + duration(p.dur) + " d’une séance" + nbsp + ": proposer des fenêtres plus longues."
 	case !meets:
 		return "Aucune fenêtre ne croise la disponibilité " + who + " sur " + duration(p.dur) +
-			nbsp + ": proposer d’autres dates ou élargir la liste des chargées de mission."
+			nbsp + ": proposer d’autres dates ou "+widen+"."
 	}
 	return "Les créneaux possibles sont tous pris par des indisponibilités (réunions, congés) " + who +
 		nbsp + ": proposer d’autres dates ou déplacer une réunion."
