@@ -102,7 +102,7 @@ func (e explainer) noCandidate(req *reqModel) string {
 		return "Aucune fenêtre ne dure les " + duration(p.dur) + " d’une séance" + nbsp + ": proposer des fenêtres plus longues."
 	case !meets:
 		return "Aucune fenêtre ne croise la disponibilité " + who + " sur " + duration(p.dur) +
-			nbsp + ": proposer d’autres dates ou "+widen+"."
+			nbsp + ": proposer d’autres dates ou " + widen + "."
 	}
 	return "Les créneaux possibles sont tous pris par des indisponibilités (réunions, congés) " + who +
 		nbsp + ": proposer d’autres dates ou déplacer une réunion."
