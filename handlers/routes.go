@@ -84,9 +84,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 
 func (h *Handler) coordinatorRoutes(g group) {}
 
-func (h *Handler) facilitatorRoutes(g group) {}
-
-func (h *Handler) adminRoutes(g group) {}
+func (h *Handler) adminRoutes(g group) {
+	h.adminCalendarRoutes(g)
+}
 
 // ipExtractor reads the client address from the connection, or from
 // X-Forwarded-For only when the request came through a trusted proxy.
