@@ -82,10 +82,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	return e, table
 }
 
-func (h *Handler) coordinatorRoutes(g group) {}
-
 func (h *Handler) adminRoutes(g group) {
 	h.adminCalendarRoutes(g)
+	h.adminRequestRoutes(g)
 }
 
 // ipExtractor reads the client address from the connection, or from
