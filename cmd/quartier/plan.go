@@ -29,6 +29,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	outPath := fs.String("out", "", "where to write the plan, JSON (- for standard output)")
 	steps := fs.Int64("steps", 0, "search budget in steps (0: "+strconv.Itoa(planner.DefaultStepsPerRequest)+" per request); the plan depends on it, never on the clock")
 	seed := fs.Uint64("seed", 0, "seed of the search; each seed gives a reproducible plan")
+	baseline := fs.Bool("baseline", false, "use the first-fit baseline instead of the solver (for comparisons)")
 	fs.Usage = func() {
 		fmt.Fprintln(&help, "Usage: quartier plan --in instance.json --out plan.json")
 		fmt.Fprintln(&help)
@@ -62,7 +63,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if in == nil {
 		return code
 	}
-	plan, err := planner.Solve(ctx, in, planner.Options{Steps: *steps, Seed: *seed})
+	var plan *planner.Plan
+	var err error
+	if *baseline {
+		plan, err = planner.FirstFit(in)
+	} else {
+		plan, err = planner.Solve(ctx, in, planner.Options{Steps: *steps, Seed: *seed})
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "quartier plan: %v\n", err)
 		return exitError
