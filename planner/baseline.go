@@ -11,6 +11,11 @@ func FirstFit(in *Instance) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	return buildPlan(firstFit(p)), nil
+}
+
+// firstFit runs the baseline on a compiled problem.
+func firstFit(p *problem) *state {
 	s := newState(p)
 	for r := range p.reqs {
 		bestT, bestC := int64(math.MaxInt64), int32(-1)
@@ -27,7 +32,7 @@ func FirstFit(in *Instance) (*Plan, error) {
 			s.putFixed(int32(r), bestC, bestT)
 		}
 	}
-	return buildPlan(s), nil
+	return s
 }
 
 // earliestFixed returns the earliest start in c's range at which request r

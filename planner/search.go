@@ -54,17 +54,17 @@ type snapshot struct {
 
 // Tuning of the search, fixed so that runs are reproducible.
 const (
-	// startTemperature is the travel increase (metres) that annealing
-	// accepts with probability 1/e at the start; it falls linearly to 0.
-	startTemperature = 40000
+	// startTemperature is the travel increase (metres) beyond which
+	// annealing accepts nothing at the start; it falls linearly to 0.
+	startTemperature = 80000
 	// maxUnassignedInPool caps the unassigned requests offered to a repair.
 	maxUnassignedInPool = 24
 	// augmentEvery makes one LNS iteration in that many an ejection chain
 	// for a random unassigned request.
 	augmentEvery = 64
-	// repairNoise is the standard deviation (metres) of the noise added to
+	// repairNoise is the half-width (metres) of the noise added to
 	// insertion costs when ordering a repair.
-	repairNoise = 150000
+	repairNoise = 300000
 	// maxRegret caps the regret counted for a request with a single option.
 	maxRegret = 1000000
 )
@@ -158,7 +158,10 @@ func (x *search) randomUnassigned() int32 {
 
 // accept decides on the current move: a priority gain always wins, a
 // priority loss never; at equal priority a shorter (or equal) travel is
-// kept, and a longer one with the annealing probability exp(−Δ/T).
+// kept, and a longer one by Δ with probability 1 − Δ/T, where the
+// temperature T falls linearly to 0 over the budget (an annealing that
+// needs no exp: transcendental functions may round differently from one
+// processor to another, and plans must not).
 func (x *search) accept() bool {
 	s := x.s
 	if dp := s.prio - s.jr.prio; dp != 0 {
@@ -168,8 +171,8 @@ func (x *search) accept() bool {
 	if dt <= 0 {
 		return true
 	}
-	t := x.temp0 * (1 - float64(x.steps)/float64(x.budget))
-	return t > 0 && x.rng.Float64() < math.Exp(-float64(dt)/t)
+	t := float64(x.temp0 * float64(1-float64(x.steps)/float64(x.budget)))
+	return float64(dt) < float64(t*x.rng.Float64())
 }
 
 func (x *search) saveBest() {
@@ -226,7 +229,9 @@ func (x *search) repair() {
 		key := int64(math.MaxInt64 / 4)
 		if in, second, ok := s.bestTwoInsertions(r, &x.steps); ok {
 			regret := min(second-in.delta, maxRegret)
-			key = in.delta - regret/2 + int64(x.rng.NormFloat64()*x.noise)
+			// Triangular noise in (−noise, noise): exact arithmetic only.
+			noise := float64(float64(x.rng.Float64()+x.rng.Float64()-1) * x.noise)
+			key = in.delta - regret/2 + int64(noise)
 		}
 		x.keys = append(x.keys, key-int64(s.p.reqs[r].prio)<<50)
 	}

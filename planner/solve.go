@@ -42,6 +42,11 @@ func Solve(ctx context.Context, in *Instance, opt Options) (*Plan, error) {
 	s := newState(p)
 	var steps int64
 	construct(s, &steps)
+	// The search starts from the better of the greedy construction and
+	// the first-fit baseline, so it never ends below the baseline.
+	if ff := firstFit(p); ff.prio > s.prio || (ff.prio == s.prio && ff.travel < s.travel) {
+		s = ff
+	}
 	budget := opt.Steps
 	if budget <= 0 {
 		budget = DefaultStepsPerRequest * int64(max(len(p.reqs), 1))
