@@ -66,18 +66,22 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	return out, nil
 }
 
-// MarkOutboxSent records a delivered message. A sensitive message (it holds
-// a sign-in link) loses its payload here: the link must not outlive its
-// delivery in the database. Only a row still "sending" is changed, so a late
-// worker cannot overwrite what an administrator or another worker did.
-func (s *Store) MarkOutboxSent(ctx context.Context, id int64) error {
+// MarkOutboxSent records delivered messages, in one transaction (the
+// worker marks a whole batch at once). A sensitive message (it holds a
+// sign-in link) loses its payload here: the link must not outlive its
+// delivery in the database. Only rows still "sending" are changed, so a
+// late worker cannot overwrite what an administrator or another worker did.
+func (s *Store) MarkOutboxSent(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	now := s.Now()
 	err := s.q(ctx).Exec(`UPDATE outbox_messages
 		SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = '',
 		    payload = CASE WHEN sensitive THEN '' ELSE payload END
-		WHERE id = ? AND status = 'sending'`, now, id).Error
+		WHERE id IN ? AND status = 'sending'`, now, ids).Error
 	if err != nil {
-		return fmt.Errorf("mark outbox message %d sent: %w", id, err)
+		return fmt.Errorf("mark outbox messages %v sent: %w", ids, err)
 	}
 	return nil
 }

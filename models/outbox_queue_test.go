@@ -198,7 +198,7 @@ func TestListOutbox_FilterPageAndNotFound(t *testing.T) {
 }
 
 func TestClaimOutbox_TwoStoresNeverShareARow(t *testing.T) {
-	s1, _ := newOutboxStore(t)
+	s1, clock := newOutboxStore(t)
 	ctx := context.Background()
 	var envs []Envelope
 	for i := range 200 {
@@ -206,7 +206,7 @@ func TestClaimOutbox_TwoStoresNeverShareARow(t *testing.T) {
 	}
 	obMust(t, s1.Enqueue(ctx, envs...))
 	// A second process: its own connection pool on the same file.
-	s2, err := Open(obDSN(t, s1))
+	s2, err := Open(obDSN(t, s1), WithClock(clock.Now)) // same clock: a lease is judged by wall time
 	obMust(t, err)
 	defer s2.Close()
 	seen := sync.Map{}
