@@ -39,6 +39,10 @@ type Message struct {
 	Calendar    *CalendarPart `json:"calendar,omitempty"`
 	Attachments []Attachment  `json:"attachments,omitempty"`
 	Headers     []Header      `json:"headers,omitempty"`
+	// NotAfter, when set, is the moment the message becomes pointless (a
+	// sign-in link that has expired): the worker drops it instead of
+	// sending it late.
+	NotAfter *time.Time `json:"not_after,omitempty"`
 }
 
 // Address is a mailbox with an optional display name.

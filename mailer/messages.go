@@ -44,7 +44,12 @@ func (c *Composer) MagicLink(d MagicLinkData) (models.Envelope, error) {
 	if err != nil {
 		return models.Envelope{}, err
 	}
-	return envelope(KindMagicLink, d.Key, true, c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r))
+	m := c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r)
+	if !d.Expires.IsZero() {
+		notAfter := d.Expires.UTC()
+		m.NotAfter = &notAfter
+	}
+	return envelope(KindMagicLink, d.Key, true, m)
 }
 
 func minutesText(n int) string {
@@ -99,7 +104,10 @@ func (c *Composer) Welcome(d WelcomeData) (models.Envelope, error) {
 	if err != nil {
 		return models.Envelope{}, err
 	}
-	return envelope(KindWelcome, d.Key, true, c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r))
+	m := c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r)
+	notAfter := expires.UTC()
+	m.NotAfter = &notAfter
+	return envelope(KindWelcome, d.Key, true, m)
 }
 
 func roleDuties(r models.Role) string {

@@ -138,6 +138,10 @@ func (w *Worker) batch(ctx context.Context) (claimed, sent int, err error) {
 			errs = append(errs, w.fail(ctx, row, Permanent(err)))
 			continue
 		}
+		if m.NotAfter != nil && w.opts.Now().After(*m.NotAfter) {
+			errs = append(errs, w.fail(ctx, row, Permanent(fmt.Errorf("expired at %s before it could be sent", m.NotAfter.UTC().Format(time.RFC3339)))))
+			continue
+		}
 		msgs = append(msgs, m)
 		ready = append(ready, row)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,5 +206,29 @@ func TestWorker_RunStopsOnCancelAndWakes(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func TestWorker_DropsExpiredSignInLink(t *testing.T) {
+	clock := &mailClock{t: time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC)}
+	s, _ := newTestStore(t, clock)
+	c := testComposer(t)
+	env, err := c.MagicLink(MagicLinkData{Key: "login:late", Email: "a@example.org", Link: "/connexion/lien/x",
+		Expires: clock.Now().Add(15 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Enqueue(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(16 * time.Minute) // SMTP was down until now
+	fake := &FakeDriver{}
+	w := NewWorker(s, fake, WorkerOptions{Log: quietLog()})
+	if n, err := w.RunOnce(context.Background()); n != 0 || err != nil || len(fake.Sent()) != 0 {
+		t.Fatalf("RunOnce = %d, %v, %d sent; want the dead link dropped", n, err, len(fake.Sent()))
+	}
+	m, _ := s.OutboxMessageByID(context.Background(), 1)
+	if m.Status != models.OutboxFailed || !m.Permanent || !strings.Contains(m.LastError, "expired") {
+		t.Errorf("row = %+v; want failed, permanent, expired", m)
 	}
 }

@@ -3,6 +3,7 @@ package mailer
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -32,6 +33,9 @@ type smtpServer struct {
 	srv    *smtp.Server
 	msgs   [][]byte
 	refuse map[string]int // recipient → SMTP code
+	// tlsConfig offers STARTTLS, or with implicit, TLS from the first byte.
+	tlsConfig *tls.Config
+	implicit  bool
 }
 
 func startSMTP(t testing.TB) *smtpServer {
@@ -51,6 +55,10 @@ func (s *smtpServer) start() {
 	s.mu.Lock()
 	s.addr = l.Addr().String()
 	srv := smtp.NewServer(s)
+	srv.TLSConfig = s.tlsConfig
+	if s.implicit {
+		l = tls.NewListener(l, s.tlsConfig)
+	}
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.EnableSMTPUTF8 = true
