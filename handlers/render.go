@@ -84,7 +84,9 @@ func templateFuncs() template.FuncMap {
 			}
 			return many
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":          func(a, b int) int { return a + b },
+		"outboxKind":   outboxKindLabel,
+		"outboxStatus": outboxStatusLabel,
 		"errFor": func(errs map[string]string, field string) *fieldError {
 			if m, ok := errs[field]; ok {
 				return &fieldError{ID: fieldID(field), Message: m}
@@ -142,4 +144,36 @@ func (h *Handler) redirect(c echo.Context, to, kind, message string) error {
 		h.addFlash(c, kind, message)
 	}
 	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func outboxKindLabel(kind string) string {
+	switch kind {
+	case "magic_link":
+		return "lien de connexion"
+	case "welcome":
+		return "bienvenue"
+	case "request_decision":
+		return "décision sur une demande"
+	case "invitation":
+		return "invitation"
+	case "invitation_update":
+		return "modification d'invitation"
+	case "cancellation":
+		return "annulation"
+	}
+	return kind
+}
+
+func outboxStatusLabel(s models.OutboxStatus) string {
+	switch s {
+	case models.OutboxPending:
+		return "à envoyer"
+	case models.OutboxSending:
+		return "en cours d'envoi"
+	case models.OutboxSent:
+		return "envoyé"
+	case models.OutboxFailed:
+		return "en échec"
+	}
+	return string(s)
 }

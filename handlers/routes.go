@@ -83,6 +83,35 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 }
 
 func (h *Handler) adminRoutes(g group) {
+	g.get("/admin/personnes", h.listPeople)
+	g.get("/admin/personnes/nouvelle", h.showNewPerson)
+	g.post("/admin/personnes/nouvelle", h.createPerson)
+	g.get("/admin/personnes/:id", h.showPerson)
+	g.post("/admin/personnes/:id", h.updatePerson)
+	g.post("/admin/personnes/:id/desactiver", h.setPersonActive(false))
+	g.post("/admin/personnes/:id/reactiver", h.setPersonActive(true))
+
+	g.get("/admin/clsm", h.listCLSMs)
+	g.get("/admin/clsm/nouveau", h.showNewCLSM)
+	g.post("/admin/clsm/nouveau", h.saveCLSM)
+	g.get("/admin/clsm/:id", h.showCLSM)
+	g.post("/admin/clsm/:id", h.saveCLSM)
+
+	g.get("/admin/saisons", h.listSeasons)
+	g.post("/admin/saisons", h.createSeason)
+	g.get("/admin/saisons/:id", h.showSeason)
+	g.post("/admin/saisons/:id/en-cours", h.makeSeasonCurrent)
+	g.post("/admin/saisons/:id/cloturer", h.closeSeason)
+
+	g.get("/admin/qpv", h.listQPVs)
+	g.post("/admin/qpv", h.saveQPV)
+	g.post("/admin/qpv/import", h.importQPVs)
+
+	g.get("/admin/courriels", h.listOutbox)
+	g.get("/admin/courriels/:id", h.showOutboxMessage)
+	g.get("/admin/courriels/:id/html", h.showOutboxHTML)
+	g.post("/admin/courriels/:id/renvoyer", h.retryOutboxMessage)
+
 	h.adminCalendarRoutes(g)
 	h.adminRequestRoutes(g)
 }

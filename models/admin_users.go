@@ -67,7 +67,7 @@ type UserUpdate = NewUser
 
 // UpdateUser changes an account, recording the change.
 func (s *Store) UpdateUser(ctx context.Context, actorID, id int64, in UserUpdate, clsmID *int64) (User, error) {
-	in, verr := in.validate()
+	in, verr := in.Validate()
 	if verr != nil {
 		return User{}, verr
 	}

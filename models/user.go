@@ -107,7 +107,9 @@ type NewUser struct {
 	MaxPerWeek int
 }
 
-func (n NewUser) validate() (NewUser, error) {
+// Validate normalises n and checks each field, returning French messages
+// per field; forms call it to show every problem at once.
+func (n NewUser) Validate() (NewUser, error) {
 	fields := map[string]string{}
 	email, err := NormalizeEmail(n.Email)
 	if err != nil {
@@ -151,7 +153,7 @@ func (n NewUser) validate() (NewUser, error) {
 
 // insertUser creates a user inside tx, refusing a duplicate address.
 func insertUser(tx *gorm.DB, n NewUser, now time.Time) (User, error) {
-	n, err := n.validate()
+	n, err := n.Validate()
 	if err != nil {
 		return User{}, err
 	}

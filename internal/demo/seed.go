@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"quartier/mailer"
+	"quartier/internal/welcome"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -86,7 +86,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 
 	welcome := func(invitedBy string) func(models.User) (models.Envelope, models.LoginGrant, error) {
 		return func(u models.User) (models.Envelope, models.LoginGrant, error) {
-			return WelcomeMail(d.Composer, d.BaseURL, u, invitedBy, d.Now)
+			return welcome.Mail(d.Composer, d.BaseURL, u, invitedBy, d.Now)
 		}
 	}
 
@@ -168,23 +168,5 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	}
 	return m, s.SetSetting(ctx, settingKey, string(b))
 }
-
-// WelcomeMail composes a welcome email with a sign-in link valid three days
-// (a newcomer may read it tomorrow; it still works only once).
-func WelcomeMail(c *mailer.Composer, baseURL string, u models.User, invitedBy string, now time.Time) (models.Envelope, models.LoginGrant, error) {
-	token, hash, err := models.NewSecret()
-	if err != nil {
-		return models.Envelope{}, models.LoginGrant{}, err
-	}
-	expires := now.Add(WelcomeLinkTTL)
-	env, err := c.Welcome(mailer.WelcomeData{
-		Key: fmt.Sprintf("welcome:%d", u.ID), Name: u.Name, Email: u.Email, Role: u.Role,
-		Link: strings.TrimRight(baseURL, "/") + "/connexion/lien/" + token, Expires: expires, InvitedBy: invitedBy,
-	})
-	return env, models.LoginGrant{TokenHash: hash, Expires: expires}, err
-}
-
-// WelcomeLinkTTL is how long the sign-in link of a welcome email lasts.
-const WelcomeLinkTTL = 72 * time.Hour
 
 func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }

@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/models"
+	"quartier/territory"
+)
+
+// clsmsPage lists CLSMs with filters.
+type clsmsPage struct {
+	CLSMs        []models.CLSMRow
+	Region, Dept string
+	Regions      []territory.Region
+	Departements []territory.Departement
+	Names        map[string]string
+}
+
+func (h *Handler) listCLSMs(c echo.Context) error {
+	p := clsmsPage{Region: c.QueryParam("region"), Dept: c.QueryParam("departement"),
+		Regions: h.geo.Regions(), Departements: h.geo.Departements(), Names: map[string]string{}}
+	var err error
+	if p.CLSMs, err = h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{RegionCode: p.Region, DepartementCode: p.Dept}); err != nil {
+		return err
+	}
+	for _, cl := range p.CLSMs {
+		if d, ok := h.geo.Departement(cl.DepartementCode); ok {
+			p.Names[cl.DepartementCode] = d.Name
+		}
+	}
+	return h.render(c, http.StatusOK, "admin_clsms", "clsms", p)
+}
+
+// clsmForm is the CLSM form, as typed.
+type clsmForm struct {
+	ID           int64
+	Name         string
+	Territory    string
+	Departement  string
+	Coordinator  string
+	Communes     string // one per line: INSEE code, postcode or name
+	QPVs         []string
+	Errors       formErrors
+	Departements []territory.Departement
+	Coordinators []models.User
+	AllQPVs      []models.QPVWithCommunes
+	Audit        []models.AuditEvent
+	CommuneNames []string
+	Partners     []models.Organisation
+}
+
+func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
+	ctx := c.Request().Context()
+	f.Departements = h.geo.Departements()
+	var err error
+	if f.Coordinators, err = h.store.ListUsers(ctx, models.UserFilter{Role: models.RoleCoordinator}); err != nil {
+		return f, err
+	}
+	f.AllQPVs, err = h.store.ListQPVs(ctx, "", 0)
+	return f, err
+}
+
+func (h *Handler) showNewCLSM(c echo.Context) error {
+	f, err := h.clsmFormFor(c, clsmForm{})
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_clsm_form", "clsms", f)
+}
+
+func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
+	form, _ := c.FormParams()
+	f := clsmForm{Name: c.FormValue("name"), Territory: c.FormValue("territory"), Departement: c.FormValue("departement"),
+		Coordinator: c.FormValue("coordinator"), Communes: c.FormValue("communes"), QPVs: form["qpvs"], Errors: formErrors{}}
+	in := models.CLSMInput{Name: f.Name, Territory: f.Territory, DepartementCode: f.Departement, QPVs: f.QPVs}
+	if d, ok := h.geo.Departement(f.Departement); ok {
+		in.RegionCode = d.Region
+	} else if f.Departement != "" {
+		f.Errors["departement"] = "Département inconnu."
+	}
+	if f.Coordinator != "" {
+		id, err := strconv.ParseInt(f.Coordinator, 10, 64)
+		if err != nil {
+			f.Errors["coordinator"] = "Choisissez un·e coordinateur·trice dans la liste."
+		}
+		in.CoordinatorID = &id
+	}
+	for line := range strings.SplitSeq(f.Communes, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		com, msg := h.resolveCommune(line)
+		if msg != "" {
+			f.Errors["communes"] = "« " + line + " » : " + msg
+			continue
+		}
+		in.Communes = append(in.Communes, com.INSEE)
+	}
+	return f, in
+}
+
+func (h *Handler) saveCLSM(c echo.Context) error {
+	ctx := c.Request().Context()
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = pathID(c); err != nil {
+			return err
+		}
+	}
+	f, in := h.bindCLSM(c)
+	f.ID = id
+	if len(f.Errors) == 0 {
+		var saved models.CLSM
+		var err error
+		if id == 0 {
+			saved, err = h.store.CreateCLSM(ctx, currentUser(c).ID, in)
+		} else {
+			saved, err = h.store.UpdateCLSM(ctx, currentUser(c).ID, id, in)
+		}
+		if f.Errors, err = mergeFieldErrors(f.Errors, err); err != nil {
+			return err
+		}
+		if len(f.Errors) == 0 {
+			return h.redirect(c, "/admin/clsm/"+strconv.FormatInt(saved.ID, 10), "success", "CLSM enregistré.")
+		}
+	}
+	f, err := h.clsmFormFor(c, f)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+			return err
+		}
+	}
+	return h.render(c, invalidForm, "admin_clsm_form", "clsms", f)
+}
+
+func (h *Handler) showCLSM(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cl, err := h.store.CLSMByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	cov, err := h.store.CLSMCoverageOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := clsmForm{ID: id, Name: cl.Name, Territory: cl.Territory, Departement: cl.DepartementCode}
+	if cl.CoordinatorID != nil {
+		f.Coordinator = strconv.FormatInt(*cl.CoordinatorID, 10)
+	}
+	var lines []string
+	for _, insee := range cov.Communes {
+		lines = append(lines, insee)
+		if com, ok := h.geo.Commune(insee); ok {
+			f.CommuneNames = append(f.CommuneNames, com.Name+" ("+insee+")")
+		}
+	}
+	f.Communes = strings.Join(lines, "\n")
+	for _, q := range cov.QPVs {
+		f.QPVs = append(f.QPVs, q.Code)
+	}
+	if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+		return err
+	}
+	if f.Partners, err = h.store.OrganisationsOf(ctx, id); err != nil {
+		return err
+	}
+	if f, err = h.clsmFormFor(c, f); err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_clsm_form", "clsms", f)
+}

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/mailer"
+	"quartier/models"
+)
+
+// outboxPage is the « Courriels » page: the outbox, filtered by status.
+type outboxPage struct {
+	Messages []models.OutboxMessage
+	Total    int64
+	Status   string
+	Counts   map[string]int64
+	Page     int
+	Pages    int
+}
+
+const outboxPageSize = 50
+
+func (h *Handler) listOutbox(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := outboxPage{Status: c.QueryParam("statut"), Page: 1}
+	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 1 {
+		p.Page = n
+	}
+	switch models.OutboxStatus(p.Status) {
+	case "", models.OutboxPending, models.OutboxSending, models.OutboxSent, models.OutboxFailed:
+	default:
+		p.Status = ""
+	}
+	var err error
+	p.Messages, p.Total, err = h.store.ListOutbox(ctx, models.OutboxFilter{Status: models.OutboxStatus(p.Status), Limit: outboxPageSize, Offset: (p.Page - 1) * outboxPageSize})
+	if err != nil {
+		return err
+	}
+	p.Pages = int((p.Total + outboxPageSize - 1) / outboxPageSize)
+	counts, err := h.store.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	p.Counts = map[string]int64{}
+	for k, v := range counts {
+		p.Counts[string(k)] = v
+	}
+	return h.render(c, http.StatusOK, "admin_outbox", "outbox", p)
+}
+
+// outboxMessagePage shows one message as it will be received.
+type outboxMessagePage struct {
+	Message models.OutboxMessage
+	Preview mailer.MessagePreview
+	Audit   []models.AuditEvent
+}
+
+func (h *Handler) showOutboxMessage(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var p outboxMessagePage
+	if p.Message, err = h.store.OutboxMessageByID(ctx, id); err != nil {
+		return err
+	}
+	if p.Preview, err = mailer.Preview(p.Message); err != nil {
+		return err
+	}
+	if p.Audit, err = h.store.AuditTrail(ctx, "outbox", id); err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_outbox_message", "outbox", p)
+}
+
+// showOutboxHTML serves a message's own HTML for the sandboxed frame of the
+// message page, under a CSP that lets its inline styles apply and nothing
+// else (no script, no remote content).
+func (h *Handler) showOutboxHTML(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	m, err := h.store.OutboxMessageByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	pv, err := mailer.Preview(m)
+	if err != nil {
+		return err
+	}
+	if pv.HTML == "" {
+		return echo.ErrNotFound
+	}
+	hd := c.Response().Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox")
+	hd.Set("X-Frame-Options", "SAMEORIGIN")
+	hd.Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, []byte(pv.HTML))
+}
+
+func (h *Handler) retryOutboxMessage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.store.RetryOutbox(c.Request().Context(), currentUser(c).ID, id); err != nil {
+		return err
+	}
+	return h.redirect(c, "/admin/courriels/"+strconv.FormatInt(id, 10), "success", "Le message repart : il sera envoyé dans quelques secondes.")
+}

@@ -1,0 +1,235 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/internal/welcome"
+	"quartier/models"
+)
+
+// peoplePage lists accounts.
+type peoplePage struct {
+	People []models.User
+	Query  string
+	Role   string
+	CLSMOf map[int64]string
+}
+
+func (h *Handler) listPeople(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := peoplePage{Query: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role")}
+	people, err := h.store.ListUsers(ctx, models.UserFilter{Query: p.Query, Role: models.Role(p.Role)})
+	if err != nil {
+		return err
+	}
+	p.People = people
+	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
+	if err != nil {
+		return err
+	}
+	p.CLSMOf = map[int64]string{}
+	for _, cl := range clsms {
+		if cl.CoordinatorID != nil {
+			p.CLSMOf[*cl.CoordinatorID] = cl.Name
+		}
+	}
+	return h.render(c, http.StatusOK, "admin_people", "people", p)
+}
+
+// personForm is the account form, as typed.
+type personForm struct {
+	ID          int64
+	Name        string
+	Email       string
+	Role        string
+	CLSM        string
+	HomeCommune string
+	TimeZone    string
+	MaxPerDay   string
+	MaxPerWeek  string
+	Active      bool
+	Errors      formErrors
+	CLSMs       []models.CLSMRow
+	Zones       []string
+	Roles       []models.Role
+	Audit       []models.AuditEvent
+	HomeName    string
+}
+
+var timeZones = []string{"Europe/Paris", "America/Guadeloupe", "America/Martinique", "America/Cayenne", "Indian/Reunion", "Indian/Mayotte"}
+
+func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
+	clsms, err := h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{})
+	f.CLSMs, f.Zones, f.Roles = clsms, timeZones, models.Roles
+	if f.HomeCommune != "" {
+		if com, ok := h.geo.Commune(f.HomeCommune); ok {
+			f.HomeName = com.Name + " (" + com.Departement + ")"
+		}
+	}
+	return f, err
+}
+
+func (h *Handler) showNewPerson(c echo.Context) error {
+	f, err := h.personFormFor(c, personForm{Role: string(models.RoleCoordinator), TimeZone: "Europe/Paris", MaxPerDay: "1", MaxPerWeek: "3"})
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_person_form", "people", f)
+}
+
+// bindPerson reads the form and checks what the model cannot (the commune
+// against the reference data, the CLSM choice).
+func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64) {
+	f := personForm{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role"), CLSM: c.FormValue("clsm"),
+		HomeCommune: strings.TrimSpace(c.FormValue("home_commune")), TimeZone: c.FormValue("time_zone"),
+		MaxPerDay: c.FormValue("max_per_day"), MaxPerWeek: c.FormValue("max_per_week"), Errors: formErrors{},
+	}
+	in := models.NewUser{Email: f.Email, Name: f.Name, Role: models.Role(f.Role), TimeZone: f.TimeZone,
+		MaxPerDay:  formInt(c, "max_per_day", "Le plafond par jour", f.Errors),
+		MaxPerWeek: formInt(c, "max_per_week", "Le plafond par semaine", f.Errors)}
+	if f.HomeCommune != "" {
+		com, msg := h.resolveCommune(f.HomeCommune)
+		if msg != "" {
+			f.Errors["home_commune"] = msg
+		} else {
+			in.HomeINSEE, f.HomeCommune = com.INSEE, com.INSEE
+		}
+	}
+	if models.Role(f.Role) == models.RoleFacilitator && f.HomeCommune == "" {
+		f.Errors["home_commune"] = "Indiquez la commune de rattachement de la chargée de mission (point de départ des trajets)."
+	}
+	if _, err := in.Validate(); err != nil {
+		if fe, _ := fieldErrors(err); fe != nil {
+			for k, v := range fe {
+				if _, seen := f.Errors[k]; !seen {
+					f.Errors[k] = v
+				}
+			}
+		}
+	}
+	var clsmID *int64
+	if models.Role(f.Role) == models.RoleCoordinator && f.CLSM != "" {
+		if id, err := strconv.ParseInt(f.CLSM, 10, 64); err == nil {
+			clsmID = &id
+		} else {
+			f.Errors["clsm"] = "Choisissez un CLSM dans la liste."
+		}
+	}
+	return f, in, clsmID
+}
+
+func (h *Handler) createPerson(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentUser(c)
+	f, in, clsmID := h.bindPerson(c)
+	var u models.User
+	var err error
+	if len(f.Errors) == 0 {
+		u, err = h.store.CreateUser(ctx, actor.ID, in, clsmID, func(u models.User) (models.Envelope, models.LoginGrant, error) {
+			return welcome.Mail(h.mail, h.cfg.Server.BaseURL, u, actor.Name, h.now())
+		})
+		if f.Errors, err = mergeFieldErrors(f.Errors, err); err != nil {
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		if f, err = h.personFormFor(c, f); err != nil {
+			return err
+		}
+		return h.render(c, invalidForm, "admin_person_form", "people", f)
+	}
+	return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(u.ID, 10), "success",
+		"Compte créé pour "+u.Name+" : un courriel de bienvenue avec un lien de connexion lui a été envoyé.")
+}
+
+func (h *Handler) showPerson(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := h.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: u.HomeINSEE, TimeZone: u.TimeZone,
+		MaxPerDay: strconv.Itoa(u.MaxPerDay), MaxPerWeek: strconv.Itoa(u.MaxPerWeek), Active: u.Active}
+	if mine, err := h.store.CLSMsOfCoordinator(ctx, u.ID); err == nil && len(mine) > 0 {
+		f.CLSM = strconv.FormatInt(mine[0].ID, 10)
+	}
+	if f.Audit, err = h.store.AuditTrail(ctx, "user", u.ID); err != nil {
+		return err
+	}
+	if f, err = h.personFormFor(c, f); err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_person_form", "people", f)
+}
+
+func (h *Handler) updatePerson(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	old, err := h.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	f, in, clsmID := h.bindPerson(c)
+	f.ID, f.Active = id, old.Active
+	if len(f.Errors) == 0 {
+		_, err = h.store.UpdateUser(ctx, currentUser(c).ID, id, in, clsmID)
+		if f.Errors, err = mergeFieldErrors(f.Errors, err); err != nil {
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		if f.Audit, err = h.store.AuditTrail(ctx, "user", id); err != nil {
+			return err
+		}
+		if f, err = h.personFormFor(c, f); err != nil {
+			return err
+		}
+		return h.render(c, invalidForm, "admin_person_form", "people", f)
+	}
+	return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(id, 10), "success", "Modifications enregistrées.")
+}
+
+func (h *Handler) setPersonActive(active bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		if err := h.store.SetUserActive(c.Request().Context(), currentUser(c).ID, id, active); err != nil {
+			return err
+		}
+		msg := "Compte désactivé : la personne ne peut plus se connecter ; ses actions passées restent à son nom."
+		if active {
+			msg = "Compte réactivé."
+		}
+		return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(id, 10), "success", msg)
+	}
+}
+
+// mergeFieldErrors adds a validation error's messages to errs; any other
+// error is returned.
+func mergeFieldErrors(errs formErrors, err error) (formErrors, error) {
+	if err == nil {
+		return errs, nil
+	}
+	fe, other := fieldErrors(err)
+	if other != nil {
+		return errs, other
+	}
+	for k, v := range fe {
+		errs[k] = v
+	}
+	return errs, nil
+}

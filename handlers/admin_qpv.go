@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/models"
+	"quartier/territory"
+)
+
+// qpvPage lists quartiers and shows the last import's report.
+type qpvPage struct {
+	QPVs     []models.QPVWithCommunes
+	Query    string
+	Report   []models.QPVImportLine
+	Problems []territory.LineProblem
+	Imported bool
+	Errors   formErrors
+	// the manual form
+	Code, Name, Communes string
+}
+
+func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
+	var err error
+	p.QPVs, err = h.store.ListQPVs(c.Request().Context(), p.Query, 200)
+	return p, err
+}
+
+func (h *Handler) listQPVs(c echo.Context) error {
+	p, err := h.qpvPageData(c, qpvPage{Query: c.QueryParam("q")})
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "admin_qpv", "qpv", p)
+}
+
+// importQPVs reads the official CSV list and reports, line by line, what
+// was added, changed and rejected. Rejected lines do not stop the others;
+// a file that cannot be read at all changes nothing.
+func (h *Handler) importQPVs(c echo.Context) error {
+	p := qpvPage{Imported: true, Errors: formErrors{}}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		p.Errors["file"] = "Choisissez le fichier CSV de la liste des quartiers prioritaires."
+	} else if fh.Size > 10<<20 {
+		p.Errors["file"] = "Ce fichier dépasse 10 Mo : est-ce bien la liste des QPV au format CSV ?"
+	} else {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rows, problems, err := territory.ParseQPVCSV(f, h.geo)
+		if err != nil {
+			p.Errors["file"] = "Ce fichier n'a pas pu être lu comme une liste CSV de QPV : " + err.Error()
+		} else {
+			p.Problems = problems
+			in := make([]models.QPVInput, 0, len(rows))
+			for _, r := range rows {
+				in = append(in, models.QPVInput{Line: r.Line, Code: r.Code, Name: r.Name, Communes: r.Communes})
+			}
+			if p.Report, err = h.store.ImportQPVs(c.Request().Context(), currentUser(c).ID, in); err != nil {
+				return err
+			}
+		}
+	}
+	status := http.StatusOK
+	if len(p.Errors) > 0 {
+		status = invalidForm
+	}
+	p, err = h.qpvPageData(c, p)
+	if err != nil {
+		return err
+	}
+	return h.render(c, status, "admin_qpv", "qpv", p)
+}
+
+// saveQPV creates or edits one quartier by hand.
+func (h *Handler) saveQPV(c echo.Context) error {
+	p := qpvPage{Code: c.FormValue("code"), Name: c.FormValue("name"), Communes: c.FormValue("communes"), Errors: formErrors{}}
+	var communes []string
+	for part := range strings.FieldsFuncSeq(p.Communes, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		com, msg := h.resolveCommune(part)
+		if msg != "" {
+			p.Errors["communes"] = fmt.Sprintf("« %s » : %s", part, msg)
+			continue
+		}
+		communes = append(communes, com.INSEE)
+	}
+	if len(p.Errors) == 0 {
+		err := h.store.SaveQPV(c.Request().Context(), currentUser(c).ID, models.QPVInput{Code: p.Code, Name: p.Name, Communes: communes})
+		if p.Errors, err = mergeFieldErrors(p.Errors, err); err != nil {
+			return err
+		}
+		if len(p.Errors) == 0 {
+			return h.redirect(c, "/admin/qpv?q="+strings.ToUpper(strings.TrimSpace(p.Code)), "success", "Quartier enregistré.")
+		}
+	}
+	p, err := h.qpvPageData(c, p)
+	if err != nil {
+		return err
+	}
+	return h.render(c, invalidForm, "admin_qpv", "qpv", p)
+}

@@ -1,0 +1,154 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"quartier/models"
+)
+
+func TestAdmin_CreateCoordinatorForNewCLSM(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	r := c.post("/admin/clsm/nouveau", url.Values{"name": {"CLSM d'Amiens"}, "departement": {"80"}, "communes": {"Amiens"}, "territory": {"Amiens Nord et Étouvie"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create CLSM: %d\n%s", r.Status, r.Body)
+	}
+	clsmPath := r.Location
+	r = c.get(clsmPath)
+	if !strings.Contains(r.Body, "Amiens (80021)") || !strings.Contains(r.Body, "CLSM créé") || !strings.Contains(r.Body, "Alice Admin") {
+		t.Fatalf("CLSM page lacks its commune or audit trail")
+	}
+	clsmID := clsmPath[strings.LastIndex(clsmPath, "/")+1:]
+	r = c.post("/admin/personnes/nouvelle", url.Values{"name": {"Léa Picard"}, "email": {"Lea.Picard@Amiens.fr"}, "role": {"coordinator"}, "clsm": {clsmID}, "time_zone": {"Europe/Paris"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create person: %d\n%s", r.Status, r.Body)
+	}
+	if n := e.countMail("lea.picard@amiens.fr"); n != 1 {
+		t.Fatalf("welcome mails: %d", n)
+	}
+	// The welcome link signs the new coordinator in, on her CLSM.
+	token := e.lastLink("lea.picard@amiens.fr")
+	lea := e.client()
+	if r := lea.post("/connexion/lien/"+token, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("welcome link: %d", r.Status)
+	}
+	if r := lea.get("/tableau-de-bord"); !strings.Contains(r.Body, "CLSM d&#39;Amiens") {
+		t.Errorf("new coordinator does not see her CLSM")
+	}
+	// Same address, other case: refused next to the field, values kept.
+	r = c.post("/admin/personnes/nouvelle", url.Values{"name": {"Autre"}, "email": {"LEA.PICARD@amiens.fr"}, "role": {"coordinator"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Un compte existe déjà") || !strings.Contains(r.Body, `value="Autre"`) {
+		t.Errorf("duplicate address: %d", r.Status)
+	}
+}
+
+func TestAdmin_FormErrorsKeepValues(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	r := c.post("/admin/personnes/nouvelle", url.Values{"name": {""}, "email": {"pas-une-adresse"}, "role": {"facilitator"}, "home_commune": {"Zzzyxville"}, "max_per_day": {"deux"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.Status)
+	}
+	for _, want := range []string{"Saisissez le nom", "adresse électronique valide", "Commune introuvable", "nombre entier", `value="pas-une-adresse"`, `value="Zzzyxville"`, `href="#f-email"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if n, _ := e.store.CountUsers(context.Background()); n != 4 {
+		t.Errorf("a row was written: %d users", n)
+	}
+}
+
+func TestAdmin_DeactivateUserAndLastAdmin(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	coord := e.as(&e.coord)
+	if r := c.post("/admin/personnes/"+itoa(e.coord.ID)+"/desactiver", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("deactivate: %d", r.Status)
+	}
+	if r := coord.get("/tableau-de-bord"); r.Status != http.StatusSeeOther {
+		t.Errorf("deactivated user still signed in: %d", r.Status)
+	}
+	if r := c.get("/admin/personnes/" + itoa(e.coord.ID)); !strings.Contains(r.Body, "compte désactivé") {
+		t.Errorf("audit trail lacks the deactivation")
+	}
+	r := c.post("/admin/personnes/"+itoa(e.admin.ID)+"/desactiver", nil)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "dernier compte d") {
+		t.Errorf("last admin: %d", r.Status)
+	}
+}
+
+func TestAdmin_SeasonsCreateAndClose(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	r := c.post("/admin/saisons", url.Values{"name": {"Saison 2027-2028"}, "starts_on": {"2027-09-01"}, "ends_on": {"2027-08-01"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "postérieure") || !strings.Contains(r.Body, `value="Saison 2027-2028"`) {
+		t.Fatalf("end before start: %d", r.Status)
+	}
+	if r := c.post("/admin/saisons", url.Values{"name": {"Saison 2027-2028"}, "starts_on": {"2027-09-01"}, "ends_on": {"2028-07-01"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.Status)
+	}
+	seasons, _ := e.store.Seasons(context.Background())
+	var cur models.Season
+	for _, s := range seasons {
+		if s.IsCurrent {
+			cur = s
+		}
+	}
+	if r := c.post("/admin/saisons/"+itoa(cur.ID)+"/cloturer", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("close without confirmation: %d", r.Status)
+	}
+	if s, _ := e.store.SeasonByID(context.Background(), cur.ID); s.Status != models.SeasonOpen {
+		t.Fatal("closed without confirmation")
+	}
+	c.post("/admin/saisons/"+itoa(cur.ID)+"/cloturer", url.Values{"confirm": {"oui"}})
+	s, _ := e.store.SeasonByID(context.Background(), cur.ID)
+	if s.Status != models.SeasonClosed || s.ClosedAt == nil || s.IsCurrent {
+		t.Fatalf("season after close: %+v", s)
+	}
+	if r := c.post("/admin/saisons/"+itoa(cur.ID)+"/cloturer", url.Values{"confirm": {"oui"}}); r.Status != http.StatusConflict {
+		t.Errorf("closing twice: %d", r.Status)
+	}
+}
+
+func TestAdmin_QPVImportReportsLineByLine(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	csv := "code_qp;lib_qp;insee_com\nQN05901M;Alma-Gare;59512\nQN05902M;;59512\nQN05903M;Inconnu;99999\nQN05901M;Alma-Gare;59512\nQN05904M;Épeule;59512\n"
+	upload := func(body string) resp {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("csrf_token", c.csrf())
+		fw, _ := w.CreateFormFile("file", "qpv.csv")
+		fw.Write([]byte(body))
+		w.Close()
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/admin/qpv/import", &buf)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		return c.do(req)
+	}
+	r := upload(csv)
+	if r.Status != http.StatusOK {
+		t.Fatalf("import: %d", r.Status)
+	}
+	for _, want := range []string{"<strong>2</strong> ajoutés", "ligne 3", "ligne 4", "99999"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	r = upload("code_qp;lib_qp;insee_com\nQN05901M;Alma-Gare Nord;59512\n")
+	if !strings.Contains(r.Body, "<strong>1</strong> modifié") {
+		t.Errorf("second import does not report the change")
+	}
+	if r := upload("\x00\x01 pas un csv"); r.Status != http.StatusUnprocessableEntity && !strings.Contains(r.Body, "rejet") {
+		t.Errorf("garbage file: %d", r.Status)
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
