@@ -1,0 +1,180 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ScheduledSession is a session a facilitator leads (a request in state
+// scheduled, or already held or closed), as calendars show it. The
+// co-organiser is the coordinator of the request's CLSM.
+type ScheduledSession struct {
+	ID              int64 // the request's id
+	FacilitatorID   int64
+	StartsAt        time.Time
+	EndsAt          time.Time
+	TimeZone        string
+	State           string
+	VenueName       string
+	VenueAddress    string
+	CommuneINSEE    string `gorm:"column:commune_insee"`
+	Format          string // in_person or remote
+	RemoteURL       string
+	CLSMID          int64 `gorm:"column:clsm_id"`
+	CLSMName        string `gorm:"column:clsm_name"`
+	CoordinatorName string
+}
+
+// Remote reports whether the session is held online.
+func (s ScheduledSession) Remote() bool { return s.Format == "remote" }
+
+// ScheduledSessions returns the sessions of the given facilitators (all of
+// them when ids is empty) that overlap [from, to), in time order.
+func (s *Store) ScheduledSessions(ctx context.Context, ids []int64, from, to time.Time) ([]ScheduledSession, error) {
+	q := s.q(ctx).Table("requests AS r").
+		Select(`r.id, r.facilitator_id, r.starts_at, r.ends_at, r.time_zone, r.state, r.venue_name, r.venue_address,
+			r.commune_insee, r.format, r.remote_url, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`).
+		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
+		Where("r.state IN ('scheduled', 'held', 'closed') AND r.facilitator_id IS NOT NULL AND r.starts_at IS NOT NULL AND r.ends_at IS NOT NULL").
+		Where("r.starts_at < ? AND r.ends_at > ?", to.UTC(), from.UTC()).
+		Order("r.starts_at, r.id")
+	if len(ids) > 0 {
+		q = q.Where("r.facilitator_id IN ?", ids)
+	}
+	var out []ScheduledSession
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("scheduled sessions: %w", err)
+	}
+	return out, nil
+}
+
+// FacilitatorCalendar is everything that decides when one facilitator may
+// lead a session over a period: the pattern and exceptions (local times in
+// the facilitator's zone), busy time and sessions (instants).
+type FacilitatorCalendar struct {
+	User       User
+	Pattern    []AvailabilitySlot
+	Exceptions []CalendarException
+	Busy       []BusyTime
+	Sessions   []ScheduledSession
+}
+
+// FacilitatorCalendars loads the calendars of the given facilitators (all
+// active facilitators when ids is empty), by name, with what touches
+// [from, to).
+func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to time.Time) ([]FacilitatorCalendar, error) {
+	q := s.q(ctx).Where("role = ?", RoleFacilitator).Order("name, id")
+	if len(ids) > 0 {
+		q = q.Where("id IN ?", ids)
+	} else {
+		q = q.Where("active")
+	}
+	var users []User
+	if err := q.Find(&users).Error; err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, nil
+	}
+	idx := map[int64]int{}
+	uids := make([]int64, len(users))
+	out := make([]FacilitatorCalendar, len(users))
+	for i, u := range users {
+		idx[u.ID], uids[i], out[i].User = i, u.ID, u
+	}
+	var slots []AvailabilitySlot
+	if err := s.q(ctx).Where("user_id IN ?", uids).Order("weekday, start_minute").Find(&slots).Error; err != nil {
+		return nil, err
+	}
+	for _, sl := range slots {
+		out[idx[sl.UserID]].Pattern = append(out[idx[sl.UserID]].Pattern, sl)
+	}
+	// Dates are compared a day wider each side: zones run from UTC−10 to UTC+14.
+	var exc []CalendarException
+	if err := s.q(ctx).Where("user_id IN ? AND ends_on >= ? AND starts_on <= ?", uids,
+		civilDate(from.Add(-24*time.Hour)), civilDate(to.Add(24*time.Hour))).Order("starts_on, id").Find(&exc).Error; err != nil {
+		return nil, err
+	}
+	for _, e := range exc {
+		out[idx[e.UserID]].Exceptions = append(out[idx[e.UserID]].Exceptions, e)
+	}
+	var busy []BusyTime
+	if err := s.q(ctx).Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).
+		Order("starts_at, id").Find(&busy).Error; err != nil {
+		return nil, err
+	}
+	for _, b := range busy {
+		out[idx[b.UserID]].Busy = append(out[idx[b.UserID]].Busy, b)
+	}
+	sessions, err := s.ScheduledSessions(ctx, uids, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sessions {
+		if i, ok := idx[x.FacilitatorID]; ok {
+			out[i].Sessions = append(out[i].Sessions, x)
+		}
+	}
+	return out, nil
+}
+
+// WorkingTime returns the facilitator's working time in [from, to): on each
+// local day, the weekly pattern minus the "unavailable" exceptions, plus
+// the "available" ones (an explicit extra wins over a day off). Local
+// times are read in the facilitator's zone on each day's own offset, so a
+// pattern of 8:00–19:00 stays 8:00–19:00 across a DST change.
+func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
+	loc := LocationOf(c.User.TimeZone)
+	var all []TimeRange
+	y, m, d := from.In(loc).Date()
+	for day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); ; day = day.AddDate(0, 0, 1) {
+		at := func(minute int) time.Time {
+			return time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, loc)
+		}
+		if !at(0).Before(to) {
+			break
+		}
+		wd := int(day.Weekday())
+		if wd == 0 {
+			wd = 7
+		}
+		var work, off, extra []TimeRange
+		for _, sl := range c.Pattern {
+			if sl.Weekday == wd {
+				work = append(work, TimeRange{at(sl.StartMinute), at(sl.EndMinute)})
+			}
+		}
+		for _, e := range c.Exceptions {
+			if day.Before(civilDate(e.StartsOn)) || day.After(civilDate(e.EndsOn)) {
+				continue
+			}
+			r := TimeRange{at(e.StartMinute), at(e.EndMinute)}
+			if e.Kind == ExceptionAvailable {
+				extra = append(extra, r)
+			} else {
+				off = append(off, r)
+			}
+		}
+		dayWork := SubtractRanges(MergeRanges(work), MergeRanges(off))
+		all = append(all, MergeRanges(append(dayWork, extra...))...)
+	}
+	return ClipRanges(MergeRanges(all), from, to)
+}
+
+// BusyRanges returns the busy time in [from, to), merged.
+func (c FacilitatorCalendar) BusyRanges(from, to time.Time) []TimeRange {
+	rs := make([]TimeRange, 0, len(c.Busy))
+	for _, b := range c.Busy {
+		rs = append(rs, TimeRange{b.StartsAt, b.EndsAt})
+	}
+	return ClipRanges(MergeRanges(rs), from, to)
+}
+
+// Available returns the time in [from, to) when the facilitator works and
+// is not busy: WorkingTime minus BusyRanges. Scheduled sessions are not
+// taken out: the planner receives them as fixed sessions.
+func (c FacilitatorCalendar) Available(from, to time.Time) []TimeRange {
+	return SubtractRanges(c.WorkingTime(from, to), c.BusyRanges(from, to))
+}
