@@ -1,0 +1,131 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// RequestByID loads a request with its quartiers and windows. Callers
+// that act for a coordinator use RequestOfCoordinator instead.
+func (s *Store) RequestByID(ctx context.Context, id int64) (Request, error) {
+	var r Request
+	if err := s.q(ctx).Take(&r, id).Error; err != nil {
+		return r, notFound(err, "request")
+	}
+	return r, s.loadRequestParts(ctx, &r)
+}
+
+// RequestOfCoordinator loads a request of a CLSM the user coordinates. Any
+// other request is "not found", so that ids do not leak.
+func (s *Store) RequestOfCoordinator(ctx context.Context, userID, id int64) (Request, error) {
+	r, err := coordinatorsRequest(s.q(ctx), userID, id)
+	if err != nil {
+		return r, err
+	}
+	return r, s.loadRequestParts(ctx, &r)
+}
+
+func (s *Store) loadRequestParts(ctx context.Context, r *Request) error {
+	if err := s.q(ctx).Table("request_qpvs").Where("request_id = ?", r.ID).Order("qpv_code").Pluck("qpv_code", &r.QPVs).Error; err != nil {
+		return err
+	}
+	return s.q(ctx).Where("request_id = ?", r.ID).Order("position").Find(&r.Windows).Error
+}
+
+// RequestEvents returns a request's history, oldest first, with each
+// actor's name (kept even when the account was deactivated).
+func (s *Store) RequestEvents(ctx context.Context, id int64) ([]RequestEvent, error) {
+	var out []RequestEvent
+	err := s.q(ctx).Table("request_events AS e").
+		Select("e.*, COALESCE(u.name, 'Système') AS actor_name").
+		Joins("LEFT JOIN users u ON u.id = e.actor_id").
+		Where("e.request_id = ?", id).
+		Order("e.created_at, e.id").
+		Scan(&out).Error
+	return out, err
+}
+
+// RequestFilter narrows a list of requests. Zero values do not filter.
+type RequestFilter struct {
+	// CoordinatorID keeps the requests of the CLSMs this user coordinates.
+	CoordinatorID int64
+	CLSMID        int64
+	State         RequestState
+	// ExcludeDrafts hides drafts, which are their coordinator's own business
+	// until sent (used when State is empty).
+	ExcludeDrafts   bool
+	RegionCode      string
+	DepartementCode string
+	SeasonID        int64
+	ExceptID        int64
+}
+
+// RequestRow is a request as listed, with its CLSM, its season and its
+// first preferred day.
+type RequestRow struct {
+	Request
+	CLSMName        string     `gorm:"->;column:clsm_name"`
+	RegionCode      string     `gorm:"->"`
+	DepartementCode string     `gorm:"->"`
+	SeasonName      string     `gorm:"->"`
+	FirstDay        *time.Time `gorm:"-"`
+	WindowCount     int        `gorm:"-"`
+}
+
+// ListRequests returns the requests matching f, those waiting for a review
+// first, then the newest.
+func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
+	q := s.q(ctx).Table("requests AS r").
+		Select("r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name").
+		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
+		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC")
+	if f.CoordinatorID != 0 {
+		q = q.Where("c.coordinator_id = ?", f.CoordinatorID)
+	}
+	if f.CLSMID != 0 {
+		q = q.Where("r.clsm_id = ?", f.CLSMID)
+	}
+	switch {
+	case f.State != "":
+		q = q.Where("r.state = ?", f.State)
+	case f.ExcludeDrafts:
+		q = q.Where("r.state <> ?", RequestDraft)
+	}
+	if f.RegionCode != "" {
+		q = q.Where("c.region_code = ?", f.RegionCode)
+	}
+	if f.DepartementCode != "" {
+		q = q.Where("c.departement_code = ?", f.DepartementCode)
+	}
+	if f.SeasonID != 0 {
+		q = q.Where("r.season_id = ?", f.SeasonID)
+	}
+	if f.ExceptID != 0 {
+		q = q.Where("r.id <> ?", f.ExceptID)
+	}
+	var out []RequestRow
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	at := map[int64]int{}
+	for i, r := range out {
+		ids[i], at[r.ID] = r.ID, i
+	}
+	var ws []RequestWindow
+	if err := s.q(ctx).Where("request_id IN ?", ids).Order("request_id, position").Find(&ws).Error; err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		row := &out[at[w.RequestID]]
+		row.WindowCount++
+		if d := w.DateFrom; row.FirstDay == nil || d.Before(*row.FirstDay) {
+			row.FirstDay = &d
+		}
+	}
+	return out, nil
+}
