@@ -113,3 +113,4 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	return applied, nil
 }
+

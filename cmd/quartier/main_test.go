@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"quartier/models"
+)
+
+// useTempData points the configuration at a fresh data directory.
+func useTempData(t *testing.T) string {
+	dir := t.TempDir()
+	t.Setenv("QUARTIER_DATABASE_DSN", filepath.Join(dir, "quartier.db"))
+	t.Setenv("QUARTIER_MAIL_DIR", filepath.Join(dir, "mail"))
+	return dir
+}
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestBadFlagsExit2(t *testing.T) {
+	useTempData(t)
+	for _, args := range [][]string{{"serve", "--bogus"}, {"demo", "--nope"}, {"migrate", "extra"}, {"admin", "create"}, {"nosuchcommand"}, {}} {
+		if code, _, _ := runCmd(args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if code, out, _ := runCmd("help"); code != 0 || !strings.Contains(out, "serve") {
+		t.Errorf("help: %d", code)
+	}
+	if code, _, errOut := runCmd("serve", "-h"); code != 0 || !strings.Contains(errOut, "--demo") {
+		t.Errorf("serve -h: %d %q", code, errOut)
+	}
+}
+
+func TestBadConfigNamesTheKey(t *testing.T) {
+	useTempData(t)
+	t.Setenv("QUARTIER_MAIL_MODE", "pigeon")
+	code, _, errOut := runCmd("migrate")
+	if code != exitUsage || !strings.Contains(errOut, "mail.mode") {
+		t.Fatalf("exit %d: %q", code, errOut)
+	}
+}
+
+func TestDemoTwiceThenRefusesOtherData(t *testing.T) {
+	dir := useTempData(t)
+	code, out, errOut := runCmd("demo")
+	if code != 0 || !strings.Contains(out, "nadia.benali") {
+		t.Fatalf("first demo: %d\n%s\n%s", code, out, errOut)
+	}
+	var m struct {
+		Accounts map[string]string `json:"accounts"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "demo.json"))
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		t.Fatalf("demo.json: %v", err)
+	}
+	for _, k := range []string{"admin", "coordinator", "facilitator"} {
+		if !strings.Contains(m.Accounts[k], "@") {
+			t.Errorf("demo.json accounts.%s = %q", k, m.Accounts[k])
+		}
+	}
+	code, out2, _ := runCmd("demo")
+	if code != 0 || !strings.Contains(out2, m.Accounts["admin"]) {
+		t.Fatalf("second demo: %d", code)
+	}
+
+	other := filepath.Join(t.TempDir(), "other.db")
+	t.Setenv("QUARTIER_DATABASE_DSN", other)
+	if code, _, _ := runCmd("admin", "create", "--email", "Boss@Example.org"); code != 0 {
+		t.Fatalf("admin create: %d", code)
+	}
+	if code, _, errOut := runCmd("demo"); code != exitUsage || !strings.Contains(errOut, "--reset") {
+		t.Fatalf("demo on a real install: %d %q", code, errOut)
+	}
+	if code, out, _ := runCmd("demo", "--reset"); code != 0 || !strings.Contains(out, "demo programme is loaded") {
+		t.Fatalf("demo --reset: %d", code)
+	}
+}
+
+func TestServeRefusesNewerDatabase(t *testing.T) {
+	dir := useTempData(t)
+	store, err := models.Open(filepath.Join(dir, "quartier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	// What a newer quartier would have left behind.
+	db, err := sql.Open("sqlite3", filepath.Join(dir, "quartier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', CURRENT_TIMESTAMP)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, _, errOut := runCmd("serve")
+	if code != exitUsage || !strings.Contains(errOut, "schema version 999") {
+		t.Fatalf("serve on a newer database: %d %q", code, errOut)
+	}
+}
