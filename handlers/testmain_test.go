@@ -32,7 +32,7 @@ var (
 
 // env is a running app over a real SQLite file, for HTTP tests.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    config.Config
 	store  *models.Store
 	srv    *httptest.Server
@@ -68,7 +68,7 @@ type testClock struct {
 func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-func newEnv(t *testing.T, tweak ...func(*config.Config)) *env {
+func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	t.Helper()
 	geoOnce.Do(func() { geo, geoErr = territory.Load() })
 	if geoErr != nil {
@@ -231,7 +231,7 @@ func (e *env) as(u *models.User) *client {
 }
 
 // testLog sends the app's warnings and errors to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
