@@ -1,0 +1,146 @@
+package mailer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"quartier/config"
+	"quartier/models"
+)
+
+// ImportWindow is the expansion window of a calendar import for a
+// facilitator in zone loc: [today, today + months), from local midnight.
+func ImportWindow(now time.Time, loc *time.Location, months int) (from, to time.Time) {
+	y, m, d := now.In(loc).Date()
+	from = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, months, 0)
+}
+
+// RangesOf converts imported intervals to the store's ranges.
+func RangesOf(ivs []Interval) []models.TimeRange {
+	out := make([]models.TimeRange, len(ivs))
+	for i, iv := range ivs {
+		out[i] = models.TimeRange{Start: iv.Start, End: iv.End}
+	}
+	return out
+}
+
+// CalendarRefresher keeps subscribed calendars fresh: every
+// calendar.refresh_interval it fetches each subscription again (a
+// conditional request when it can), imports it over [today, today +
+// calendar.horizon_months), and records the outcome. A failed fetch keeps
+// the last imported busy time and records the French reason.
+type CalendarRefresher struct {
+	store    *models.Store
+	fetcher  *CalendarFetcher
+	interval time.Duration
+	months   int
+	maxBytes int64
+	log      *slog.Logger
+}
+
+// NewCalendarRefresher builds the refresher from the [calendar] settings.
+func NewCalendarRefresher(store *models.Store, cfg config.Calendar, log *slog.Logger) *CalendarRefresher {
+	return &CalendarRefresher{
+		store:    store,
+		fetcher:  NewCalendarFetcher(FetchOptions{Timeout: cfg.FetchTimeout.Duration, MaxBytes: cfg.MaxBytes, AllowLoopback: cfg.AllowLoopback}),
+		interval: cfg.RefreshInterval.Duration,
+		months:   cfg.HorizonMonths,
+		maxBytes: cfg.MaxBytes,
+		log:      log,
+	}
+}
+
+// fullImportEvery forces an unconditional fetch now and then: the import
+// window moves every day even when the calendar does not change.
+const fullImportEvery = 24 * time.Hour
+
+// Run refreshes due subscriptions until ctx is done, looking for due ones
+// every minute (or every refresh interval, when shorter).
+func (r *CalendarRefresher) Run(ctx context.Context) {
+	t := time.NewTicker(min(r.interval, time.Minute))
+	defer t.Stop()
+	for {
+		if _, err := r.RefreshDue(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("calendar refresh failed", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RefreshDue fetches the subscriptions not attempted for a refresh
+// interval (at most 100 a round, the longest waiting first), one after
+// the other, and returns how many it attempted.
+func (r *CalendarRefresher) RefreshDue(ctx context.Context) (int, error) {
+	due, err := r.store.DueSubscriptions(ctx, r.store.Now().Add(-r.interval), 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sub := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := r.refresh(ctx, sub); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// refresh fetches one subscription and records the outcome; only a
+// database error is returned.
+func (r *CalendarRefresher) refresh(ctx context.Context, sub models.Subscription) error {
+	cond := Conditional{ETag: sub.ETag, LastModified: sub.LastModified}
+	if sub.ImportedAt == nil || r.store.Now().Sub(*sub.ImportedAt) >= fullImportEvery {
+		cond = Conditional{}
+	}
+	res, err := r.FetchBusy(ctx, sub.URL, models.LocationOf(sub.TimeZone), cond)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		r.log.Info("calendar subscription failed", "user_id", sub.UserID, "error", err.Error())
+		return r.store.RecordFetchFailure(ctx, sub.UserID, sub.URL, UserMessageOf(err))
+	}
+	return r.store.RecordFetch(ctx, sub.UserID, sub.URL, res)
+}
+
+// FetchBusy fetches the calendar at url and imports its busy time over the
+// import window of a facilitator in zone loc.
+func (r *CalendarRefresher) FetchBusy(ctx context.Context, url string, loc *time.Location, cond Conditional) (models.FetchResult, error) {
+	got, err := r.fetcher.Fetch(ctx, url, cond)
+	if err != nil {
+		return models.FetchResult{}, err
+	}
+	if got.NotModified {
+		return models.FetchResult{NotModified: true}, nil
+	}
+	from, to := ImportWindow(r.store.Now(), loc, r.months)
+	ivs, err := BusyIntervals(bytes.NewReader(got.Body), ImportOptions{From: from, To: to, Location: loc, MaxBytes: r.maxBytes})
+	if err != nil {
+		return models.FetchResult{}, err
+	}
+	return models.FetchResult{Ranges: RangesOf(ivs), ETag: got.ETag, LastModified: got.LastModified}, nil
+}
+
+// UserMessageOf is the French message for a failed fetch or import.
+func UserMessageOf(err error) string {
+	var fe *FetchError
+	var ie *ImportError
+	switch {
+	case errors.As(err, &fe):
+		return fe.UserMessage()
+	case errors.As(err, &ie):
+		return ie.UserMessage()
+	}
+	return "Le calendrier n'a pas pu être importé."
+}

@@ -1,0 +1,96 @@
+package mailer
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	ical "github.com/emersion/go-ical"
+
+	"quartier/models"
+)
+
+func feedComposer(t *testing.T) *Composer {
+	t.Helper()
+	c, err := NewComposer(ComposerConfig{BaseURL: "https://quartier.example.org", From: "ne-pas-repondre@quartier.example.org",
+		FromName: "La santé mentale dans mon quartier", Now: func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func feedSessions() []models.ScheduledSession {
+	return []models.ScheduledSession{
+		{ID: 118, StartsAt: time.Date(2026, 12, 8, 13, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 12, 8, 16, 0, 0, 0, time.UTC),
+			TimeZone: "Europe/Paris", VenueName: "Centre social de l'Alma", VenueAddress: "12 rue de l'Alma, 59100 Roubaix",
+			CommuneINSEE: "59512", Format: "in_person", CLSMName: "CLSM de Roubaix", CoordinatorName: "Nadia Benali"},
+		{ID: 131, StartsAt: time.Date(2027, 1, 19, 13, 0, 0, 0, time.UTC), EndsAt: time.Date(2027, 1, 19, 16, 0, 0, 0, time.UTC),
+			TimeZone: "America/Martinique", VenueName: "Maison de quartier de Trénelle", VenueAddress: "Rue Lamartine, 97200 Fort-de-France",
+			CommuneINSEE: "97209", Format: "in_person", CLSMName: "CLSM de Fort-de-France", CoordinatorName: "Maëlle Joseph"},
+	}
+}
+
+var feedCommunes = map[string]string{"59512": "Roubaix", "97209": "Fort-de-France"}
+
+func TestBookingsFeed_Golden(t *testing.T) {
+	b, err := feedComposer(t).BookingsFeed(FeedData{Name: "Camille Lefebvre", Sessions: feedSessions(),
+		CommuneName: func(insee string) string { return feedCommunes[insee] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "feed_bookings.ics", string(b))
+}
+
+// TestBookingsFeed_SubscribableAndStable decodes the feed back: no METHOD,
+// one event per session in its own zone, UIDs that do not change when a
+// session moves.
+func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
+	c := feedComposer(t)
+	sessions := feedSessions()
+	first, err := c.BookingsFeed(FeedData{Name: "Camille", Sessions: sessions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions[0].StartsAt = sessions[0].StartsAt.Add(24 * time.Hour)
+	sessions[0].EndsAt = sessions[0].EndsAt.Add(24 * time.Hour)
+	moved, err := c.BookingsFeed(FeedData{Name: "Camille", Sessions: sessions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uids := func(b []byte) []string {
+		cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if cal.Props.Get(ical.PropMethod) != nil {
+			t.Errorf("a subscription feed carries no METHOD")
+		}
+		var out []string
+		for _, ev := range cal.Events() {
+			uid, _ := ev.Props.Text(ical.PropUID)
+			out = append(out, uid)
+			start := ev.Props.Get(ical.PropDateTimeStart)
+			if start.Params.Get(ical.ParamTimezoneID) == "" {
+				t.Errorf("%s: DTSTART without TZID", uid)
+			}
+		}
+		return out
+	}
+	a, b := uids(first), uids(moved)
+	if len(a) != 2 || strings.Join(a, ",") != strings.Join(b, ",") || a[0] != "seance-118@quartier.example.org" {
+		t.Errorf("UIDs %v then %v", a, b)
+	}
+	if !strings.Contains(string(first), "BEGIN:VTIMEZONE\r\nTZID:America/Martinique") {
+		t.Errorf("no VTIMEZONE for Martinique")
+	}
+
+	empty, err := c.BookingsFeed(FeedData{Name: "Camille"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ical.NewDecoder(bytes.NewReader(empty)).Decode(); err != nil {
+		t.Errorf("empty feed does not decode: %v", err)
+	}
+}
