@@ -21,7 +21,7 @@ type ScheduledSession struct {
 	CommuneINSEE    string `gorm:"column:commune_insee"`
 	Format          string // in_person or remote
 	RemoteURL       string
-	CLSMID          int64 `gorm:"column:clsm_id"`
+	CLSMID          int64  `gorm:"column:clsm_id"`
 	CLSMName        string `gorm:"column:clsm_name"`
 	CoordinatorName string
 }
