@@ -40,10 +40,10 @@ type AvailabilityInput struct {
 	MaxPerWeek int
 }
 
-// validate returns field → French message, with the form's field names:
+// Validate returns field → French message, with the form's field names:
 // "pattern.N.start" / "pattern.N.end" (N = 1 … 7), "time_zone",
 // "max_per_day", "max_per_week", "home".
-func (in AvailabilityInput) validate() error {
+func (in AvailabilityInput) Validate() error {
 	f := map[string]string{}
 	for i, d := range in.Pattern {
 		if !d.Works {
@@ -89,7 +89,7 @@ func (s *Store) WeeklyPattern(ctx context.Context, userID int64) ([]Availability
 // SaveAvailability replaces a facilitator's weekly pattern and sets their
 // home commune, zone and limits, all in one transaction.
 func (s *Store) SaveAvailability(ctx context.Context, userID int64, in AvailabilityInput) error {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return err
 	}
 	now := s.Now()
