@@ -114,10 +114,19 @@ type RequestInput struct {
 	Today, Earliest       time.Time
 }
 
-// check returns the problems of in, keyed by the request form's field
-// names. A draft only needs well-formed values; a submitted request needs
-// everything the review and the planner rely on.
+// check returns the problems of in as a ValidationError, or nil.
 func (in RequestInput) check(submit bool) *ValidationError {
+	if f := in.Problems(submit); len(f) > 0 {
+		return &ValidationError{Fields: f}
+	}
+	return nil
+}
+
+// Problems returns what is wrong with in, keyed by the request form's
+// field names ("commune", "windows[2].date"…), in French. A draft only
+// needs well-formed values; a submitted request needs everything the
+// review and the planner rely on, windows included (see CheckWindows).
+func (in RequestInput) Problems(submit bool) map[string]string {
 	f := map[string]string{}
 	if in.StepFree != StepFreeYes && in.StepFree != StepFreeNo && in.StepFree != StepFreeUnknown {
 		f["step_free"] = "Choisissez une réponse pour l’accès de plain-pied."
@@ -173,10 +182,7 @@ func (in RequestInput) check(submit bool) *ValidationError {
 			f[fmt.Sprintf("windows[%d].%s", p.Index, p.Field)] = p.Message
 		}
 	}
-	if len(f) > 0 {
-		return &ValidationError{Fields: f}
-	}
-	return nil
+	return f
 }
 
 // columns are the editable columns of in, for an insert or an update.

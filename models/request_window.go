@@ -141,10 +141,12 @@ func CalendarDay(t time.Time) time.Time {
 
 // WindowProblem is what is wrong with one window: Index in the list, the
 // Field at fault ("date", "until" or "weekdays") and a French Message.
+// With is the index of the window it overlaps, -1 for other problems.
 type WindowProblem struct {
 	Index   int
 	Field   string
 	Message string
+	With    int
 }
 
 // MinWindows is how many preferred windows a submitted request needs.
@@ -160,11 +162,14 @@ const MinWindows = 3
 func CheckWindows(ws []RequestWindow, today, earliest time.Time) (problems []WindowProblem, overall string) {
 	today, earliest = CalendarDay(today), CalendarDay(earliest)
 	if len(ws) < MinWindows {
-		overall = fmt.Sprintf("Indiquez au moins %d créneaux souhaités (vous en avez indiqué %d) : cela laisse une vraie marge pour trouver une date.", MinWindows, len(ws))
+		overall = fmt.Sprintf("Indiquez au moins %d créneaux souhaités : cela laisse une vraie marge pour trouver une date.", MinWindows)
+		if len(ws) > 0 {
+			overall = fmt.Sprintf("Indiquez au moins %d créneaux souhaités (vous en avez indiqué %d) : cela laisse une vraie marge pour trouver une date.", MinWindows, len(ws))
+		}
 	}
 	bad := map[int]bool{}
 	add := func(i int, field, msg string) {
-		problems = append(problems, WindowProblem{Index: i, Field: field, Message: msg})
+		problems = append(problems, WindowProblem{Index: i, Field: field, Message: msg, With: -1})
 		bad[i] = true
 	}
 	for i, w := range ws {
@@ -197,12 +202,18 @@ func CheckWindows(ws []RequestWindow, today, earliest time.Time) (problems []Win
 		}
 		for i := 0; i < j; i++ {
 			if !bad[i] && ws[j].Overlaps(ws[i]) {
-				add(j, "date", fmt.Sprintf("Ce créneau chevauche le créneau n° %d (même jour, même moment de la journée) : choisissez un autre jour ou un autre moment.", i+1))
+				add(j, "date", OverlapMessage(i+1))
+				problems[len(problems)-1].With = i
 				break
 			}
 		}
 	}
 	return problems, overall
+}
+
+// OverlapMessage says a window overlaps window number n (from 1).
+func OverlapMessage(n int) string {
+	return fmt.Sprintf("Ce créneau chevauche le créneau n°\u00a0%d (même jour, même moment de la journée) : choisissez un autre jour ou un autre moment.", n)
 }
 
 // numericFrDate writes a day the short French way, « 23/12/2026 ».

@@ -1,0 +1,186 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/mailer"
+	"quartier/models"
+)
+
+// adminRequestsPage is the admin's list of requests with its filters.
+type adminRequestsPage struct {
+	Rows                                  []requestRowView
+	State, Region, Departement, Season    string
+	States, Regions, Departements, Seasons []formChoice
+	Filtered                              bool
+}
+
+// listAdminRequests lists requests, filtered by the query parameters etat,
+// region, departement and saison. Without a state, drafts are left out:
+// they are their coordinator's business until sent.
+func (h *Handler) listAdminRequests(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := adminRequestsPage{
+		State: c.QueryParam("etat"), Region: c.QueryParam("region"),
+		Departement: c.QueryParam("departement"), Season: c.QueryParam("saison"),
+	}
+	f := models.RequestFilter{ExcludeDrafts: true}
+	if st := models.RequestState(p.State); st.Valid() {
+		f.State = st
+	} else {
+		p.State = ""
+	}
+	for _, s := range models.RequestStates() {
+		p.States = append(p.States, formChoice{string(s), s.Label()})
+	}
+	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
+	if err != nil {
+		return err
+	}
+	regions, deps := map[string]bool{}, map[string]bool{}
+	for _, cl := range clsms {
+		regions[cl.RegionCode], deps[cl.DepartementCode] = true, true
+	}
+	for _, code := range sortedKeys(regions) {
+		if r, ok := h.geo.Region(code); ok {
+			p.Regions = append(p.Regions, formChoice{code, r.Name})
+		}
+	}
+	for _, code := range sortedKeys(deps) {
+		if d, ok := h.geo.Departement(code); ok {
+			p.Departements = append(p.Departements, formChoice{code, d.Name + " (" + code + ")"})
+		}
+	}
+	if regions[p.Region] {
+		f.RegionCode = p.Region
+	} else {
+		p.Region = ""
+	}
+	if deps[p.Departement] {
+		f.DepartementCode = p.Departement
+	} else {
+		p.Departement = ""
+	}
+	seasons, err := h.store.Seasons(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range seasons {
+		id := strconv.FormatInt(s.ID, 10)
+		p.Seasons = append(p.Seasons, formChoice{id, s.Name})
+		if id == p.Season {
+			f.SeasonID = s.ID
+		}
+	}
+	if f.SeasonID == 0 {
+		p.Season = ""
+	}
+	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
+	rows, err := h.store.ListRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Rows = h.requestRows(rows)
+	return h.render(c, http.StatusOK, "requests_admin", "requests", p)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// showAdminRequest shows a request in full, its CLSM's other requests,
+// and the decisions the state machine allows now.
+func (h *Handler) showAdminRequest(c echo.Context) error {
+	return h.renderAdminRequest(c, http.StatusOK, nil, nil)
+}
+
+func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map[string]string) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.store.RequestByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	v, err := h.requestViewOf(ctx, r)
+	if err != nil {
+		return err
+	}
+	others, err := h.store.ListRequests(ctx, models.RequestFilter{CLSMID: r.CLSMID, ExceptID: r.ID, ExcludeDrafts: true})
+	if err != nil {
+		return err
+	}
+	return h.render(c, status, "request_admin", "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others)})
+}
+
+// acceptRequest accepts a submitted request; the coordinator is told.
+func (h *Handler) acceptRequest(c echo.Context) error {
+	return h.decideRequest(c, models.RequestAccepted, "accept",
+		"Demande acceptée. La coordination du CLSM en est informée par courriel ; elle attend maintenant une proposition de date.")
+}
+
+// declineRequest declines a submitted request with a reason sent to the
+// coordinator.
+func (h *Handler) declineRequest(c echo.Context) error {
+	return h.decideRequest(c, models.RequestDeclined, "decline",
+		"Demande refusée. La raison a été envoyée par courriel à la coordination du CLSM.")
+}
+
+// askForChanges sends a request back to its coordinator with a message.
+func (h *Handler) askForChanges(c echo.Context) error {
+	return h.decideRequest(c, models.RequestChangesRequested, "changes",
+		"Demande renvoyée pour modification. Votre message a été envoyé par courriel à la coordination du CLSM.")
+}
+
+// decideRequest is the story of the three decisions: one transition, its
+// history line and its email, in one operation; a missing message shows
+// the page again with the error next to the right field.
+func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, done string) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	comment := c.FormValue("comment")
+	_, err = h.store.DecideRequest(c.Request().Context(), currentUser(c).ID, id, to, comment, h.composeDecision)
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		errs := map[string]string{}
+		for k, m := range ve.Fields {
+			errs[action+"_"+k] = m
+		}
+		return h.renderAdminRequest(c, invalidForm, errs, map[string]string{action: comment})
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(c, fmt.Sprintf("/admin/demandes/%d", id), "success", done)
+}
+
+// composeDecision writes the email that tells the coordinator.
+func (h *Handler) composeDecision(m models.DecisionMail) (models.Envelope, error) {
+	link := fmt.Sprintf("/demandes/%d", m.Request.ID)
+	if m.Event.ToState == models.RequestChangesRequested {
+		link += "/modifier"
+	}
+	return h.mail.RequestDecision(mailer.RequestDecisionData{
+		Key:  fmt.Sprintf("request-decision:%d:%d", m.Request.ID, m.Event.ID),
+		Name: m.Recipient.Name, Email: m.Recipient.Email, CLSMName: m.CLSM.Name, RequestID: m.Request.ID,
+		Decision: string(m.Event.ToState), Comment: m.Event.Comment, RequestURL: link,
+		Windows: windowLabels(m.Request.Windows),
+	})
+}

@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"quartier/frtime"
+	"quartier/models"
+)
+
+// requestView is a request as its pages show it: every field in French.
+type requestView struct {
+	models.Request
+	CLSMName    string
+	Commune     string
+	QPVs        []string // « Alma-Gare (QN05901M) »
+	Windows     []string
+	Audience    []string
+	StepFreeTxt string
+	FormatTxt   string
+	Events      []eventView
+	Zone        string // « heure de Paris »
+}
+
+// eventView is one line of a request's history.
+type eventView struct {
+	At      string
+	Actor   string
+	What    string
+	Comment string
+	Kind    string // the state reached, for the badge colour
+}
+
+// requestViewOf loads what a request's pages show beyond the request.
+func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestView, error) {
+	v := requestView{Request: r, Zone: frtime.ZoneLabel(r.TimeZone)}
+	clsm, err := h.store.CLSMByID(ctx, r.CLSMID)
+	if err != nil {
+		return v, err
+	}
+	v.CLSMName = clsm.Name
+	if c, ok := h.geo.Commune(r.CommuneINSEE); ok {
+		v.Commune = h.communeLabel(c)
+	} else {
+		v.Commune = r.CommuneINSEE
+	}
+	qpvs, err := h.store.QPVsByCode(ctx, r.QPVs)
+	if err != nil {
+		return v, err
+	}
+	for _, q := range qpvs {
+		v.QPVs = append(v.QPVs, fmt.Sprintf("%s (%s)", q.Name, q.Code))
+	}
+	v.Windows = windowLabels(r.Windows)
+	for _, a := range audienceOptions() {
+		if a.set(r) {
+			v.Audience = append(v.Audience, a.Label)
+		}
+	}
+	for _, o := range stepFreeOptions() {
+		if o.Value == string(r.StepFree) {
+			v.StepFreeTxt = o.Label
+		}
+	}
+	for _, o := range formatOptions() {
+		if o.Value == string(r.Format) {
+			v.FormatTxt = o.Label
+		}
+	}
+	events, err := h.store.RequestEvents(ctx, r.ID)
+	if err != nil {
+		return v, err
+	}
+	loc, err := time.LoadLocation(r.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, e := range events {
+		v.Events = append(v.Events, eventView{
+			At: frtime.DateTime(e.CreatedAt.In(loc)), Actor: e.ActorName, What: eventText(e),
+			Comment: e.Comment, Kind: string(e.ToState),
+		})
+	}
+	return v, nil
+}
+
+// eventText says what one history line did, in French.
+func eventText(e models.RequestEvent) string {
+	switch {
+	case e.FromState == "" && e.ToState == models.RequestDraft:
+		return "a créé la demande (brouillon)"
+	case e.FromState == "":
+		return "a créé et envoyé la demande"
+	case e.FromState == e.ToState:
+		return "a modifié la demande"
+	}
+	switch e.ToState {
+	case models.RequestSubmitted:
+		if e.FromState == models.RequestChangesRequested {
+			return "a renvoyé la demande modifiée"
+		}
+		return "a envoyé la demande"
+	case models.RequestAccepted:
+		return "a accepté la demande"
+	case models.RequestDeclined:
+		return "a refusé la demande"
+	case models.RequestChangesRequested:
+		return "a demandé des modifications"
+	case models.RequestWithdrawn:
+		return "a retiré la demande"
+	case models.RequestCancelled:
+		return "a annulé la séance"
+	}
+	return fmt.Sprintf("« %s » → « %s »", e.FromState.Label(), e.ToState.Label())
+}
+
+// windowLabels writes each window in French, in order.
+func windowLabels(ws []models.RequestWindow) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = windowLabel(w)
+	}
+	return out
+}
+
+// windowLabel writes « lundi 11 janvier 2027, matin » or « du lundi 18
+// au vendredi 29 janvier 2027, les mardis et jeudis, après-midi ».
+func windowLabel(w models.RequestWindow) string {
+	if w.Kind != models.WindowRange {
+		return frtime.Date(w.DateFrom) + ", " + w.Part.Label()
+	}
+	from, to := w.DateFrom, w.DateTo
+	start := frtime.Date(from)
+	switch {
+	case from.Year() == to.Year() && from.Month() == to.Month():
+		start = frtime.Weekday(from.Weekday()) + " " + dayOfMonth(from.Day())
+	case from.Year() == to.Year():
+		start = strings.TrimSuffix(start, fmt.Sprintf(" %d", from.Year()))
+	}
+	return fmt.Sprintf("du %s au %s, %s, %s", start, frtime.Date(to), weekdaysText(w.WeekdayList()), w.Part.Label())
+}
+
+func dayOfMonth(d int) string {
+	if d == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(d)
+}
+
+// weekdaysText writes ISO weekdays as « les mardis et jeudis », or « du
+// lundi au vendredi » for the working week.
+func weekdaysText(days []int) string {
+	if len(days) == 5 && days[0] == 1 && days[4] == 5 {
+		return "du lundi au vendredi"
+	}
+	var names []string
+	for _, d := range days {
+		names = append(names, frtime.Weekday(time.Weekday(d%7))+"s")
+	}
+	if len(names) == 1 {
+		return "les " + names[0]
+	}
+	return "les " + strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
+}

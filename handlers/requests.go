@@ -1,0 +1,305 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/frtime"
+	"quartier/models"
+)
+
+// requestsPage is the coordinator's list of their CLSMs' requests.
+type requestsPage struct {
+	Rows  []requestRowView
+	CLSMs []models.CLSM
+}
+
+// requestRowView is one line of a list of requests.
+type requestRowView struct {
+	models.RequestRow
+	Commune  string
+	FirstDay string
+}
+
+func (h *Handler) requestRows(rows []models.RequestRow) []requestRowView {
+	out := make([]requestRowView, len(rows))
+	for i, r := range rows {
+		out[i] = requestRowView{RequestRow: r, Commune: "—", FirstDay: "—"}
+		if c, ok := h.geo.Commune(r.CommuneINSEE); ok {
+			out[i].Commune = c.Name
+		}
+		if r.FirstDay != nil {
+			out[i].FirstDay = frtime.ShortDate(*r.FirstDay)
+		}
+	}
+	return out
+}
+
+// listRequests shows the coordinator's requests with their state.
+func (h *Handler) listRequests(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	rows, err := h.store.ListRequests(ctx, models.RequestFilter{CoordinatorID: u.ID})
+	if err != nil {
+		return err
+	}
+	clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "requests", "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
+}
+
+// requestFormPage is the data of the request form, new or edited.
+type requestFormPage struct {
+	Form      requestForm
+	Errors    map[string]string
+	ErrorList []fieldError
+	CLSMs     []models.CLSM
+	CLSMQPVs  []models.QPV
+	Request   *models.Request
+	Action    string
+	Rows      []windowRow
+	Earliest  string
+	LeadWeeks int
+
+	StepFreeOptions, FormatOptions, PartOptions, WeekdayOptions, AudienceOptions []formChoice
+}
+
+// windowRow is one row of windows in the form, with its index. A date
+// typed by hand in another format is shown back in a text input: a date
+// input would silently empty it.
+type windowRow struct {
+	Index               int
+	DateType, UntilType string
+	windowForm
+}
+
+// inputTypeFor is "date" for an empty or ISO value, else "text".
+func inputTypeFor(v string) string {
+	if _, err := time.Parse(isoDay, v); v == "" || err == nil {
+		return "date"
+	}
+	return "text"
+}
+
+// renderRequestForm shows the form with f, and errs when it was refused.
+func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, errs map[string]string, existing *models.Request) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	p := requestFormPage{
+		Form: f, Errors: errs, ErrorList: f.orderedErrors(errs), CLSMs: clsms, Request: existing, Action: "/demandes/nouvelle",
+		StepFreeOptions: stepFreeOptions(), FormatOptions: formatOptions(), PartOptions: partOptions(), WeekdayOptions: weekdayOptions(),
+	}
+	for _, a := range audienceOptions() {
+		p.AudienceOptions = append(p.AudienceOptions, a.formChoice)
+	}
+	if existing != nil {
+		p.Action = fmt.Sprintf("/demandes/%d/modifier", existing.ID)
+	}
+	seen := map[string]bool{}
+	for _, cl := range clsms {
+		cov, err := h.store.CLSMCoverageOf(ctx, cl.ID)
+		if err != nil {
+			return err
+		}
+		for _, q := range cov.QPVs {
+			if !seen[q.Code] {
+				p.CLSMQPVs, seen[q.Code] = append(p.CLSMQPVs, q), true
+			}
+		}
+	}
+	n := min(max(len(f.Windows), models.MinWindows)+1, maxWindowRows)
+	for i := range n {
+		row := windowRow{Index: i}
+		if i < len(f.Windows) {
+			row.windowForm = f.Windows[i]
+		}
+		row.DateType, row.UntilType = inputTypeFor(row.Date), inputTypeFor(row.Until)
+		p.Rows = append(p.Rows, row)
+	}
+	lead := h.cfg.Requests.MinLeadTime.Duration
+	p.LeadWeeks = int(lead.Hours() / 24 / 7)
+	p.Earliest = frtime.Date(models.CalendarDay(h.now().In(parisZone())).Add(lead))
+	nav := "new-request"
+	if existing != nil {
+		nav = "requests"
+	}
+	return h.render(c, status, "request_form", nav, p)
+}
+
+func parisZone() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// showNewRequest shows an empty form, the CLSM pre-filled.
+func (h *Handler) showNewRequest(c echo.Context) error {
+	f := requestForm{StepFree: string(models.StepFreeUnknown), Format: string(models.FormatInPerson)}
+	clsms, err := h.store.CLSMsOfCoordinator(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	if len(clsms) > 0 {
+		f.CLSM = strconv.FormatInt(clsms[0].ID, 10)
+	}
+	return h.renderRequestForm(c, http.StatusOK, f, nil, nil)
+}
+
+// createRequest saves a new request as a draft, or submits it.
+func (h *Handler) createRequest(c echo.Context) error {
+	return h.saveRequest(c, nil)
+}
+
+// showEditRequest shows the form filled with a request still editable.
+func (h *Handler) showEditRequest(c echo.Context) error {
+	r, err := h.coordinatorRequest(c)
+	if err != nil {
+		return err
+	}
+	if !r.State.Editable() {
+		return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "error",
+			fmt.Sprintf("Cette demande est à l’état « %s » : elle ne peut plus être modifiée.", r.State.Label()))
+	}
+	ctx := c.Request().Context()
+	cov, err := h.store.CLSMCoverageOf(ctx, r.CLSMID)
+	if err != nil {
+		return err
+	}
+	qpvs, err := h.store.QPVsByCode(ctx, r.QPVs)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, q := range qpvs {
+		names[q.Code] = q.Name
+	}
+	return h.renderRequestForm(c, http.StatusOK, h.requestFormOf(r, cov.QPVs, names), nil, &r)
+}
+
+// updateRequest saves an edited request, and submits it if asked.
+func (h *Handler) updateRequest(c echo.Context) error {
+	r, err := h.coordinatorRequest(c)
+	if err != nil {
+		return err
+	}
+	return h.saveRequest(c, &r)
+}
+
+// saveRequest is the story of both saves: bind, validate, re-show the
+// form with every message and every value on error, else store and
+// redirect to the request.
+func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	values, err := c.FormParams()
+	if err != nil {
+		return echo.ErrBadRequest
+	}
+	f := bindRequestForm(values)
+	submit := f.Action == "submit"
+	complete := submit
+	if existing != nil {
+		f.CLSM = strconv.FormatInt(existing.CLSMID, 10)
+		complete = submit || existing.State == models.RequestSubmitted
+	}
+	clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	chk, err := h.checkRequestForm(ctx, &f, clsms, complete)
+	if err != nil {
+		return err
+	}
+	if len(chk.errs) > 0 {
+		return h.renderRequestForm(c, invalidForm, f, chk.errs, existing)
+	}
+	var r models.Request
+	if existing == nil {
+		r, err = h.store.CreateRequest(ctx, u.ID, chk.clsmID, chk.input, submit)
+	} else {
+		r, err = h.store.UpdateRequest(ctx, u.ID, existing.ID, chk.input, submit)
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		return h.renderRequestForm(c, invalidForm, f, ve.Fields, existing)
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Brouillon enregistré. Vous pouvez le compléter et l’envoyer quand vous le souhaitez."
+	switch {
+	case existing != nil && existing.State == models.RequestSubmitted:
+		msg = "Modifications enregistrées. La demande reste en attente d’examen."
+	case r.State == models.RequestSubmitted:
+		msg = "Demande envoyée : le centre de ressources va l’examiner. Vous pouvez encore la modifier tant qu’elle n’a pas été examinée."
+	case r.State == models.RequestChangesRequested:
+		msg = "Modifications enregistrées. Pensez à renvoyer la demande quand elle est prête."
+	}
+	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", msg)
+}
+
+// coordinatorRequest loads the request named in the URL if it belongs to
+// one of the signed-in coordinator's CLSMs; any other is a 404.
+func (h *Handler) coordinatorRequest(c echo.Context) (models.Request, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return models.Request{}, err
+	}
+	return h.store.RequestOfCoordinator(c.Request().Context(), currentUser(c).ID, id)
+}
+
+// requestPage is a request's page, for its coordinator or an admin.
+type requestPage struct {
+	R       requestView
+	Errors  map[string]string
+	Comment map[string]string // what was typed in each action's comment, by action
+	History []requestRowView  // the CLSM's other requests (admin page)
+}
+
+// showRequest shows a request, its history and what the coordinator may do.
+func (h *Handler) showRequest(c echo.Context) error {
+	r, err := h.coordinatorRequest(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.requestViewOf(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "request", "requests", requestPage{R: v})
+}
+
+// withdrawRequest withdraws a request, with an optional word of reason.
+func (h *Handler) withdrawRequest(c echo.Context) error {
+	r, err := h.coordinatorRequest(c)
+	if err != nil {
+		return err
+	}
+	comment := c.FormValue("comment")
+	err = h.store.WithdrawRequest(c.Request().Context(), currentUser(c).ID, r.ID, comment)
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		v, verr := h.requestViewOf(c.Request().Context(), r)
+		if verr != nil {
+			return verr
+		}
+		return h.render(c, invalidForm, "request", "requests", requestPage{R: v, Errors: ve.Fields, Comment: map[string]string{"withdraw": comment}})
+	}
+	if err != nil {
+		return err
+	}
+	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", "La demande est retirée. Elle reste visible ici, avec son historique.")
+}
