@@ -43,7 +43,7 @@ func (h *Handler) renderImport(c echo.Context, status int, p importPage) error {
 	}
 	p.Tabs, p.Settings, p.Zone = tabs("/calendrier/import"), st, models.LocationOf(u.TimeZone)
 	p.Months = h.cfg.Calendar.HorizonMonths
-	p.MaxMB = strings.Replace(fmt.Sprintf("%.1f", float64(h.cfg.Calendar.MaxBytes)/(1<<20)), ".", ",", 1)
+	p.MaxMB = strings.Replace(strings.TrimSuffix(fmt.Sprintf("%.1f", float64(h.cfg.Calendar.MaxBytes)/(1<<20)), ".0"), ".", ",", 1)
 	p.FileWhen, p.SubSuccessWhen, p.SubFailWhen = frWhen(st.FileImportedAt, p.Zone), frWhen(st.SubSucceededAt, p.Zone), frWhen(st.SubFailedAt, p.Zone)
 	if pu, err := url.Parse(st.SubURL); err == nil {
 		p.SubHost = pu.Hostname()
