@@ -45,7 +45,12 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 		end := time.Date(first.Year(), first.Month(), first.Day()+i+1, 0, 0, 0, 0, loc)
 		d := calDay{Date: start, Title: frtime.Weekday(start.Weekday()) + " " + dayMonth(start), Today: start.Format("2006-01-02") == today}
 		span := func(s, e time.Time) string { return clockRange(s, e, start, end, loc) }
-		for _, r := range c.Available(start, end) {
+		// Free time as the officer reads it: sessions are not free either.
+		var booked []models.TimeRange
+		for _, x := range c.Sessions {
+			booked = append(booked, models.TimeRange{Start: x.StartsAt, End: x.EndsAt})
+		}
+		for _, r := range models.SubtractRanges(c.Available(start, end), models.MergeRanges(booked)) {
 			d.Items = append(d.Items, calItem{Class: "slot-available", Label: "Libre", Time: span(r.Start, r.End), start: r.Start})
 		}
 		for _, b := range c.Busy {

@@ -66,7 +66,7 @@ func TestCalendarJourney(t *testing.T) {
 	}
 	check := func(sel string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`document.querySelector("` + sel + `").checked = true`)(ctx, t)
+			_, err := chromedp.Evaluate[bool](`document.querySelector("`+sel+`").checked = true`)(ctx, t)
 			return err
 		})
 	}

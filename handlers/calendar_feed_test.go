@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"quartier/config"
+	"quartier/mailer"
+	"quartier/models"
+	"quartier/territory"
+)
+
+// TestServeFeed builds the token route on its own (routes.go registers
+// tokenCalendarRoutes with the token group) and checks the feed link:
+// it serves the facilitator's sessions as text/calendar without METHOD,
+// and regenerating revokes the old link.
+func TestServeFeed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.Database.DSN = filepath.Join(dir, "q.db")
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	store, err := models.Open(cfg.Database.DSN, models.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	geo, err := territory.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Deps{Config: cfg, Store: store, Mail: composer, Territory: geo, Secret: []byte(strings.Repeat("k", 40)),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := store.CreateFirstAdmin(ctx, "admin@exemple.fr", "Admin")
+	f, err := store.CreateUser(ctx, admin.ID, models.NewUser{Email: "f@exemple.fr", Name: "Camille Lefebvre", Role: models.RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clsm, err := store.CreateCLSM(ctx, admin.ID, models.CLSMInput{Name: "CLSM de Roubaix", RegionCode: "32", DepartementCode: "59", Communes: []string{"59512"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", cfg.Database.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, facilitator_id, starts_at, ends_at, created_at, updated_at)
+		VALUES (?, ?, 'scheduled', '59512', 'Centre social', ?, ?, ?, ?, ?)`, clsm.ID, admin.ID, f.ID,
+		time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC), now, now); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	e := echo.New()
+	e.HTTPErrorHandler = h.handleError
+	var table []Route
+	h.tokenCalendarRoutes(group{g: e.Group(""), access: AccessToken, table: &table})
+	if len(table) != 1 || table[0].Access != AccessToken {
+		t.Fatalf("table = %+v", table)
+	}
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec
+	}
+	link := strings.TrimPrefix(h.feedURL(f.ID, 1), cfg.Server.BaseURL)
+	rec := get(link)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/calendar; charset=utf-8" ||
+		!strings.Contains(body, "UID:seance-1@127.0.0.1") || !strings.Contains(body, "DTSTART;TZID=Europe/Paris:20261201T140000") ||
+		strings.Contains(body, "METHOD") || !strings.Contains(body, "Roubaix") {
+		t.Fatalf("feed: %d %q\n%s", rec.Code, rec.Header().Get("Content-Type"), body)
+	}
+	for _, bad := range []string{"/flux/nonexistent/calendrier.ics", "/flux/1-AAAA/calendrier.ics", strings.Replace(link, "/flux/2-", "/flux/1-", 1)} {
+		if rec := get(bad); rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Lien d&#39;abonnement non valable") {
+			t.Errorf("%s: %d", bad, rec.Code)
+		}
+	}
+	if _, err := store.RegenerateFeed(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(link); rec.Code != http.StatusNotFound {
+		t.Errorf("old link after regeneration: %d", rec.Code)
+	}
+	if rec := get(strings.TrimPrefix(h.feedURL(f.ID, 2), cfg.Server.BaseURL)); rec.Code != http.StatusOK {
+		t.Errorf("new link: %d", rec.Code)
+	}
+}
