@@ -51,6 +51,8 @@ type clsmForm struct {
 	Audit        []models.AuditEvent
 	CommuneNames []string
 	Partners     []models.Organisation
+	Requests     []models.RequestRow
+	Zone         string // the CLSM's time zone, for session dates
 }
 
 func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
@@ -155,7 +157,7 @@ func (h *Handler) showCLSM(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := clsmForm{ID: id, Name: cl.Name, Territory: cl.Territory, Departement: cl.DepartementCode}
+	f := clsmForm{ID: id, Name: cl.Name, Territory: cl.Territory, Departement: cl.DepartementCode, Zone: territory.TimeZone(cl.DepartementCode)}
 	if cl.CoordinatorID != nil {
 		f.Coordinator = strconv.FormatInt(*cl.CoordinatorID, 10)
 	}
@@ -174,6 +176,9 @@ func (h *Handler) showCLSM(c echo.Context) error {
 		return err
 	}
 	if f.Partners, err = h.store.OrganisationsOf(ctx, id); err != nil {
+		return err
+	}
+	if f.Requests, err = h.store.ListRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}); err != nil {
 		return err
 	}
 	if f, err = h.clsmFormFor(c, f); err != nil {
