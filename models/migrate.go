@@ -113,4 +113,3 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	return applied, nil
 }
-
