@@ -300,11 +300,7 @@ func isCommuneCode(s string) bool {
 // foldName compares commune names without case, accents, hyphens or
 // apostrophes, and with « st » read as « saint ».
 func foldName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "ä", "a", "î", "i", "ï", "i",
-		"ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ç", "c", "œ", "oe", "æ", "ae", "ÿ", "y",
-		"-", " ", "'", " ", "’", " ").Replace(s)
-	words := strings.Fields(s)
+	words := strings.Fields(models.FoldText(s))
 	for i, w := range words {
 		switch w {
 		case "st":
@@ -341,7 +337,7 @@ func (h *Handler) resolveQPVs(ctx context.Context, checked []string, other strin
 			codes = append(codes, found[0].Code)
 			continue
 		}
-		hits, err := h.store.ListQPVs(ctx, tok, 6)
+		hits, err := h.store.FindQPVs(ctx, tok, 6)
 		if err != nil {
 			return nil, "", err
 		}

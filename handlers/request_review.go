@@ -15,10 +15,10 @@ import (
 
 // adminRequestsPage is the admin's list of requests with its filters.
 type adminRequestsPage struct {
-	Rows                                  []requestRowView
-	State, Region, Departement, Season    string
+	Rows                                   []requestRowView
+	State, Region, Departement, Season     string
 	States, Regions, Departements, Seasons []formChoice
-	Filtered                              bool
+	Filtered                               bool
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,

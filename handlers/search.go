@@ -54,7 +54,7 @@ func (h *Handler) suggestCommunes(c echo.Context) error {
 func (h *Handler) suggestQPVs(c echo.Context) error {
 	out := []suggestion{}
 	if q := suggestQuery(c); q != "" {
-		qpvs, err := h.store.ListQPVs(c.Request().Context(), q, maxSuggestions)
+		qpvs, err := h.store.FindQPVs(c.Request().Context(), q, maxSuggestions)
 		if err != nil {
 			return err
 		}

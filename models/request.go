@@ -127,6 +127,7 @@ func (in RequestInput) check(submit bool) *ValidationError {
 // needs well-formed values; a submitted request needs everything the
 // review and the planner rely on, windows included (see CheckWindows).
 func (in RequestInput) Problems(submit bool) map[string]string {
+	in = in.normalise()
 	f := map[string]string{}
 	if in.StepFree != StepFreeYes && in.StepFree != StepFreeNo && in.StepFree != StepFreeUnknown {
 		f["step_free"] = "Choisissez une réponse pour l’accès de plain-pied."
