@@ -69,6 +69,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	token := in(AccessToken)
 	token.get("/connexion/lien/:token", h.showLoginLink)
 	token.post("/connexion/lien/:token", h.useLoginLink)
+	h.tokenCalendarRoutes(token)
 
 	signedIn := in(AccessSignedIn, requireRole(models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator))
 	signedIn.get("/tableau-de-bord", h.showDashboard)

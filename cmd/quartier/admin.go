@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"quartier/internal/app"
 	"quartier/models"
 )
 
@@ -36,7 +37,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitUsage
 	}
-	store, err := openStore(ctx, cfg, newLogger(stderr))
+	store, err := app.OpenStore(ctx, cfg, newLogger(stderr))
 	if err != nil {
 		fmt.Fprintf(stderr, "quartier admin create: %v\n", err)
 		return exitError

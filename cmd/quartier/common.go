@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 
 	"quartier/config"
-	"quartier/models"
 )
 
 // newFlagSet returns a flag set that reports errors instead of exiting, with
@@ -68,21 +66,4 @@ func indent(err error) string {
 		}
 	}
 	return string(out)
-}
-
-// openStore opens the database and applies pending migrations.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
-	store, err := models.Open(cfg.Database.DSN)
-	if err != nil {
-		return nil, err
-	}
-	n, err := store.Migrate(ctx)
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
-	if n > 0 {
-		log.Info("database migrated", "applied", n)
-	}
-	return store, nil
 }

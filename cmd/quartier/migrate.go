@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"quartier/internal/app"
 )
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -15,7 +17,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !ok {
 		return exitUsage
 	}
-	store, err := openStore(ctx, cfg, newLogger(stderr))
+	store, err := app.OpenStore(ctx, cfg, newLogger(stderr))
 	if err != nil {
 		fmt.Fprintf(stderr, "quartier migrate: %v\n", err)
 		return exitError

@@ -47,6 +47,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	store, err := OpenStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Log: log, secret: secret}, nil
+}
+
+// OpenStore opens the database and applies pending migrations; it refuses
+// a database migrated by a newer quartier (*models.SchemaTooNewError).
+func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
 	store, err := models.Open(cfg.Database.DSN)
 	if err != nil {
 		return nil, err
@@ -59,7 +69,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if n > 0 {
 		log.Info("database migrated", "applied", n)
 	}
-	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Log: log, secret: secret}, nil
+	return store, nil
 }
 
 // Close closes the database.
@@ -103,6 +113,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
 	})
 	wg.Go(func() { worker.Run(workCtx) })
+	wg.Go(func() { mailer.NewCalendarRefresher(a.Store, cfg.Calendar, a.Log).Run(workCtx) })
 	wg.Go(func() { a.housekeeping(workCtx) })
 
 	serveErr := make(chan error, 1)

@@ -123,15 +123,21 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		return m, fmt.Errorf("demo QPVs: %w", err)
 	}
 
+	var facs []models.User
 	for _, f := range demoFacilitators {
 		u, err := s.CreateUser(ctx, admin.ID, f, nil, welcome(admin.Name))
 		if err != nil {
 			return m, fmt.Errorf("demo facilitator %s: %w", f.Email, err)
 		}
+		facs = append(facs, u)
 		if m.Accounts.Facilitator == "" {
 			m.Accounts.Facilitator = u.Email
 		}
 		m.People = append(m.People, Person{Email: u.Email, Name: u.Name, Role: u.Role})
+	}
+
+	if err := SeedCalendars(ctx, d, facs); err != nil {
+		return m, fmt.Errorf("demo calendars: %w", err)
 	}
 
 	for i, dc := range demoCLSMs {
