@@ -240,6 +240,9 @@ func (c Config) Validate() error {
 	if c.Calendar.HorizonMonths < 1 || c.Calendar.HorizonMonths > 36 {
 		bad("calendar.horizon_months", "must be between 1 and 36")
 	}
+	if c.Calendar.AllowLoopback && strings.HasPrefix(c.Server.BaseURL, "https://") {
+		bad("calendar.allow_loopback", "is for tests only and must not be set on a production site (server.base_url is https)")
+	}
 	if c.Calendar.MaxBytes < 1024 {
 		bad("calendar.max_bytes", "must be at least 1024")
 	}

@@ -59,6 +59,7 @@ func TestBadKeysAreNamed(t *testing.T) {
 		{"relative base url", "", []string{"QUARTIER_SERVER_BASE_URL=quartier.fr"}, "server.base_url"},
 		{"short secret", "", []string{"QUARTIER_SERVER_SECRET=abc"}, "server.secret"},
 		{"unknown file key", "[server]\nlisten = \"127.0.0.1:9000\"\nlisen = \"x\"\n", nil, "server.lisen"},
+		{"loopback calendars in production", "", []string{"QUARTIER_SERVER_BASE_URL=https://quartier.example.org", "QUARTIER_CALENDAR_ALLOW_LOOPBACK=true"}, "calendar.allow_loopback"},
 		{"idle above absolute", "[auth]\nsession_idle = \"200h\"\n", nil, "auth.session_idle"},
 	}
 	for _, tt := range tests {
