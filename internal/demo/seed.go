@@ -168,6 +168,10 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		}
 	}
 
+	if err := SeedRequests(ctx, d); err != nil {
+		return m, fmt.Errorf("demo requests: %w", err)
+	}
+
 	b, err := json.Marshal(m)
 	if err != nil {
 		return m, err
