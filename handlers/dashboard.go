@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,11 +12,26 @@ import (
 
 // dashboardPage is what each role sees on landing.
 type dashboardPage struct {
-	Season    *models.Season
+	Season *models.Season
+	// admin
 	People    []models.User
-	CLSMs     []models.CLSM
 	PeopleBy  map[string]int
+	ByState   map[string]int
+	ToReview  []models.RequestRow
+	Failed    int64
 	CLSMCount int
+	// coordinator
+	CLSMs []coordinatorCLSM
+	// facilitator
+	Sessions []models.ScheduledSession
+}
+
+// coordinatorCLSM is one CLSM on its coordinator's dashboard.
+type coordinatorCLSM struct {
+	models.CLSM
+	QPVs     []models.QPV
+	Requests []models.RequestRow
+	Partners []models.Organisation
 }
 
 // showDashboard lands each role on its own dashboard.
@@ -32,22 +48,81 @@ func (h *Handler) showDashboard(c echo.Context) error {
 	}
 	switch u.Role {
 	case models.RoleAdmin:
-		if d.People, err = h.store.ListUsers(ctx, models.UserFilter{}); err != nil {
+		if err := h.adminDashboard(c, &d); err != nil {
 			return err
-		}
-		d.PeopleBy = map[string]int{}
-		for _, p := range d.People {
-			if p.Active {
-				d.PeopleBy[string(p.Role)]++
-			}
 		}
 		return h.render(c, http.StatusOK, "dashboard_admin", "dashboard", d)
 	case models.RoleCoordinator:
-		if d.CLSMs, err = h.store.CLSMsOfCoordinator(ctx, u.ID); err != nil {
+		clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
+		if err != nil {
 			return err
+		}
+		for _, cl := range clsms {
+			cc := coordinatorCLSM{CLSM: cl}
+			cov, err := h.store.CLSMCoverageOf(ctx, cl.ID)
+			if err != nil {
+				return err
+			}
+			cc.QPVs = cov.QPVs
+			if cc.Requests, err = h.store.ListRequests(ctx, models.RequestFilter{CLSMID: cl.ID}); err != nil {
+				return err
+			}
+			if cc.Partners, err = h.store.OrganisationsOf(ctx, cl.ID); err != nil {
+				return err
+			}
+			d.CLSMs = append(d.CLSMs, cc)
 		}
 		return h.render(c, http.StatusOK, "dashboard_coordinator", "dashboard", d)
 	default:
+		now := h.now()
+		if d.Sessions, err = h.store.ScheduledSessions(ctx, []int64{u.ID}, now, now.AddDate(0, 6, 0)); err != nil {
+			return err
+		}
 		return h.render(c, http.StatusOK, "dashboard_facilitator", "dashboard", d)
 	}
+}
+
+// adminDashboard gathers the season's figures and the people.
+func (h *Handler) adminDashboard(c echo.Context, d *dashboardPage) error {
+	ctx := c.Request().Context()
+	var err error
+	if d.People, err = h.store.ListUsers(ctx, models.UserFilter{}); err != nil {
+		return err
+	}
+	d.PeopleBy = map[string]int{}
+	for _, p := range d.People {
+		if p.Active {
+			d.PeopleBy[string(p.Role)]++
+		}
+	}
+	f := models.RequestFilter{ExcludeDrafts: true}
+	if d.Season != nil {
+		f.SeasonID = d.Season.ID
+	}
+	reqs, err := h.store.ListRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	d.ByState = map[string]int{}
+	for _, r := range reqs {
+		d.ByState[string(r.State)]++
+		if r.State == models.RequestState("submitted") {
+			d.ToReview = append(d.ToReview, r)
+		}
+	}
+	counts, err := h.store.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	d.Failed = counts[models.OutboxFailed]
+	return nil
+}
+
+// sessionZone loads a session's zone for display, defaulting to Paris.
+func sessionZone(zone string) *time.Location {
+	if loc, err := time.LoadLocation(zone); err == nil {
+		return loc
+	}
+	loc, _ := time.LoadLocation("Europe/Paris")
+	return loc
 }

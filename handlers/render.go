@@ -86,6 +86,7 @@ func templateFuncs() template.FuncMap {
 		},
 		"add":          func(a, b int) int { return a + b },
 		"outboxKind":   outboxKindLabel,
+		"zoneOf":       sessionZone,
 		"outboxStatus": outboxStatusLabel,
 		"errFor": func(errs map[string]string, field string) *fieldError {
 			if m, ok := errs[field]; ok {
