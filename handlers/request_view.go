@@ -22,6 +22,9 @@ type requestView struct {
 	FormatTxt   string
 	Events      []eventView
 	Zone        string // « heure de Paris »
+	// Message is what the reviewer said when the request reached its
+	// current state (changes asked, reason for declining), "" if nothing.
+	Message string
 }
 
 // eventView is one line of a request's history.
@@ -78,6 +81,9 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 		loc = time.UTC
 	}
 	for _, e := range events {
+		if e.ToState == r.State && e.FromState != e.ToState {
+			v.Message = e.Comment
+		}
 		v.Events = append(v.Events, eventView{
 			At: frtime.DateTime(e.CreatedAt.In(loc)), Actor: e.ActorName, What: eventText(e),
 			Comment: e.Comment, Kind: string(e.ToState),

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,6 +68,8 @@ type requestFormPage struct {
 	Rows      []windowRow
 	Earliest  string
 	LeadWeeks int
+	// Message is the reviewer's request for changes, shown above the form.
+	Message string
 
 	StepFreeOptions, FormatOptions, PartOptions, WeekdayOptions, AudienceOptions []formChoice
 }
@@ -105,6 +108,9 @@ func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, e
 	}
 	if existing != nil {
 		p.Action = fmt.Sprintf("/demandes/%d/modifier", existing.ID)
+	}
+	if p.Message, err = h.changesAsked(ctx, existing); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, cl := range clsms {
@@ -187,6 +193,24 @@ func (h *Handler) showEditRequest(c echo.Context) error {
 		names[q.Code] = q.Name
 	}
 	return h.renderRequestForm(c, http.StatusOK, h.requestFormOf(r, cov.QPVs, names), nil, &r)
+}
+
+// changesAsked is the reviewer's message when r was sent back for changes.
+func (h *Handler) changesAsked(ctx context.Context, r *models.Request) (string, error) {
+	if r == nil || r.State != models.RequestChangesRequested {
+		return "", nil
+	}
+	events, err := h.store.RequestEvents(ctx, r.ID)
+	if err != nil {
+		return "", err
+	}
+	msg := ""
+	for _, e := range events {
+		if e.ToState == models.RequestChangesRequested {
+			msg = e.Comment
+		}
+	}
+	return msg, nil
 }
 
 // updateRequest saves an edited request, and submits it if asked.
