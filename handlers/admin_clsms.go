@@ -163,7 +163,7 @@ func (h *Handler) showCLSM(c echo.Context) error {
 	}
 	var lines []string
 	for _, insee := range cov.Communes {
-		lines = append(lines, insee)
+		lines = append(lines, h.communeInput(insee))
 		if com, ok := h.geo.Commune(insee); ok {
 			f.CommuneNames = append(f.CommuneNames, com.Name+" ("+insee+")")
 		}

@@ -57,7 +57,6 @@ type personForm struct {
 	Zones       []string
 	Roles       []models.Role
 	Audit       []models.AuditEvent
-	HomeName    string
 }
 
 var timeZones = []string{"Europe/Paris", "America/Guadeloupe", "America/Martinique", "America/Cayenne", "Indian/Reunion", "Indian/Mayotte"}
@@ -65,11 +64,6 @@ var timeZones = []string{"Europe/Paris", "America/Guadeloupe", "America/Martiniq
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
 	clsms, err := h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{})
 	f.CLSMs, f.Zones, f.Roles = clsms, timeZones, models.Roles
-	if f.HomeCommune != "" {
-		if com, ok := h.geo.Commune(f.HomeCommune); ok {
-			f.HomeName = com.Name + " (" + com.Departement + ")"
-		}
-	}
 	return f, err
 }
 
@@ -97,7 +91,7 @@ func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64
 		if msg != "" {
 			f.Errors["home_commune"] = msg
 		} else {
-			in.HomeINSEE, f.HomeCommune = com.INSEE, com.INSEE
+			in.HomeINSEE, f.HomeCommune = com.INSEE, communeValue(com.Name, com.INSEE)
 		}
 	}
 	if models.Role(f.Role) == models.RoleFacilitator && f.HomeCommune == "" {
@@ -157,7 +151,7 @@ func (h *Handler) showPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: u.HomeINSEE, TimeZone: u.TimeZone,
+	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: h.communeInput(u.HomeINSEE), TimeZone: u.TimeZone,
 		MaxPerDay: strconv.Itoa(u.MaxPerDay), MaxPerWeek: strconv.Itoa(u.MaxPerWeek), Active: u.Active}
 	if mine, err := h.store.CLSMsOfCoordinator(ctx, u.ID); err == nil && len(mine) > 0 {
 		f.CLSM = strconv.FormatInt(mine[0].ID, 10)
@@ -232,4 +226,16 @@ func mergeFieldErrors(errs formErrors, err error) (formErrors, error) {
 		errs[k] = v
 	}
 	return errs, nil
+}
+
+// communeInput writes a stored INSEE code back into a form field the way
+// the commune resolver reads it unambiguously: « Lille (59350) ».
+func (h *Handler) communeInput(insee string) string {
+	if insee == "" {
+		return ""
+	}
+	if c, ok := h.geo.Commune(insee); ok {
+		return communeValue(c.Name, c.INSEE)
+	}
+	return insee
 }

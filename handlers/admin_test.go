@@ -56,7 +56,7 @@ func TestAdmin_FormErrorsKeepValues(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", r.Status)
 	}
-	for _, want := range []string{"Saisissez le nom", "adresse électronique valide", "Commune introuvable", "nombre entier", `value="pas-une-adresse"`, `value="Zzzyxville"`, `href="#f-email"`} {
+	for _, want := range []string{"Saisissez le nom", "adresse électronique valide", "Aucune commune ne s’appelle", "nombre entier", `value="pas-une-adresse"`, `value="Zzzyxville"`, `href="#f-email"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -152,3 +152,38 @@ func TestAdmin_QPVImportReportsLineByLine(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestAdmin_SavedFormsSaveAgain: a page's own values, sent back untouched,
+// are accepted (the commune is written so that it reads back the same).
+func TestAdmin_SavedFormsSaveAgain(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	page := c.get("/admin/personnes/" + itoa(e.facil.ID))
+	if !strings.Contains(page.Body, `value="Lille (59350)"`) {
+		t.Fatalf("home commune not written back as « Lille (59350) »")
+	}
+	r := c.post("/admin/personnes/"+itoa(e.facil.ID), url.Values{"name": {e.facil.Name}, "email": {e.facil.Email}, "role": {"facilitator"},
+		"home_commune": {"Lille (59350)"}, "time_zone": {"Europe/Paris"}, "max_per_day": {"1"}, "max_per_week": {"3"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("saving the page again: %d\n%s", r.Status, r.Body)
+	}
+	r = c.post("/admin/clsm/"+itoa(e.clsm.ID), url.Values{"name": {e.clsm.Name}, "departement": {"59"}, "communes": {"Roubaix (59512)\nLille (59350)"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("saving the CLSM: %d", r.Status)
+	}
+	cov, _ := e.store.CLSMCoverageOf(context.Background(), e.clsm.ID)
+	if strings.Join(cov.Communes, ",") != "59350,59512" {
+		t.Errorf("communes = %v", cov.Communes)
+	}
+}
+
+func TestAdmin_QPVSearchIgnoresAccents(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	if r := c.post("/admin/qpv", url.Values{"code": {"QN05906M"}, "name": {"Épeule"}, "communes": {"Roubaix (59512)"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("save QPV: %d\n%s", r.Status, r.Body)
+	}
+	if r := c.get("/admin/qpv?q=epeule"); !strings.Contains(r.Body, "QN05906M") {
+		t.Errorf("« epeule » does not find « Épeule »")
+	}
+}

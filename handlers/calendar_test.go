@@ -54,13 +54,13 @@ func TestCalendar_PatternBadInputKeepsValuesAndSavesNothing(t *testing.T) {
 		t.Fatalf("end before start: %d\n%s", r.Status, r.Body)
 	}
 	r = c.post("/calendrier/disponibilites", patternForm([2]string{"8h", "12 h 30"}, "Nulle-Part-sur-Mer"))
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Commune introuvable") {
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Aucune commune ne s’appelle") {
 		t.Fatalf("unknown commune: %d", r.Status)
 	}
 	if slots, _ := e.store.WeeklyPattern(context.Background(), e.facil.ID); len(slots) != 0 {
 		t.Fatalf("half-saved pattern: %+v", slots)
 	}
-	r = c.post("/calendrier/disponibilites", patternForm([2]string{"8h", "12 h 30"}, "59350"))
+	r = c.post("/calendrier/disponibilites", patternForm([2]string{"8h", "12 h 30"}, "Lille (59350)"))
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("good pattern: %d\n%s", r.Status, r.Body)
 	}
@@ -73,7 +73,7 @@ func TestCalendar_WeekShowsSessionsBusyAndDayOff(t *testing.T) {
 	e := newEnv(t)
 	e.addScheduledSession()
 	c := e.as(&e.facil)
-	if r := c.post("/calendrier/disponibilites", patternForm([2]string{"08:00", "19:00"}, "59350")); r.Status != http.StatusSeeOther {
+	if r := c.post("/calendrier/disponibilites", patternForm([2]string{"08:00", "19:00"}, "Lille (59350)")); r.Status != http.StatusSeeOther {
 		t.Fatalf("pattern: %d", r.Status)
 	}
 	if r := c.post("/calendrier/exceptions", url.Values{"kind": {"unavailable"}, "from": {"2026-11-30"}, "all_day": {"1"}, "label": {"RTT"}}); r.Status != http.StatusSeeOther {

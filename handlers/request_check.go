@@ -55,7 +55,7 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 	}
 
 	if f.Commune != "" {
-		c, msg := h.resolveRequestCommune(f.Commune)
+		c, msg := h.resolveCommune(f.Commune)
 		if msg != "" {
 			e["commune"] = msg
 		} else {
@@ -219,12 +219,19 @@ func tooLong(e map[string]string, field, value string, limit int) {
 
 var codeInParens = regexp.MustCompile(`\(\s*([0-9A-Za-z]{5,10})\s*(?:,[^)]*)?\)\s*$`)
 
-// resolveRequestCommune finds the commune a person typed: « Roubaix (59512) », an
+// resolveCommune finds the commune a person typed: « Roubaix (59512) », an
 // INSEE code, a postcode or a name. It returns a French message, listing
 // the candidates, when the text names no commune or several.
-func (h *Handler) resolveRequestCommune(text string) (territory.Commune, string) {
+func (h *Handler) resolveCommune(text string) (territory.Commune, string) {
 	code := strings.ToUpper(strings.TrimSpace(text))
 	if m := codeInParens.FindStringSubmatch(text); m != nil {
+		// « Lille (59350) » is how the app writes a commune back into a
+		// form: the code in parentheses is its INSEE code, so a saved
+		// form sent again keeps its commune even where a postcode equals
+		// another commune's INSEE code.
+		if c, ok := h.geo.Commune(strings.ToUpper(m[1])); ok {
+			return c, ""
+		}
 		code = strings.ToUpper(m[1])
 	}
 	var candidates []territory.Commune
@@ -244,7 +251,7 @@ func (h *Handler) resolveRequestCommune(text string) (territory.Commune, string)
 	} else {
 		hits := h.geo.Search(text, 8)
 		for _, c := range hits {
-			if foldName(c.Name) == foldName(text) {
+			if territory.NormalizeName(c.Name) == territory.NormalizeName(text) {
 				candidates = append(candidates, c)
 			}
 		}
@@ -297,21 +304,6 @@ func isCommuneCode(s string) bool {
 	return true
 }
 
-// foldName compares commune names without case, accents, hyphens or
-// apostrophes, and with « st » read as « saint ».
-func foldName(s string) string {
-	words := strings.Fields(models.FoldText(s))
-	for i, w := range words {
-		switch w {
-		case "st":
-			words[i] = "saint"
-		case "ste":
-			words[i] = "sainte"
-		}
-	}
-	return strings.Join(words, " ")
-}
-
 var qpvSeparators = regexp.MustCompile(`[,;\n]+`)
 
 // resolveQPVs returns the codes of the checked quartiers and of those
@@ -343,7 +335,7 @@ func (h *Handler) resolveQPVs(ctx context.Context, checked []string, other strin
 		}
 		var exact []models.QPVWithCommunes
 		for _, q := range hits {
-			if foldName(q.Name) == foldName(tok) {
+			if territory.NormalizeName(q.Name) == territory.NormalizeName(tok) {
 				exact = append(exact, q)
 			}
 		}

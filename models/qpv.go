@@ -34,13 +34,13 @@ type QPVWithCommunes struct {
 	Communes []string `gorm:"-"`
 }
 
-// ListQPVs returns QPVs whose name or code contains query (all when empty).
+// ListQPVs returns QPVs whose name or code contains query, compared
+// without case or accents (FindQPVs), or all of them when query is empty.
 func (s *Store) ListQPVs(ctx context.Context, query string, limit int) ([]QPVWithCommunes, error) {
-	q := s.q(ctx).Model(&QPV{}).Order("name")
-	if query = strings.TrimSpace(query); query != "" {
-		like := "%" + strings.ToLower(query) + "%"
-		q = q.Where("LOWER(name) LIKE ? OR LOWER(code) LIKE ?", like, like)
+	if strings.TrimSpace(query) != "" {
+		return s.FindQPVs(ctx, query, limit)
 	}
+	q := s.q(ctx).Model(&QPV{}).Order("name")
 	if limit > 0 {
 		q = q.Limit(limit)
 	}

@@ -250,6 +250,11 @@ func normalizeRaw(s string) string {
 	return string(b)
 }
 
+// NormalizeName is how names are compared: without case, accents, hyphens
+// or apostrophes, with « st » and « ste » read as « saint » and « sainte ».
+// Two names that normalise alike are the same name to a person.
+func NormalizeName(s string) string { return normalize(s) }
+
 // normalize is normalizeRaw with the words « st » and « ste » spelt out.
 func normalize(s string) string {
 	n := normalizeRaw(s)
