@@ -17,7 +17,7 @@ const calendarFileName = "invitation.ics"
 // same for every call (Message-ID, Date and content are stored), which is
 // what makes a retried delivery the same message to the recipient's client.
 func (m *Message) goMail() (*mail.Msg, error) {
-	msg := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingQP))
+	msg := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.NoEncoding))
 	if err := setAddress(msg.FromFormat, m.From); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
 	}
