@@ -304,3 +304,37 @@ func cookieValue(c *client, e *env, name string) string {
 	}
 	return ""
 }
+
+func TestLogsNeverHoldTokens(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.post("/connexion", url.Values{"email": {"coord@exemple.fr"}})
+	token := e.lastLink("coord@exemple.fr")
+	c.get("/connexion/lien/" + token)
+	c.post("/connexion/lien/"+token, nil)
+	c.get("/tableau-de-bord")
+	logs := e.logs.String()
+	if !strings.Contains(logs, "route=/connexion/lien/:token") || !strings.Contains(logs, "request_id=") {
+		t.Fatalf("request lines missing:\n%s", logs)
+	}
+	session := cookieValue(c, e, "quartier_session")
+	for name, secret := range map[string]string{"sign-in token": token, "session cookie": session} {
+		if secret == "" || strings.Contains(logs, secret) {
+			t.Errorf("the %s appears in the logs (or is empty)", name)
+		}
+	}
+}
+
+func TestCookiesAreSecureOnHTTPS(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) { c.Server.BaseURL = "https://quartier.example.org" })
+	c := e.client()
+	r := c.get("/connexion")
+	for _, ck := range r.Header.Values("Set-Cookie") {
+		if !strings.Contains(ck, "Secure") || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") {
+			t.Errorf("cookie %q lacks Secure, HttpOnly or SameSite=Lax", ck)
+		}
+	}
+	if len(r.Header.Values("Set-Cookie")) == 0 {
+		t.Fatal("no cookie set")
+	}
+}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -45,6 +46,7 @@ type env struct {
 	clsm2  models.CLSM
 	clock  *testClock
 	echo   *echo.Echo
+	logs   *syncBuffer // every log line the app wrote
 }
 
 // routerRoutes lists what Echo actually serves, as "METHOD /path".
@@ -75,6 +77,7 @@ func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 		t.Fatal(geoErr)
 	}
 	dir := t.TempDir()
+	logs := &syncBuffer{}
 	cfg := config.Default()
 	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
@@ -98,13 +101,13 @@ func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	}
 	h, err := handlers.New(handlers.Deps{
 		Config: cfg, Store: store, Mail: composer, Territory: geo, Secret: []byte(cfg.Server.Secret),
-		Log: slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), Now: clock.Now,
+		Log: slog.New(slog.NewTextHandler(io.MultiWriter(logs, warnings{testLog{t}}), nil)), Now: clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	router, routes := h.Router()
-	e := &env{t: t, cfg: cfg, store: store, routes: routes, clock: clock, echo: router}
+	e := &env{t: t, cfg: cfg, store: store, routes: routes, clock: clock, echo: router, logs: logs}
 	e.srv = httptest.NewServer(router)
 	t.Cleanup(e.srv.Close)
 	e.seed(ctx)
@@ -237,3 +240,27 @@ func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// warnings passes on only the lines at WARN or ERROR level.
+type warnings struct{ w io.Writer }
+
+func (w warnings) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), "level=WARN") || strings.Contains(string(p), "level=ERROR") {
+		return w.w.Write(p)
+	}
+	return len(p), nil
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }

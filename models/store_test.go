@@ -1,0 +1,70 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+// TestOpen_Pragmas checks the SQLite settings a real service needs, on
+// every pooled connection.
+func TestOpen_Pragmas(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for range 3 { // several connections of the pool
+		var mode string
+		var fk, sync, busy int
+		s.q(ctx).Raw("PRAGMA journal_mode").Scan(&mode)
+		s.q(ctx).Raw("PRAGMA foreign_keys").Scan(&fk)
+		s.q(ctx).Raw("PRAGMA synchronous").Scan(&sync)
+		s.q(ctx).Raw("PRAGMA busy_timeout").Scan(&busy)
+		if mode != "wal" || fk != 1 || sync != 2 || busy < 5000 {
+			t.Fatalf("journal_mode=%s foreign_keys=%d synchronous=%d busy_timeout=%d", mode, fk, sync, busy)
+		}
+	}
+}
+
+func TestMigrate_IdempotentAndRefusesNewer(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	n, err := s.Migrate(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("first migrate: %d %v", n, err)
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d (%v)", n, err)
+	}
+	if err := s.q(ctx).Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', CURRENT_TIMESTAMP)").Error; err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Migrate(ctx)
+	var tooNew *SchemaTooNewError
+	if !errors.As(err, &tooNew) || tooNew.Database != 999 {
+		t.Fatalf("newer database: %v", err)
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"  Nadia.Benali@Ville-Roubaix.FR ": "nadia.benali@ville-roubaix.fr",
+		"ÉLODIE@exemple.fr":                "élodie@exemple.fr",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "pas-une-adresse", "a@b", "Nadia <n@exemple.fr>", "a@exemple.fr, b@exemple.fr"} {
+		if _, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) accepted", bad)
+		}
+	}
+}
