@@ -89,7 +89,7 @@ func (h *Handler) importFile(c echo.Context) error {
 	if len([]rune(name)) > 120 {
 		name = string([]rune(name)[:120])
 	}
-	if err := h.store.ImportBusyFile(c.Request().Context(), u.ID, name, mailer.RangesOf(ivs)); err != nil {
+	if err := h.store.ImportBusyFile(c.Request().Context(), u.ID, name, ivs); err != nil {
 		return err
 	}
 	return h.redirect(c, "/calendrier", "success", fmt.Sprintf("Votre agenda est importé : %d %s sur les %d prochains mois.",

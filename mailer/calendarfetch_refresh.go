@@ -19,15 +19,6 @@ func ImportWindow(now time.Time, loc *time.Location, months int) (from, to time.
 	return from, from.AddDate(0, months, 0)
 }
 
-// RangesOf converts imported intervals to the store's ranges.
-func RangesOf(ivs []Interval) []models.TimeRange {
-	out := make([]models.TimeRange, len(ivs))
-	for i, iv := range ivs {
-		out[i] = models.TimeRange{Start: iv.Start, End: iv.End}
-	}
-	return out
-}
-
 // CalendarRefresher keeps subscribed calendars fresh: every
 // calendar.refresh_interval it fetches each subscription again (a
 // conditional request when it can), imports it over [today, today +
@@ -129,7 +120,7 @@ func (r *CalendarRefresher) FetchBusy(ctx context.Context, url string, loc *time
 	if err != nil {
 		return models.FetchResult{}, err
 	}
-	return models.FetchResult{Ranges: RangesOf(ivs), ETag: got.ETag, LastModified: got.LastModified}, nil
+	return models.FetchResult{Ranges: ivs, ETag: got.ETag, LastModified: got.LastModified}, nil
 }
 
 // UserMessageOf is the French message for a failed fetch or import.

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"quartier/models"
 )
 
-// Interval is a half-open busy interval [Start, End) in UTC.
-type Interval struct {
-	Start, End time.Time
-}
+// Interval is a half-open busy interval [Start, End) in UTC: the store's
+// TimeRange, so imported busy time goes to the database as it is.
+type Interval = models.TimeRange
 
 // Defaults applied by BusyIntervals when an ImportOptions bound is zero.
 const (

@@ -170,9 +170,9 @@ func TestBusyIntervals_Hostile(t *testing.T) {
 
 func TestMergeIntervals(t *testing.T) {
 	at := func(h int) time.Time { return time.Date(2026, 1, 5, h, 0, 0, 0, time.UTC) }
-	in := []Interval{{at(9), at(10)}, {at(12), at(12)}, {at(8), at(9)}, {at(14), at(16)}, {at(15), at(15)}, {at(11), at(10)}}
+	in := []Interval{{Start: at(9), End: at(10)}, {Start: at(12), End: at(12)}, {Start: at(8), End: at(9)}, {Start: at(14), End: at(16)}, {Start: at(15), End: at(15)}, {Start: at(11), End: at(10)}}
 	got := MergeIntervals(in)
-	want := []Interval{{at(8), at(10)}, {at(14), at(16)}}
+	want := []Interval{{Start: at(8), End: at(10)}, {Start: at(14), End: at(16)}}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
 	}

@@ -77,7 +77,7 @@ func SeedCalendars(ctx context.Context, d Deps, facilitators []models.User) erro
 		if err != nil {
 			return fmt.Errorf("demo agenda of %s: %w", f.Email, err)
 		}
-		if err := d.Store.ImportBusyFile(ctx, f.ID, "agenda-outlook.ics", mailer.RangesOf(ivs)); err != nil {
+		if err := d.Store.ImportBusyFile(ctx, f.ID, "agenda-outlook.ics", ivs); err != nil {
 			return fmt.Errorf("demo agenda of %s: %w", f.Email, err)
 		}
 	}
