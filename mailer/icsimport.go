@@ -88,7 +88,7 @@ func BusyIntervals(r io.Reader, opts ImportOptions) ([]Interval, error) {
 	if err := imp.run(); err != nil {
 		return nil, err
 	}
-	return clipIntervals(MergeIntervals(imp.busy), opts.From, opts.To), nil
+	return models.ClipRanges(MergeIntervals(imp.busy), opts.From, opts.To), nil
 }
 
 // decodeCalendars decodes the filtered stream with go-ical. The prefilter

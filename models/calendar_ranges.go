@@ -59,6 +59,7 @@ func SubtractRanges(a, b []TimeRange) []TimeRange {
 
 // ClipRanges cuts merged ranges to [from, to), dropping what is left empty.
 func ClipRanges(in []TimeRange, from, to time.Time) []TimeRange {
+	from, to = from.UTC(), to.UTC()
 	var out []TimeRange
 	for _, r := range in {
 		if r.Start.Before(from) {
