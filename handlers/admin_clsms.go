@@ -62,7 +62,7 @@ func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
 	if f.Coordinators, err = h.store.ListUsers(ctx, models.UserFilter{Role: models.RoleCoordinator}); err != nil {
 		return f, err
 	}
-	f.AllQPVs, err = h.store.ListQPVs(ctx, "", 0)
+	f.AllQPVs, err = h.store.QPVsForCLSM(ctx, f.Departement, f.QPVs)
 	return f, err
 }
 

@@ -183,7 +183,17 @@ func TestAdmin_QPVSearchIgnoresAccents(t *testing.T) {
 	if r := c.post("/admin/qpv", url.Values{"code": {"QN05906M"}, "name": {"Épeule"}, "communes": {"Roubaix (59512)"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("save QPV: %d\n%s", r.Status, r.Body)
 	}
-	if r := c.get("/admin/qpv?q=epeule"); !strings.Contains(r.Body, "QN05906M") {
-		t.Errorf("« epeule » does not find « Épeule »")
+	if r := c.get("/admin/qpv?q=epeule"); !strings.Contains(r.Body, "QN05906M") || !strings.Contains(r.Body, "59512") {
+		t.Errorf("« epeule » does not find « Épeule » with its commune")
+	}
+	if r := c.get("/admin/qpv"); !strings.Contains(r.Body, "<td>59512</td>") {
+		t.Errorf("the list lacks the quartier's commune")
+	}
+	// The CLSM form offers the quartiers of its département only.
+	if r := c.get("/admin/clsm/" + itoa(e.clsm.ID)); !strings.Contains(r.Body, `value="QN05906M"`) {
+		t.Errorf("Roubaix's CLSM is not offered Épeule")
+	}
+	if r := c.get("/admin/clsm/" + itoa(e.clsm2.ID)); strings.Contains(r.Body, `value="QN05906M"`) {
+		t.Errorf("Cholet's CLSM is offered a quartier of the Nord")
 	}
 }

@@ -48,12 +48,45 @@ func (s *Store) ListQPVs(ctx context.Context, query string, limit int) ([]QPVWit
 	if err := q.Find(&out).Error; err != nil {
 		return nil, err
 	}
-	for i := range out {
-		if err := s.q(ctx).Table("qpv_communes").Where("qpv_code = ?", out[i].Code).Order("insee").Pluck("insee", &out[i].Communes).Error; err != nil {
-			return nil, err
-		}
+	return out, s.fillQPVCommunes(ctx, out)
+}
+
+// QPVsForCLSM returns the quartiers an admin may tick for a CLSM: those
+// with a commune in its département, and those already ticked.
+func (s *Store) QPVsForCLSM(ctx context.Context, departement string, ticked []string) ([]QPVWithCommunes, error) {
+	var out []QPVWithCommunes
+	q := s.q(ctx).Model(&QPV{}).Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee LIKE ?)", departement+"%")
+	if len(ticked) > 0 {
+		q = q.Or("code IN ?", ticked)
 	}
-	return out, nil
+	if departement == "" && len(ticked) == 0 {
+		return nil, nil
+	}
+	if err := q.Order("name").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	return out, s.fillQPVCommunes(ctx, out)
+}
+
+// fillQPVCommunes loads the communes of every quartier in one query.
+func (s *Store) fillQPVCommunes(ctx context.Context, qs []QPVWithCommunes) error {
+	if len(qs) == 0 {
+		return nil
+	}
+	codes := make([]string, len(qs))
+	at := make(map[string]int, len(qs))
+	for i, q := range qs {
+		codes[i], at[q.Code] = q.Code, i
+	}
+	var rows []struct{ QPVCode, INSEE string }
+	if err := s.q(ctx).Table("qpv_communes").Select("qpv_code, insee AS insee").Where("qpv_code IN ?", codes).Order("qpv_code, insee").Scan(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		i := at[r.QPVCode]
+		qs[i].Communes = append(qs[i].Communes, r.INSEE)
+	}
+	return nil
 }
 
 // QPVsByCode returns the QPVs with these codes (unknown codes are skipped).

@@ -162,12 +162,7 @@ func (s *Store) FindQPVs(ctx context.Context, text string, limit int) ([]QPVWith
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
-	for i := range out {
-		if err := s.q(ctx).Table("qpv_communes").Where("qpv_code = ?", out[i].Code).Order("insee").Pluck("insee", &out[i].Communes).Error; err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, s.fillQPVCommunes(ctx, out)
 }
 
 // FoldText lower-cases s and drops accents, hyphens and apostrophes, so
