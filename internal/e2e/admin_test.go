@@ -19,8 +19,18 @@ func TestAdminOnboardsACoordinator(t *testing.T) {
 	s := startSite(t)
 	ctx := browsertest.New(t)
 	s.signIn(t, ctx, s.Manifest.Accounts.Admin)
-	for _, p := range []string{"/admin/personnes", "/admin/clsm", "/admin/saisons", "/admin/qpv", "/admin/courriels"} {
+	for _, p := range []string{"/admin/personnes", "/admin/clsm", "/admin/saisons", "/admin/qpv", "/admin/courriels", "/admin/calendriers", "/admin/demandes"} {
 		browsertest.Visit(t, ctx, s.URL+p)
+	}
+	// Each message of the « Courriels » page opens as it will be received.
+	browsertest.Visit(t, ctx, s.URL+"/admin/courriels")
+	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('main table a')].map(a => a.getAttribute('href')).find(h => /^\/admin\/courriels\/\d+$/.test(h)) || ""`))
+	if err != nil || msg == "" {
+		t.Fatalf("no message listed on the Courriels page (%v)", err)
+	}
+	browsertest.Visit(t, ctx, s.URL+msg)
+	if body := browsertest.Text(t, ctx, "main"); !strings.Contains(body, "Tel qu'il sera reçu") {
+		t.Errorf("message page lacks its preview")
 	}
 
 	browsertest.Visit(t, ctx, s.URL+"/admin/clsm/nouveau")
