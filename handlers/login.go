@@ -35,7 +35,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := h.cfg.Auth
 	form := loginPage{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("suite"))}
-	if ok, err := h.store.AllowRate(ctx, "login-client:"+c.RealIP(), a.LoginPostsPerIP, a.RateWindow.Duration); err != nil {
+	if ok, err := h.store.AllowRate(ctx, rateBucket("login-client", c.RealIP()), a.LoginPostsPerIP, a.RateWindow.Duration); err != nil {
 		return err
 	} else if !ok {
 		return tooManyAttempts()
@@ -45,7 +45,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 		form.Errors = map[string]string{"email": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."}
 		return h.render(c, http.StatusUnprocessableEntity, "login", "login", form)
 	}
-	if ok, err := h.store.AllowRate(ctx, "login-address:"+email, a.LoginMailsPerAddr, a.RateWindow.Duration); err != nil {
+	if ok, err := h.store.AllowRate(ctx, rateBucket("login-address", email), a.LoginMailsPerAddr, a.RateWindow.Duration); err != nil {
 		return err
 	} else if !ok {
 		return tooManyAttempts()
@@ -118,7 +118,7 @@ func (h *Handler) useLoginLink(c echo.Context) error {
 	if next == "" {
 		next = "/tableau-de-bord"
 	}
-	return h.redirect(c, next, "success", "Vous êtes connecté·e. Bienvenue, "+u.Name+" !")
+	return h.redirect(c, next, "success", "Vous êtes connecté·e. Bienvenue, "+u.Name+"\u202f!")
 }
 
 // logout ends the session, wherever the user is.
@@ -129,7 +129,7 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	h.setCookie(c, sessionCookie, "", -1)
-	return h.redirect(c, "/", "info", "Vous êtes déconnecté·e. À bientôt !")
+	return h.redirect(c, "/", "info", "Vous êtes déconnecté·e. À bientôt\u202f!")
 }
 
 // linkFailure turns a refused link into its friendly French page.
@@ -158,4 +158,10 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
+}
+
+// rateBucket names a rate-limit bucket without storing the address or
+// email it counts (personal data): only a hash of it.
+func rateBucket(kind, key string) string {
+	return kind + ":" + models.HashSecret(kind+"|"+key)[:32]
 }

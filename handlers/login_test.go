@@ -337,4 +337,7 @@ func TestCookiesAreSecureOnHTTPS(t *testing.T) {
 	if len(r.Header.Values("Set-Cookie")) == 0 {
 		t.Fatal("no cookie set")
 	}
+	if !strings.Contains(r.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no HSTS header on an https site")
+	}
 }

@@ -49,7 +49,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	e.HTTPErrorHandler = h.handleError
 	e.IPExtractor = h.ipExtractor()
 	e.Pre(requestID)
-	e.Use(h.logRequests, h.recoverPanics, securityHeaders, h.limitBody, h.ensureCSRFCookie, h.loadSession, h.checkCSRF)
+	e.Use(h.logRequests, h.recoverPanics, h.securityHeaders, h.limitBody, h.ensureCSRFCookie, h.loadSession, h.checkCSRF)
 
 	var table []Route
 	in := func(access Access, mw ...echo.MiddlewareFunc) group {
