@@ -163,5 +163,5 @@ func safeNext(next string) string {
 // rateBucket names a rate-limit bucket without storing the address or
 // email it counts (personal data): only a hash of it.
 func rateBucket(kind, key string) string {
-	return kind + ":" + models.HashSecret(kind+"|"+key)[:32]
+	return kind + ":" + models.HashSecret(kind + "|" + key)[:32]
 }
