@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ func templateFuncs() template.FuncMap {
 		"outboxKind":   outboxKindLabel,
 		"zoneOf":       sessionZone,
 		"outboxStatus": outboxStatusLabel,
+		"ordered":      orderedErrors,
 		"errFor": func(errs map[string]string, field string) *fieldError {
 			if m, ok := errs[field]; ok {
 				return &fieldError{ID: fieldID(field), Message: m}
@@ -177,4 +179,28 @@ func outboxStatusLabel(s models.OutboxStatus) string {
 		return "en échec"
 	}
 	return string(s)
+}
+
+// orderedErrors lists a form's messages for its summary: first the fields
+// named in order (the page's order), then any other, sorted.
+func orderedErrors(errs map[string]string, order ...string) []fieldError {
+	out := make([]fieldError, 0, len(errs))
+	seen := map[string]bool{}
+	for _, f := range order {
+		if m, ok := errs[f]; ok {
+			out = append(out, fieldError{ID: fieldID(f), Message: m})
+			seen[f] = true
+		}
+	}
+	rest := make([]string, 0, len(errs))
+	for f := range errs {
+		if !seen[f] {
+			rest = append(rest, f)
+		}
+	}
+	sort.Strings(rest)
+	for _, f := range rest {
+		out = append(out, fieldError{ID: fieldID(f), Message: errs[f]})
+	}
+	return out
 }
