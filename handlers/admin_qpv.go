@@ -21,11 +21,17 @@ type qpvPage struct {
 	Errors   formErrors
 	// the manual form
 	Code, Name, Communes string
+	Audit                []models.AuditEvent
 }
 
 func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
+	ctx := c.Request().Context()
 	var err error
-	p.QPVs, err = h.store.ListQPVs(c.Request().Context(), p.Query, 200)
+	if p.QPVs, err = h.store.ListQPVs(ctx, p.Query, 200); err != nil {
+		return p, err
+	}
+	// Imports and edits are recorded against the list as a whole.
+	p.Audit, err = h.store.AuditTrail(ctx, "qpv", 0)
 	return p, err
 }
 

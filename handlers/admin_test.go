@@ -142,6 +142,9 @@ func TestAdmin_QPVImportReportsLineByLine(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	if !strings.Contains(r.Body, "import de la liste des QPV") {
+		t.Errorf("the import is not in the page's history")
+	}
 	r = upload("code_qp;lib_qp;insee_com\nQN05901M;Alma-Gare Nord;59512\n")
 	if !strings.Contains(r.Body, "<strong>1</strong> modifié") {
 		t.Errorf("second import does not report the change")
