@@ -54,16 +54,14 @@ type personForm struct {
 	Active      bool
 	Errors      formErrors
 	CLSMs       []models.CLSMRow
-	Zones       []string
+	Zones       []zoneOption
 	Roles       []models.Role
 	Audit       []models.AuditEvent
 }
 
-var timeZones = []string{"Europe/Paris", "America/Guadeloupe", "America/Martinique", "America/Cayenne", "Indian/Reunion", "Indian/Mayotte"}
-
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
 	clsms, err := h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{})
-	f.CLSMs, f.Zones, f.Roles = clsms, timeZones, models.Roles
+	f.CLSMs, f.Zones, f.Roles = clsms, zoneChoices(), models.Roles
 	return f, err
 }
 
