@@ -341,3 +341,26 @@ func TestCookiesAreSecureOnHTTPS(t *testing.T) {
 		t.Error("no HSTS header on an https site")
 	}
 }
+
+func TestClientAddressThroughTrustedProxy(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) {
+		c.Auth.LoginPostsPerIP = 2
+		c.Server.TrustedProxies = []string{"127.0.0.1"}
+	})
+	c := e.client()
+	post := func(xff string) int {
+		form := url.Values{"email": {"z@exemple.fr"}, "csrf_token": {c.csrf()}}
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/connexion", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		return c.do(req).Status
+	}
+	post("203.0.113.1")
+	post("203.0.113.1")
+	if s := post("203.0.113.1"); s != http.StatusTooManyRequests {
+		t.Errorf("third post from one client behind the proxy: %d", s)
+	}
+	if s := post("203.0.113.2"); s != http.StatusOK {
+		t.Errorf("another client behind the proxy was limited: %d", s)
+	}
+}
