@@ -200,3 +200,33 @@ func TestAdmin_QPVSearchIgnoresAccents(t *testing.T) {
 		t.Errorf("Cholet's CLSM is offered a quartier of the Nord")
 	}
 }
+
+// TestAdmin_HandOverKeepsHistory: a CLSM handed over to a new coordinator
+// keeps its requests; the former coordinator no longer sees them, and the
+// request's history still names who did what.
+func TestAdmin_HandOverKeepsHistory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	req, err := e.store.CreateRequest(ctx, e.coord.ID, e.clsm.ID, models.RequestInput{Notes: "Première demande", TimeZone: "Europe/Paris"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := e.as(&e.admin)
+	r := admin.post("/admin/personnes/nouvelle", url.Values{"name": {"Karim Haddad"}, "email": {"karim.haddad@exemple.fr"}, "role": {"coordinator"}, "clsm": {itoa(e.clsm.ID)}, "time_zone": {"Europe/Paris"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("create the new coordinator: %d", r.Status)
+	}
+	karim, err := e.store.UserByEmail(ctx, "karim.haddad@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.as(&karim).get("/demandes/" + itoa(req.ID)); r.Status != http.StatusOK || !strings.Contains(r.Body, "Nadia Coord") {
+		t.Errorf("the new coordinator does not get the CLSM's history: %d", r.Status)
+	}
+	if r := e.as(&e.coord).get("/demandes/" + itoa(req.ID)); r.Status != http.StatusNotFound {
+		t.Errorf("the former coordinator still sees the request: %d", r.Status)
+	}
+	if r := admin.get("/admin/clsm/" + itoa(e.clsm.ID)); !strings.Contains(r.Body, "coordination confiée à Karim Haddad") {
+		t.Errorf("the hand-over is not in the CLSM's history")
+	}
+}
