@@ -2,12 +2,14 @@
 # Runs every test of quartier: unit, HTTP, mail (real local SMTP server),
 # iCalendar checked with Mozilla's ical.js, and browser tests in headless
 # Chromium with axe-core. Installs what is missing first:
+#   - gcc (cgo, for the SQLite driver);
 #   - Debian's chromium package (browser tests), through apt-get (needs root or sudo);
 #   - Node.js and npm (the ical.js check), through apt-get if absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
