@@ -12,16 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"quartier/config"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
 
-// TestServeFeed builds the token route on its own (routes.go registers
-// tokenCalendarRoutes with the token group) and checks the feed link:
+// TestServeFeed checks the feed link through the real router:
 // it serves the facilitator's sessions as text/calendar without METHOD,
 // and regenerating revokes the old link.
 func TestServeFeed(t *testing.T) {
@@ -71,12 +68,13 @@ func TestServeFeed(t *testing.T) {
 	}
 	db.Close()
 
-	e := echo.New()
-	e.HTTPErrorHandler = h.handleError
-	var table []Route
-	h.tokenCalendarRoutes(group{g: e.Group(""), access: AccessToken, table: &table})
-	if len(table) != 1 || table[0].Access != AccessToken {
-		t.Fatalf("table = %+v", table)
+	e, table := h.Router()
+	feedRoute := false
+	for _, r := range table {
+		feedRoute = feedRoute || (r.Path == "/flux/:token/calendrier.ics" && r.Access == AccessToken)
+	}
+	if !feedRoute {
+		t.Fatal("the feed is not a token route of the table")
 	}
 	get := func(path string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()

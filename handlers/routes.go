@@ -66,55 +66,95 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	public.get("/connexion", h.showLogin)
 	public.post("/connexion", h.sendLoginLink)
 
+	// Secret links: the token in the URL is the authorisation.
 	token := in(AccessToken)
 	token.get("/connexion/lien/:token", h.showLoginLink)
 	token.post("/connexion/lien/:token", h.useLoginLink)
-	h.tokenCalendarRoutes(token)
+	token.get("/flux/:token/calendrier.ics", h.serveFeed)
 
 	signedIn := in(AccessSignedIn, requireRole(models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator))
 	signedIn.get("/tableau-de-bord", h.showDashboard)
 	signedIn.post("/deconnexion", h.logout)
 
-	h.coordinatorRoutes(in(AccessCoordinator, requireRole(models.RoleCoordinator)))
-	h.facilitatorRoutes(in(AccessFacilitator, requireRole(models.RoleFacilitator)))
-	h.adminRoutes(in(AccessAdmin, requireRole(models.RoleAdmin)))
+	// CLSM coordinators: their requests, and the suggestions behind the
+	// request form's search fields.
+	coordinator := in(AccessCoordinator, requireRole(models.RoleCoordinator))
+	coordinator.get("/demandes", h.listRequests)
+	coordinator.get("/demandes/nouvelle", h.showNewRequest)
+	coordinator.post("/demandes/nouvelle", h.createRequest)
+	coordinator.get("/demandes/:id", h.showRequest)
+	coordinator.get("/demandes/:id/modifier", h.showEditRequest)
+	coordinator.post("/demandes/:id/modifier", h.updateRequest)
+	coordinator.post("/demandes/:id/retirer", h.withdrawRequest)
+	coordinator.get("/recherche/communes", h.suggestCommunes)
+	coordinator.get("/recherche/qpv", h.suggestQPVs)
+
+	// Mission officers: their calendar (week, month), weekly pattern and
+	// limits, exceptions, busy time, imports, and their bookings feed.
+	facilitator := in(AccessFacilitator, requireRole(models.RoleFacilitator))
+	facilitator.get("/calendrier", h.showWeek)
+	facilitator.get("/calendrier/mois", h.showMonth)
+	facilitator.get("/calendrier/disponibilites", h.showAvailability)
+	facilitator.post("/calendrier/disponibilites", h.saveAvailability)
+	facilitator.get("/calendrier/exceptions", h.showExceptions)
+	facilitator.post("/calendrier/exceptions", h.addException)
+	facilitator.post("/calendrier/exceptions/:id/supprimer", h.deleteException)
+	facilitator.get("/calendrier/occupations", h.showBusy)
+	facilitator.post("/calendrier/occupations", h.addBusy)
+	facilitator.post("/calendrier/occupations/:id/supprimer", h.deleteBusy)
+	facilitator.get("/calendrier/import", h.showImport)
+	facilitator.post("/calendrier/import", h.importFile)
+	facilitator.post("/calendrier/import/supprimer", h.clearImportedFile)
+	facilitator.post("/calendrier/abonnement", h.subscribe)
+	facilitator.post("/calendrier/abonnement/actualiser", h.refreshSubscription)
+	facilitator.post("/calendrier/abonnement/supprimer", h.unsubscribe)
+	facilitator.get("/calendrier/flux", h.showFeed)
+	facilitator.post("/calendrier/flux/regenerer", h.regenerateFeed)
+
+	// The resource centre: requests, people, CLSMs, seasons, reference
+	// data, calendars and the outbox.
+	admin := in(AccessAdmin, requireRole(models.RoleAdmin))
+	admin.get("/admin/demandes", h.listAdminRequests)
+	admin.get("/admin/demandes/:id", h.showAdminRequest)
+	admin.post("/admin/demandes/:id/accepter", h.acceptRequest)
+	admin.post("/admin/demandes/:id/refuser", h.declineRequest)
+	admin.post("/admin/demandes/:id/modifications", h.askForChanges)
+	admin.get("/admin/recherche/communes", h.suggestCommunes)
+	admin.get("/admin/recherche/qpv", h.suggestQPVs)
+
+	admin.get("/admin/personnes", h.listPeople)
+	admin.get("/admin/personnes/nouvelle", h.showNewPerson)
+	admin.post("/admin/personnes/nouvelle", h.createPerson)
+	admin.get("/admin/personnes/:id", h.showPerson)
+	admin.post("/admin/personnes/:id", h.updatePerson)
+	admin.post("/admin/personnes/:id/desactiver", h.setPersonActive(false))
+	admin.post("/admin/personnes/:id/reactiver", h.setPersonActive(true))
+
+	admin.get("/admin/clsm", h.listCLSMs)
+	admin.get("/admin/clsm/nouveau", h.showNewCLSM)
+	admin.post("/admin/clsm/nouveau", h.saveCLSM)
+	admin.get("/admin/clsm/:id", h.showCLSM)
+	admin.post("/admin/clsm/:id", h.saveCLSM)
+
+	admin.get("/admin/saisons", h.listSeasons)
+	admin.post("/admin/saisons", h.createSeason)
+	admin.get("/admin/saisons/:id", h.showSeason)
+	admin.post("/admin/saisons/:id/en-cours", h.makeSeasonCurrent)
+	admin.post("/admin/saisons/:id/cloturer", h.closeSeason)
+
+	admin.get("/admin/qpv", h.listQPVs)
+	admin.post("/admin/qpv", h.saveQPV)
+	admin.post("/admin/qpv/import", h.importQPVs)
+
+	admin.get("/admin/courriels", h.listOutbox)
+	admin.get("/admin/courriels/:id", h.showOutboxMessage)
+	admin.get("/admin/courriels/:id/html", h.showOutboxHTML)
+	admin.post("/admin/courriels/:id/renvoyer", h.retryOutboxMessage)
+
+	admin.get("/admin/calendriers", h.showAllCalendars)
 
 	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
 	return e, table
-}
-
-func (h *Handler) adminRoutes(g group) {
-	g.get("/admin/personnes", h.listPeople)
-	g.get("/admin/personnes/nouvelle", h.showNewPerson)
-	g.post("/admin/personnes/nouvelle", h.createPerson)
-	g.get("/admin/personnes/:id", h.showPerson)
-	g.post("/admin/personnes/:id", h.updatePerson)
-	g.post("/admin/personnes/:id/desactiver", h.setPersonActive(false))
-	g.post("/admin/personnes/:id/reactiver", h.setPersonActive(true))
-
-	g.get("/admin/clsm", h.listCLSMs)
-	g.get("/admin/clsm/nouveau", h.showNewCLSM)
-	g.post("/admin/clsm/nouveau", h.saveCLSM)
-	g.get("/admin/clsm/:id", h.showCLSM)
-	g.post("/admin/clsm/:id", h.saveCLSM)
-
-	g.get("/admin/saisons", h.listSeasons)
-	g.post("/admin/saisons", h.createSeason)
-	g.get("/admin/saisons/:id", h.showSeason)
-	g.post("/admin/saisons/:id/en-cours", h.makeSeasonCurrent)
-	g.post("/admin/saisons/:id/cloturer", h.closeSeason)
-
-	g.get("/admin/qpv", h.listQPVs)
-	g.post("/admin/qpv", h.saveQPV)
-	g.post("/admin/qpv/import", h.importQPVs)
-
-	g.get("/admin/courriels", h.listOutbox)
-	g.get("/admin/courriels/:id", h.showOutboxMessage)
-	g.get("/admin/courriels/:id/html", h.showOutboxHTML)
-	g.post("/admin/courriels/:id/renvoyer", h.retryOutboxMessage)
-
-	h.adminCalendarRoutes(g)
-	h.adminRequestRoutes(g)
 }
 
 // ipExtractor reads the client address from the connection, or from
