@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +22,11 @@ const (
 // loadSession puts the signed-in user, if any, on the context.
 func (h *Handler) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// Stylesheets, images and the health check need no user: spare
+		// them the session lookup.
+		if p := c.Request().URL.Path; strings.HasPrefix(p, "/static/") || p == "/healthz" {
+			return next(c)
+		}
 		ck, err := c.Cookie(sessionCookie)
 		if err != nil || ck.Value == "" {
 			return next(c)
