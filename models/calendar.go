@@ -65,14 +65,7 @@ func (in AvailabilityInput) Validate() error {
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || in.TimeZone == "" {
 		f["time_zone"] = "Choisissez un fuseau horaire dans la liste."
 	}
-	if in.MaxPerDay < 1 || in.MaxPerDay > 3 {
-		f["max_per_day"] = "Le plafond par jour doit être compris entre 1 et 3 séances."
-	}
-	if in.MaxPerWeek < 1 || in.MaxPerWeek > 15 {
-		f["max_per_week"] = "Le plafond par semaine doit être compris entre 1 et 15 séances."
-	} else if in.MaxPerWeek < in.MaxPerDay {
-		f["max_per_week"] = "Le plafond par semaine ne peut pas être inférieur au plafond par jour."
-	}
+	checkLimits(in.MaxPerDay, in.MaxPerWeek, f)
 	if len(f) > 0 {
 		return &ValidationError{Fields: f}
 	}

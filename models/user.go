@@ -137,14 +137,7 @@ func (n NewUser) Validate() (NewUser, error) {
 	if n.MaxPerWeek == 0 {
 		n.MaxPerWeek = 3
 	}
-	if n.MaxPerDay < 1 || n.MaxPerDay > 3 {
-		fields["max_per_day"] = "Le plafond par jour doit être compris entre 1 et 3 séances."
-	}
-	if n.MaxPerWeek < 1 || n.MaxPerWeek > 15 {
-		fields["max_per_week"] = "Le plafond par semaine doit être compris entre 1 et 15 séances."
-	} else if n.MaxPerWeek < n.MaxPerDay {
-		fields["max_per_week"] = "Le plafond par semaine ne peut pas être inférieur au plafond par jour."
-	}
+	checkLimits(n.MaxPerDay, n.MaxPerWeek, fields)
 	if len(fields) > 0 {
 		return n, &ValidationError{Fields: fields}
 	}
@@ -213,4 +206,18 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
 	}
 	var out []User
 	return out, q.Find(&out).Error
+}
+
+// checkLimits checks a facilitator's limits (sessions per day and per
+// week), adding French messages to fields; the admin's person form and the
+// facilitator's own page share the rule.
+func checkLimits(perDay, perWeek int, fields map[string]string) {
+	if perDay < 1 || perDay > 3 {
+		fields["max_per_day"] = "Le plafond par jour doit être compris entre 1 et 3 séances."
+	}
+	if perWeek < 1 || perWeek > 15 {
+		fields["max_per_week"] = "Le plafond par semaine doit être compris entre 1 et 15 séances."
+	} else if perWeek < perDay {
+		fields["max_per_week"] = "Le plafond par semaine ne peut pas être inférieur au plafond par jour."
+	}
 }
