@@ -47,8 +47,12 @@ func (s *Store) CalendarSettingsOf(ctx context.Context, userID int64) (CalendarS
 	return c, err
 }
 
-// ensureSettings creates the settings row inside tx if needed.
+// ensureSettings checks that userID is a facilitator and creates their
+// calendar settings row inside tx if needed.
 func ensureSettings(tx *gorm.DB, userID int64, now time.Time) error {
+	if _, err := facilitatorIn(tx, userID); err != nil {
+		return err
+	}
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&CalendarSettings{UserID: userID, FeedVersion: 1, UpdatedAt: now}).Error
 }
@@ -72,9 +76,6 @@ func replaceBusy(tx *gorm.DB, userID int64, source BusySource, ranges []TimeRang
 func (s *Store) ImportBusyFile(ctx context.Context, userID int64, fileName string, ranges []TimeRange) error {
 	now := s.Now()
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if _, err := facilitatorIn(tx, userID); err != nil {
-			return err
-		}
 		if err := ensureSettings(tx, userID, now); err != nil {
 			return err
 		}
@@ -116,9 +117,6 @@ type FetchResult struct {
 func (s *Store) Subscribe(ctx context.Context, userID int64, url string, first FetchResult) error {
 	now := s.Now()
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if _, err := facilitatorIn(tx, userID); err != nil {
-			return err
-		}
 		if err := ensureSettings(tx, userID, now); err != nil {
 			return err
 		}
@@ -214,9 +212,6 @@ func (s *Store) RegenerateFeed(ctx context.Context, userID int64) (int, error) {
 	now := s.Now()
 	var v int
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if _, err := facilitatorIn(tx, userID); err != nil {
-			return err
-		}
 		if err := ensureSettings(tx, userID, now); err != nil {
 			return err
 		}
