@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,6 +25,22 @@ type Config struct {
 	Auth     Auth     `toml:"auth"`
 	Requests Requests `toml:"requests"`
 	Calendar Calendar `toml:"calendar"`
+	Team     Team     `toml:"team"`
+}
+
+// Team is the programme team that answers people: its contact address is
+// every email's Reply-To and is shown in every footer; the legal pages name
+// the organisation, its publication director, its data protection officer
+// and its host.
+type Team struct {
+	Name                string `toml:"name"`
+	Address             string `toml:"address"`
+	ContactEmail        string `toml:"contact_email"`
+	Phone               string `toml:"phone"`
+	PublicationDirector string `toml:"publication_director"`
+	DPOEmail            string `toml:"dpo_email"`
+	Host                string `toml:"host"`
+	AccessibilityAudit  string `toml:"accessibility_audit"`
 }
 
 // Server configures the HTTP server and the links it builds.
@@ -128,6 +145,16 @@ func Default() Config {
 			LoginPostsPerIP:   30,
 			RateWindow:        Duration{15 * time.Minute},
 		},
+		Team: Team{
+			Name:                "Centre national de ressources et d’appui aux CLSM",
+			Address:             "211 rue d’Arras, 59000 Lille",
+			ContactEmail:        "contact@quartier.example.org",
+			Phone:               "",
+			PublicationDirector: "la direction du centre national de ressources et d’appui aux CLSM",
+			DPOEmail:            "dpo@quartier.example.org",
+			Host:                "l’hébergeur désigné par le centre de ressources (à préciser dans la configuration)",
+			AccessibilityAudit:  "2026-11-30",
+		},
 		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
@@ -206,6 +233,17 @@ func (c Config) Validate() error {
 	if !strings.Contains(c.Mail.From, "@") {
 		bad("mail.from", "want an email address, got %q", c.Mail.From)
 	}
+	for _, a := range []struct{ key, addr string }{{"team.contact_email", c.Team.ContactEmail}, {"team.dpo_email", c.Team.DPOEmail}} {
+		if !validAddress(a.addr) {
+			bad(a.key, "want an email address, got %q", a.addr)
+		}
+	}
+	if strings.TrimSpace(c.Team.Name) == "" {
+		bad("team.name", "must not be empty: the legal pages and emails name the team")
+	}
+	if _, err := time.Parse("2006-01-02", c.Team.AccessibilityAudit); err != nil {
+		bad("team.accessibility_audit", "want a date YYYY-MM-DD, got %q", c.Team.AccessibilityAudit)
+	}
 	if c.Mail.MaxAttempts < 1 {
 		bad("mail.max_attempts", "must be at least 1")
 	}
@@ -247,6 +285,13 @@ func (c Config) Validate() error {
 		bad("calendar.max_bytes", "must be at least 1024")
 	}
 	return errors.Join(errs...)
+}
+
+// validAddress reports whether s is one plain email address (no display
+// name, no list), as a Reply-To header needs.
+func validAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
 }
 
 // DataDir is the directory holding the database file: the generated secret

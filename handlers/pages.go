@@ -23,6 +23,16 @@ func (h *Handler) showAccessibility(c echo.Context) error {
 	return h.render(c, http.StatusOK, "accessibility", "", nil)
 }
 
+// showLegal is the legal notice (mentions légales).
+func (h *Handler) showLegal(c echo.Context) error {
+	return h.render(c, http.StatusOK, "legal", "", nil)
+}
+
+// showContact tells how to reach the programme team.
+func (h *Handler) showContact(c echo.Context) error {
+	return h.render(c, http.StatusOK, "contact", "", nil)
+}
+
 // healthz answers 200 when the database answers.
 func (h *Handler) healthz(c echo.Context) error {
 	if err := h.store.Ping(c.Request().Context()); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"quartier/assets"
+	"quartier/config"
 	"quartier/frtime"
 	"quartier/models"
 )
@@ -32,6 +33,7 @@ type page struct {
 	AssetVersion string
 	RequestID    string
 	Nav          string
+	Team         config.Team
 	Data         any
 }
 
@@ -131,6 +133,7 @@ func (h *Handler) render(c echo.Context, status int, name, nav string, data any)
 		AssetVersion: h.static.version,
 		RequestID:    c.Response().Header().Get(echo.HeaderXRequestID),
 		Nav:          nav,
+		Team:         h.cfg.Team,
 		Data:         data,
 	}
 	var buf bytes.Buffer

@@ -62,6 +62,8 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	public.get("/healthz", h.healthz)
 	public.get("/confidentialite", h.showPrivacy)
 	public.get("/accessibilite", h.showAccessibility)
+	public.get("/mentions-legales", h.showLegal)
+	public.get("/contact", h.showContact)
 	public.get("/static/:version/*", h.serveStatic)
 	public.get("/connexion", h.showLogin)
 	public.post("/connexion", h.sendLoginLink)
