@@ -60,6 +60,9 @@ func TestBadKeysAreNamed(t *testing.T) {
 		{"short secret", "", []string{"QUARTIER_SERVER_SECRET=abc"}, "server.secret"},
 		{"unknown file key", "[server]\nlisten = \"127.0.0.1:9000\"\nlisen = \"x\"\n", nil, "server.lisen"},
 		{"loopback calendars in production", "", []string{"QUARTIER_SERVER_BASE_URL=https://quartier.example.org", "QUARTIER_CALENDAR_ALLOW_LOOPBACK=true"}, "calendar.allow_loopback"},
+		{"contact with a display name", "", []string{"QUARTIER_TEAM_CONTACT_EMAIL=Équipe <contact@x.fr>"}, "team.contact_email"},
+		{"no DPO address", "", []string{"QUARTIER_TEAM_DPO_EMAIL=personne"}, "team.dpo_email"},
+		{"bad audit date", "", []string{"QUARTIER_TEAM_ACCESSIBILITY_AUDIT=30/11/2026"}, "team.accessibility_audit"},
 		{"idle above absolute", "[auth]\nsession_idle = \"200h\"\n", nil, "auth.session_idle"},
 	}
 	for _, tt := range tests {
