@@ -3,7 +3,9 @@ package handlers
 import (
 	"crypto/hmac"
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -32,7 +34,7 @@ func (h *Handler) feedURL(userID int64, version int) string {
 type feedPage struct {
 	Tabs      []calTab
 	URL       string
-	WebcalURL string
+	WebcalURL template.URL
 }
 
 // showFeed shows the facilitator's feed link and how to use it.
@@ -43,11 +45,21 @@ func (h *Handler) showFeed(c echo.Context) error {
 		return err
 	}
 	link := h.feedURL(u.ID, st.FeedVersion)
-	webcal := link
-	if i := strings.Index(link, "://"); i >= 0 {
-		webcal = "webcal" + link[i:]
+	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcalURL(link)})
+}
+
+// webcalURL is the feed link with the webcal: scheme, which opens the
+// subscription dialog of the person's calendar application. html/template
+// refuses that scheme (it writes #ZgotmplZ), so the link is vetted here: it
+// is built only from our own http(s) base URL and the HMAC token, and it is
+// parsed again to be sure it holds nothing but a host and a path.
+func webcalURL(link string) template.URL {
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return ""
 	}
-	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcal})
+	u.Scheme = "webcal"
+	return template.URL(u.String()) // #nosec: scheme and parts checked above
 }
 
 // regenerateFeed revokes the current link and makes a new one.
