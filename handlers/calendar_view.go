@@ -29,7 +29,8 @@ type calDay struct {
 	Title    string    // « lundi 7 décembre »
 	Today    bool
 	Off      bool   // unavailable all day
-	OffLabel string // « Congé »
+	OffLabel string // « Congé », or the holiday: « Noël »
+	Holiday  bool   // a public holiday: not worked
 	Items    []calItem
 	Sessions int
 }
@@ -38,6 +39,7 @@ type calDay struct {
 // their zone. communeName names a commune for the sessions.
 func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time, communeName func(string) string) []calDay {
 	loc := models.LocationOf(c.User.TimeZone)
+	dept := frtime.DepartementOfCommune(c.User.HomeINSEE)
 	today := now.In(loc).Format("2006-01-02")
 	days := make([]calDay, 0, n)
 	for i := range n {
@@ -45,6 +47,9 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 		end := time.Date(first.Year(), first.Month(), first.Day()+i+1, 0, 0, 0, 0, loc)
 		d := calDay{Date: start, Title: frtime.Weekday(start.Weekday()) + " " + dayMonth(start), Today: start.Format("2006-01-02") == today}
 		span := func(s, e time.Time) string { return clockRange(s, e, start, end, loc) }
+		if name := frtime.Holiday(start, dept); name != "" {
+			d.Off, d.OffLabel, d.Holiday = true, name, true
+		}
 		// Free time as the officer reads it: sessions are not free either.
 		var booked []models.TimeRange
 		for _, x := range c.Sessions {
@@ -76,7 +81,9 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 				label = "Indisponible"
 			}
 			if e.AllDay() {
-				d.Off, d.OffLabel = true, label
+				if !d.Holiday {
+					d.Off, d.OffLabel = true, label
+				}
 				continue
 			}
 			s := time.Date(start.Year(), start.Month(), start.Day(), 0, e.StartMinute, 0, 0, loc)

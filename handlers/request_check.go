@@ -121,6 +121,7 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 	in.Today = models.CalendarDay(h.now().In(loc))
 	in.Earliest = in.Today.Add(h.cfg.Requests.MinLeadTime.Duration)
 	h.checkWindows(f.Windows, in, e, submit)
+	f.Warnings = holidayWarnings(in.Windows, in.CommuneINSEE)
 
 	// The domain's own rules for the other fields; a message found above
 	// (more precise) wins.

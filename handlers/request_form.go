@@ -32,6 +32,19 @@ type requestForm struct {
 	Constraints   string       // constraints
 	Notes         string       // notes
 	Action        string       // action: draft | submit (the button pressed)
+
+	// Warnings are shown next to a field without refusing the form: a
+	// window on a public holiday of the commune.
+	Warnings map[string]string
+}
+
+// holidayWarnings keys models.HolidayWarnings by the windows' date fields.
+func holidayWarnings(ws []models.RequestWindow, communeINSEE string) map[string]string {
+	out := map[string]string{}
+	for i, m := range models.HolidayWarnings(ws, communeINSEE) {
+		out[fmt.Sprintf("windows[%d].date", i)] = m
+	}
+	return out
 }
 
 // windowForm is one preferred window as typed: a date (the first day of a

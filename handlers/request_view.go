@@ -57,6 +57,9 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 		v.QPVs = append(v.QPVs, fmt.Sprintf("%s (%s)", q.Name, q.Code))
 	}
 	v.Windows = windowLabels(r.Windows)
+	for i, m := range models.HolidayWarnings(r.Windows, r.CommuneINSEE) {
+		v.Windows[i] += " — " + m
+	}
 	for _, a := range audienceOptions() {
 		if a.set(r) {
 			v.Audience = append(v.Audience, a.Label)

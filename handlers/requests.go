@@ -192,7 +192,9 @@ func (h *Handler) showEditRequest(c echo.Context) error {
 	for _, q := range qpvs {
 		names[q.Code] = q.Name
 	}
-	return h.renderRequestForm(c, http.StatusOK, h.requestFormOf(r, cov.QPVs, names), nil, &r)
+	f := h.requestFormOf(r, cov.QPVs, names)
+	f.Warnings = holidayWarnings(r.Windows, r.CommuneINSEE)
+	return h.renderRequestForm(c, http.StatusOK, f, nil, &r)
 }
 
 // changesAsked is the reviewer's message when r was sent back for changes.
@@ -271,6 +273,9 @@ func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
 		msg = "Demande envoyée : le centre de ressources va l’examiner. Vous pouvez encore la modifier tant qu’elle n’a pas été examinée."
 	case r.State == models.RequestChangesRequested:
 		msg = "Modifications enregistrées. Pensez à renvoyer la demande quand elle est prête."
+	}
+	if len(f.Warnings) > 0 {
+		msg += " Attention : au moins un créneau tombe un jour férié, où aucune séance ne peut avoir lieu ; il est signalé dans la liste des créneaux."
 	}
 	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", msg)
 }

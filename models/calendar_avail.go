@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"quartier/frtime"
 )
 
 // ScheduledSession is a session a facilitator leads (a request in state
@@ -122,11 +124,15 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 
 // WorkingTime returns the facilitator's working time in [from, to): on each
 // local day, the weekly pattern minus the "unavailable" exceptions, plus
-// the "available" ones (an explicit extra wins over a day off). Local
+// the "available" ones (an explicit extra wins over a day off). Public
+// holidays (national, and those of the facilitator's home département) are
+// never worked, whatever the pattern or an exception says: venues and
+// partners are closed. Local
 // times are read in the facilitator's zone on each day's own offset, so a
 // pattern of 8:00–19:00 stays 8:00–19:00 across a DST change.
 func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 	loc := LocationOf(c.User.TimeZone)
+	dept := frtime.DepartementOfCommune(c.User.HomeINSEE)
 	var all []TimeRange
 	y, m, d := from.In(loc).Date()
 	for day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); ; day = day.AddDate(0, 0, 1) {
@@ -135,6 +141,9 @@ func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 		}
 		if !at(0).Before(to) {
 			break
+		}
+		if frtime.Holiday(day, dept) != "" {
+			continue
 		}
 		wd := int(day.Weekday())
 		if wd == 0 {
