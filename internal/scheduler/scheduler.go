@@ -290,14 +290,15 @@ func (s *Scheduler) run(ctx context.Context, j models.Job) error {
 		err = s.store.CompleteJob(db, j)
 	default:
 		msg := redact(runErr.Error())
-		retryAt := now.Add(s.backoff(j.Attempts))
+		wait := s.backoff(j.Attempts)
+		var retryAt time.Time // zero: given up
 		switch {
 		case ctx.Err() != nil:
 			retryAt = now // interrupted by shutdown: another instance may go on
 		case periodic:
-			retryAt = now.Add(min(s.backoff(j.Attempts), interval))
-		case j.Attempts >= s.opts.MaxAttempts:
-			retryAt = time.Time{}
+			retryAt = now.Add(min(wait, interval))
+		case j.Attempts < s.opts.MaxAttempts:
+			retryAt = now.Add(wait)
 		}
 		s.opts.Log.Warn("job failed", "id", j.ID, "kind", j.Kind, "attempt", j.Attempts,
 			"took", time.Since(started).Round(time.Millisecond).String(), "retry_at", retryAt, "error", msg)

@@ -302,3 +302,24 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+func TestRunDue_JobContextEndsBeforeTheLease(t *testing.T) {
+	store, _ := newTestStore(t)
+	s := New(store, Options{Owner: "a", Lease: time.Minute})
+	var left time.Duration
+	s.Register("job", func(ctx context.Context, _ models.Job) error {
+		d, ok := ctx.Deadline()
+		if !ok {
+			return errors.New("no deadline")
+		}
+		left = time.Until(d)
+		return nil
+	})
+	must(t, store.ScheduleJob(context.Background(), models.JobSpec{Kind: "job", DedupKey: "job:1"}))
+	if n := runDue(t, s); n != 1 {
+		t.Fatalf("ran %d", n)
+	}
+	if left <= 0 || left > 54*time.Second {
+		t.Errorf("the job had %s left, want at most 90 %% of its 1-minute lease", left)
+	}
+}
