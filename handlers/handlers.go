@@ -25,7 +25,14 @@ type Deps struct {
 	Log       *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Outbox, when set, is woken after a sign-in link is queued, so that it
+	// goes out at once rather than at the next poll.
+	Outbox Waker
 }
+
+// Waker asks background work to look for something to do now; it never
+// blocks.
+type Waker interface{ Wake() }
 
 // Handler serves every page of quartier.
 type Handler struct {
@@ -36,6 +43,7 @@ type Handler struct {
 	secret []byte
 	log    *slog.Logger
 	now    func() time.Time
+	outbox Waker
 	views  *views
 	static *staticFiles
 }
@@ -59,6 +67,6 @@ func New(d Deps) (*Handler, error) {
 	}
 	return &Handler{
 		cfg: d.Config, store: d.Store, mail: d.Mail, geo: d.Territory, secret: d.Secret,
-		log: d.Log, now: d.Now, views: v, static: static,
+		log: d.Log, now: d.Now, outbox: d.Outbox, views: v, static: static,
 	}, nil
 }

@@ -79,7 +79,13 @@ func (h *Handler) issueLoginLink(c echo.Context, u models.User, next string) err
 	if err != nil {
 		return err
 	}
-	return h.store.IssueLoginToken(c.Request().Context(), u.ID, hash, expires, env)
+	if err := h.store.IssueLoginToken(c.Request().Context(), u.ID, hash, expires, env); err != nil {
+		return err
+	}
+	if h.outbox != nil {
+		h.outbox.Wake()
+	}
+	return nil
 }
 
 // loginLinkURL is the absolute link mailed to a user.

@@ -120,6 +120,20 @@ func (w *Worker) RunOnce(ctx context.Context) (sent int, err error) {
 	return sent, err
 }
 
+// Drain delivers batch after batch while full batches are due, and returns
+// how many messages were sent; it is the outbox job of serve's scheduler.
+// When ctx ends it stops after the batch under way, which it finishes (like
+// Run), so that no sent message is left unrecorded.
+func (w *Worker) Drain(ctx context.Context) (sent int, err error) {
+	for {
+		claimed, n, err := w.batch(context.WithoutCancel(ctx))
+		sent += n
+		if err != nil || claimed < w.opts.BatchSize || ctx.Err() != nil {
+			return sent, err
+		}
+	}
+}
+
 func (w *Worker) batch(ctx context.Context) (claimed, sent int, err error) {
 	rows, err := w.store.ClaimOutbox(ctx, w.opts.BatchSize, w.opts.Lease)
 	if err != nil {

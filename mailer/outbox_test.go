@@ -232,3 +232,34 @@ func TestWorker_DropsExpiredSignInLink(t *testing.T) {
 		t.Errorf("row = %+v; want failed, permanent, expired", m)
 	}
 }
+
+func TestWorker_DrainSendsEveryFullBatchThenStops(t *testing.T) {
+	tests := []struct {
+		name      string
+		queued    int
+		cancelled bool
+		want      int
+	}{
+		{name: "less than a batch", queued: 3, want: 3},
+		{name: "several batches", queued: 11, want: 11},
+		{name: "exactly two batches", queued: 8, want: 8},
+		{name: "cancelled: finishes the batch under way only", queued: 11, cancelled: true, want: 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := newTestStore(t, nil)
+			queueLinks(t, s, testComposer(t), tc.queued)
+			fake := &FakeDriver{}
+			w := NewWorker(s, fake, WorkerOptions{BatchSize: 4, Log: quietLog()})
+			ctx, cancel := context.WithCancel(context.Background())
+			if tc.cancelled {
+				cancel()
+			}
+			defer cancel()
+			sent, err := w.Drain(ctx)
+			if err != nil || sent != tc.want || len(fake.Sent()) != tc.want {
+				t.Errorf("Drain = %d, %v (driver got %d), want %d", sent, err, len(fake.Sent()), tc.want)
+			}
+		})
+	}
+}

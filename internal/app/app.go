@@ -1,5 +1,5 @@
 // Package app wires quartier together from its configuration: the store,
-// the reference data, the mailer, the handlers and the background workers.
+// the reference data, the mailer, the handlers and the scheduler of background jobs.
 // The serve and demo commands and the end-to-end tests all start the
 // application through it, so they run the same thing.
 package app
@@ -18,6 +18,7 @@ import (
 	"quartier/config"
 	"quartier/handlers"
 	"quartier/internal/demo"
+	"quartier/internal/scheduler"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
@@ -75,24 +76,32 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 // Close closes the database.
 func (a *App) Close() error { return a.Store.Close() }
 
-// Handler builds the web handler.
-func (a *App) Handler() (*handlers.Handler, error) {
+// Handler builds the web handler, without a scheduler to wake: queued
+// mail waits for the next poll of whichever instance runs the outbox.
+func (a *App) Handler() (*handlers.Handler, error) { return a.handler(nil) }
+
+// handler builds the web handler; outbox, when set, is woken after a page
+// queued a message that should go at once (a sign-in link).
+func (a *App) handler(outbox handlers.Waker) (*handlers.Handler, error) {
 	return handlers.New(handlers.Deps{
 		Config: a.Config, Store: a.Store, Mail: a.Composer, Territory: a.Geo, Secret: a.secret, Log: a.Log,
+		Outbox: outbox,
 	})
 }
 
-// Serve answers HTTP on ln and runs the background workers until ctx is
-// done; then it stops taking requests, lets those in flight finish within
-// server.shutdown_timeout, and stops the workers (each finishes its current
-// message). The caller closes the database afterwards.
+// Serve answers HTTP on ln and runs the background jobs until ctx is done;
+// then it stops taking requests, lets those in flight finish within
+// server.shutdown_timeout, and stops the scheduler (it finishes the job
+// under way: the outbox finishes its batch). The caller closes the database
+// afterwards.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := a.Config
 	driver, err := mailer.NewDriver(cfg, a.Log)
 	if err != nil {
 		return err
 	}
-	h, err := a.Handler()
+	sched := a.newScheduler(driver, mailer.NewCalendarRefresher(a.Store, cfg.Calendar, a.Log))
+	h, err := a.handler(sched.Waker(JobOutbox))
 	if err != nil {
 		return err
 	}
@@ -108,17 +117,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	worker := mailer.NewWorker(a.Store, driver, mailer.WorkerOptions{
-		MaxAttempts: cfg.Mail.MaxAttempts, RetryBase: cfg.Mail.RetryBase.Duration,
-		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
-	})
-	wg.Go(func() { worker.Run(workCtx) })
-	wg.Go(func() { mailer.NewCalendarRefresher(a.Store, cfg.Calendar, a.Log).Run(workCtx) })
-	wg.Go(func() { a.housekeeping(workCtx) })
+	wg.Go(func() { sched.Run(workCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	a.Log.Info("quartier is listening", "url", cfg.Server.BaseURL, "listen", ln.Addr().String(), "mail_mode", cfg.Mail.Mode)
+	a.Log.Info("quartier is listening", "url", cfg.Server.BaseURL, "listen", ln.Addr().String(),
+		"mail_mode", cfg.Mail.Mode, "instance", sched.Owner())
 
 	select {
 	case err = <-serveErr:
@@ -137,22 +141,61 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// housekeeping purges expired sign-in links, sessions and rate-limit hits.
-func (a *App) housekeeping(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	auth := a.Config.Auth
+// The kinds of job serve's scheduler runs. Each is a periodic job today;
+// proposal expiry, reminders, feedback sends and the retention purge will
+// join them.
+const (
+	// JobOutbox delivers the due messages of the outbox.
+	JobOutbox = "outbox"
+	// JobCalendarRefresh fetches the calendar subscriptions that are due.
+	JobCalendarRefresh = "calendar_refresh"
+	// JobAuthPurge deletes expired sign-in links, sessions and rate-limit hits.
+	JobAuthPurge = "auth_purge"
+)
+
+// authPurgeEvery is how often expired authentication rows are purged.
+const authPurgeEvery = 10 * time.Minute
+
+// dueRefresher refreshes the calendar subscriptions that are due and says
+// how many it attempted.
+type dueRefresher interface {
+	RefreshDue(ctx context.Context) (int, error)
+}
+
+// newScheduler builds serve's one scheduler and its jobs. Each job is
+// idempotent: the outbox claims its own rows, a calendar refresh overwrites
+// the import, a purge deletes what is already gone; so a job run twice
+// (a crash between its end and its record) does no harm.
+func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *scheduler.Scheduler {
+	cfg := a.Config
+	worker := mailer.NewWorker(a.Store, driver, mailer.WorkerOptions{
+		MaxAttempts: cfg.Mail.MaxAttempts, RetryBase: cfg.Mail.RetryBase.Duration,
+		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
+	})
+	poll := cfg.Mail.PollInterval.Duration
+	s := scheduler.New(a.Store, scheduler.Options{Poll: poll, Log: a.Log})
+
+	s.Register(JobOutbox, func(ctx context.Context, _ models.Job) error {
+		_, err := worker.Drain(ctx)
+		return err
+	})
+	s.Every(JobOutbox, poll)
+
+	s.Register(JobCalendarRefresh, func(ctx context.Context, _ models.Job) error {
+		_, err := calendars.RefreshDue(ctx)
+		return err
+	})
+	// Each subscription has its own refresh_interval; the job looks for due
+	// ones every minute (or more often when the interval is shorter).
+	s.Every(JobCalendarRefresh, min(cfg.Calendar.RefreshInterval.Duration, time.Minute))
+
+	auth := cfg.Auth
 	keep := max(auth.SessionIdle.Duration, auth.RateWindow.Duration, 24*time.Hour)
-	for {
-		if err := a.Store.PurgeExpiredAuth(ctx, keep); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping failed", "error", err.Error())
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	s.Register(JobAuthPurge, func(ctx context.Context, _ models.Job) error {
+		return a.Store.PurgeExpiredAuth(ctx, keep)
+	})
+	s.Every(JobAuthPurge, authPurgeEvery)
+	return s
 }
 
 // EnsureDemo seeds an empty database, or reloads the manifest of the demo
