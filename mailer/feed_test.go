@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	ical "github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 
 	"quartier/models"
 )
@@ -60,19 +60,19 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	uids := func(b []byte) []string {
-		cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+		cal, err := goical.NewDecoder(bytes.NewReader(b)).Decode()
 		if err != nil {
 			t.Fatalf("decode: %v", err)
 		}
-		if cal.Props.Get(ical.PropMethod) != nil {
+		if cal.Props.Get(goical.PropMethod) != nil {
 			t.Errorf("a subscription feed carries no METHOD")
 		}
 		var out []string
 		for _, ev := range cal.Events() {
-			uid, _ := ev.Props.Text(ical.PropUID)
+			uid, _ := ev.Props.Text(goical.PropUID)
 			out = append(out, uid)
-			start := ev.Props.Get(ical.PropDateTimeStart)
-			if start.Params.Get(ical.ParamTimezoneID) == "" {
+			start := ev.Props.Get(goical.PropDateTimeStart)
+			if start.Params.Get(goical.ParamTimezoneID) == "" {
 				t.Errorf("%s: DTSTART without TZID", uid)
 			}
 		}
@@ -90,7 +90,7 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ical.NewDecoder(bytes.NewReader(empty)).Decode(); err != nil {
+	if _, err := goical.NewDecoder(bytes.NewReader(empty)).Decode(); err != nil {
 		t.Errorf("empty feed does not decode: %v", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/calendarsub"
 	"quartier/internal/demo"
 	"quartier/mailer"
 	"quartier/models"
@@ -113,7 +114,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
 	})
 	wg.Go(func() { worker.Run(workCtx) })
-	wg.Go(func() { mailer.NewCalendarRefresher(a.Store, cfg.Calendar, a.Log).Run(workCtx) })
+	wg.Go(func() { calendarsub.NewRefresher(a.Store, cfg.Calendar, a.Log).Run(workCtx) })
 	wg.Go(func() { a.housekeeping(workCtx) })
 
 	serveErr := make(chan error, 1)

@@ -1,4 +1,4 @@
-package mailer
+package calendarsub
 
 import (
 	"context"
@@ -16,13 +16,13 @@ import (
 const testICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\n" +
 	"DTSTAMP:20261101T000000Z\r\nDTSTART:20261209T080000Z\r\nDTEND:20261209T090000Z\r\nSUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
-func TestParseCalendarURL(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	for _, raw := range []string{"ftp://example.org/a.ics", "file:///etc/passwd", "javascript:alert(1)", "example.org/a.ics", "https://", "  "} {
-		if _, err := ParseCalendarURL(raw); !errors.Is(err, ErrFetchScheme) {
+		if _, err := ParseURL(raw); !errors.Is(err, ErrFetchScheme) {
 			t.Errorf("%q: err = %v, want ErrFetchScheme", raw, err)
 		}
 	}
-	u, err := ParseCalendarURL(" webcal://outlook.office365.com/owa/calendar/x/reachcalendar.ics ")
+	u, err := ParseURL(" webcal://outlook.office365.com/owa/calendar/x/reachcalendar.ics ")
 	if err != nil || u.Scheme != "https" || u.Host != "outlook.office365.com" {
 		t.Errorf("webcal: %v %v", u, err)
 	}
@@ -57,7 +57,7 @@ func TestFetch_SSRFRefusedAtDial(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	strict := NewCalendarFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20})
+	strict := NewFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20})
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
 	for _, u := range []string{srv.URL + "/a.ics", "http://localhost" + port + "/a.ics", "http://[::ffff:127.0.0.1]" + port + "/"} {
 		if _, err := strict.Fetch(context.Background(), u, Conditional{}); !errors.Is(err, ErrFetchForbiddenAddress) {
@@ -65,7 +65,7 @@ func TestFetch_SSRFRefusedAtDial(t *testing.T) {
 		}
 	}
 	// Loopback allowed (tests only): the redirects are still checked.
-	loose := NewCalendarFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20, AllowLoopback: true})
+	loose := NewFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20, AllowLoopback: true})
 	if _, err := loose.Fetch(context.Background(), srv.URL+"/a.ics", Conditional{}); err != nil {
 		t.Fatalf("loopback allowed: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestFetch_ConditionalSizeStatusTimeout(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	f := NewCalendarFetcher(FetchOptions{Timeout: time.Second, MaxBytes: 4096, AllowLoopback: true})
+	f := NewFetcher(FetchOptions{Timeout: time.Second, MaxBytes: 4096, AllowLoopback: true})
 	ctx := context.Background()
 	got, err := f.Fetch(ctx, srv.URL+"/cal.ics", Conditional{})
 	if err != nil || got.ETag != `"v1"` || got.LastModified == "" || len(got.Body) != len(testICS) {
