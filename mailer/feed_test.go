@@ -94,3 +94,44 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 		t.Errorf("empty feed does not decode: %v", err)
 	}
 }
+
+// TestBookingsFeed_StoredNamesWithControls: a facilitator's or a
+// coordinator's name stored with CR/LF or a double quote (from before
+// names were checked) must not make the feed fail (the page answered 500).
+func TestBookingsFeed_StoredNamesWithControls(t *testing.T) {
+	sessions := feedSessions()
+	sessions[0].CoordinatorName = "Nadia\r\nBenali \"NB\""
+	sessions[1].CLSMName = "CLSM de\nFort-de-France\r"
+	tests := []struct{ name, facilitator string }{
+		{"CR LF in the facilitator's name", "Camille\r\nLefebvre"},
+		{"quote in the facilitator's name", `Camille "Cam" Lefebvre`},
+		{"lone CR and NUL", "Camille\rLefebvre\x00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := feedComposer(t).BookingsFeed(FeedData{Name: tt.facilitator, Sessions: sessions})
+			if err != nil {
+				t.Fatalf("BookingsFeed: %v", err)
+			}
+			cal, err := goical.NewDecoder(bytes.NewReader(b)).Decode()
+			if err != nil {
+				t.Fatalf("decode: %v\n%s", err, b)
+			}
+			if name := cal.Props.Get("X-WR-CALNAME"); name == nil || strings.ContainsAny(name.Value, "\r\n\x00") {
+				t.Errorf("X-WR-CALNAME = %+v", name)
+			}
+			evs := cal.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events", len(evs))
+			}
+			desc, _ := evs[0].Props.Text(goical.PropDescription)
+			if !strings.Contains(desc, "(coordination\u00a0: Nadia Benali \"NB\")") {
+				t.Errorf("DESCRIPTION = %q", desc)
+			}
+			desc, _ = evs[1].Props.Text(goical.PropDescription)
+			if !strings.Contains(desc, "Co-organisation\u00a0: CLSM de Fort-de-France (coordination") {
+				t.Errorf("DESCRIPTION = %q", desc)
+			}
+		})
+	}
+}

@@ -137,6 +137,32 @@ func TestICS_GoICalRoundTrip(t *testing.T) {
 	}
 }
 
+// TestICS_StoredTextWithControls: an attendee's name or a session's texts
+// stored with CR/LF or a double quote still give an invitation.
+func TestICS_StoredTextWithControls(t *testing.T) {
+	c := testComposer(t)
+	s := choletSession()
+	s.Title = "Séance\r\nde sensibilisation"
+	s.VenueName = "Centre social \"Le Verger\"\r\n"
+	for _, name := range []string{"Zoé\r\nN’Diaye", `Zoé "Zozo" N’Diaye`, "Zoé\rN’Diaye\x00"} {
+		env, err := c.Invitation(InvitationData{Key: "k", Session: s, AttendeeName: name, AttendeeEmail: "zoe@example.org"})
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		ics := decodeEnvelope(t, env).Calendar.Content
+		cal, err := goical.NewDecoder(strings.NewReader(ics)).Decode()
+		if err != nil {
+			t.Fatalf("%q: decode: %v\n%s", name, err, ics)
+		}
+		ev := cal.Events()[0]
+		cn := ev.Props.Get(goical.PropAttendee).Params.Get(goical.ParamCommonName)
+		summary, _ := ev.Props.Text(goical.PropSummary)
+		if strings.ContainsAny(cn, "\"\r\n\x00") || !strings.HasPrefix(cn, "Zoé") || summary != "Séance de sensibilisation" {
+			t.Errorf("%q: CN %q, SUMMARY %q", name, cn, summary)
+		}
+	}
+}
+
 func TestICS_UIDStablePerSessionAndAttendee(t *testing.T) {
 	c := testComposer(t)
 	if a, b := c.eventUID(1, "Zoe@Example.org "), c.eventUID(1, "zoe@example.org"); a != b {
