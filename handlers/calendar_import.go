@@ -12,7 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"quartier/frtime"
-	"quartier/mailer"
+	"quartier/ical"
+	"quartier/internal/calendarsub"
 	"quartier/models"
 )
 
@@ -52,8 +53,8 @@ func (h *Handler) renderImport(c echo.Context, status int, p importPage) error {
 }
 
 // refresher builds the calendar importer from the configuration.
-func (h *Handler) refresher() *mailer.CalendarRefresher {
-	return mailer.NewCalendarRefresher(h.store, h.cfg.Calendar, h.log)
+func (h *Handler) refresher() *calendarsub.Refresher {
+	return calendarsub.NewRefresher(h.store, h.cfg.Calendar, h.log)
 }
 
 // importFile imports the busy time of an uploaded .ics file (field "ics")
@@ -68,7 +69,7 @@ func (h *Handler) importFile(c echo.Context) error {
 		return fail("Choisissez un fichier de calendrier (.ics) exporté de votre agenda.")
 	}
 	if fh.Size > h.cfg.Calendar.MaxBytes {
-		return fail((&mailer.ImportError{Kind: mailer.ErrCalendarTooLarge}).UserMessage())
+		return fail((&ical.ImportError{Kind: ical.ErrCalendarTooLarge}).UserMessage())
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -76,9 +77,9 @@ func (h *Handler) importFile(c echo.Context) error {
 	}
 	defer f.Close()
 	loc := models.LocationOf(u.TimeZone)
-	from, to := mailer.ImportWindow(h.now(), loc, h.cfg.Calendar.HorizonMonths)
-	ivs, err := mailer.BusyIntervals(f, mailer.ImportOptions{From: from, To: to, Location: loc, MaxBytes: h.cfg.Calendar.MaxBytes})
-	var ie *mailer.ImportError
+	from, to := calendarsub.ImportWindow(h.now(), loc, h.cfg.Calendar.HorizonMonths)
+	ivs, err := calendarsub.Import(f, ical.ImportOptions{From: from, To: to, Location: loc, MaxBytes: h.cfg.Calendar.MaxBytes})
+	var ie *ical.ImportError
 	switch {
 	case errors.As(err, &ie):
 		return fail(ie.UserMessage())
@@ -116,14 +117,14 @@ func (h *Handler) subscribe(c echo.Context) error {
 	if raw == "" {
 		return fail("Collez l'adresse secrète (.ics) de votre agenda, par exemple https://outlook.office365.com/owa/calendar/…/calendar.ics.")
 	}
-	parsed, err := mailer.ParseCalendarURL(raw)
+	parsed, err := calendarsub.ParseURL(raw)
 	if err != nil {
-		return fail(mailer.UserMessageOf(err))
+		return fail(calendarsub.UserMessageOf(err))
 	}
-	res, err := h.refresher().FetchBusy(c.Request().Context(), parsed.String(), models.LocationOf(u.TimeZone), mailer.Conditional{})
+	res, err := h.refresher().FetchBusy(c.Request().Context(), parsed.String(), models.LocationOf(u.TimeZone), calendarsub.Conditional{})
 	if err != nil {
 		h.log.Info("calendar subscription refused", "user_id", u.ID, "error", err.Error())
-		return fail(mailer.UserMessageOf(err))
+		return fail(calendarsub.UserMessageOf(err))
 	}
 	if err := h.store.Subscribe(c.Request().Context(), u.ID, parsed.String(), res); err != nil {
 		return err
@@ -143,9 +144,9 @@ func (h *Handler) refreshSubscription(c echo.Context) error {
 	if st.SubURL == "" {
 		return h.redirect(c, "/calendrier/import", "info", "Vous n'avez pas d'abonnement à actualiser.")
 	}
-	res, err := h.refresher().FetchBusy(ctx, st.SubURL, models.LocationOf(u.TimeZone), mailer.Conditional{ETag: st.SubETag, LastModified: st.SubLastModified})
+	res, err := h.refresher().FetchBusy(ctx, st.SubURL, models.LocationOf(u.TimeZone), calendarsub.Conditional{ETag: st.SubETag, LastModified: st.SubLastModified})
 	if err != nil {
-		msg := mailer.UserMessageOf(err)
+		msg := calendarsub.UserMessageOf(err)
 		if rerr := h.store.RecordFetchFailure(ctx, u.ID, st.SubURL, msg); rerr != nil {
 			return rerr
 		}

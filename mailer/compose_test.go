@@ -14,13 +14,11 @@ import (
 	"quartier/models"
 )
 
+var updateGolden = flag.Bool("update", false, "rewrite the testdata/golden files")
+
 // updating reports whether `go test ./mailer -update` asked to rewrite the
-// golden files. The flag itself is defined once for the package (by the
-// calendar-import golden tests); looking it up keeps one -update for both.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// golden files.
+func updating() bool { return *updateGolden }
 
 func paris(y int, m time.Month, d, h, min int) time.Time {
 	loc, _ := time.LoadLocation("Europe/Paris")

@@ -1,7 +1,10 @@
 // Package mailer is the one road for every email quartier sends: it
-// composes French messages from embedded templates (with an iCalendar
-// invitation where a session is concerned), and its outbox worker delivers
-// the messages that business operations queued, through a Driver.
+// composes French messages from embedded templates, one method per kind of
+// message (deciding what a session's invitation says, which package ical
+// writes), its outbox worker delivers the messages that business
+// operations queued through a Driver (SMTP or files), and Preview shows
+// them. Calendar import and subscriptions live in packages ical and
+// internal/calendarsub.
 package mailer
 
 import (

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	ical "github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 
 	"quartier/models"
 )
@@ -60,19 +60,19 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	uids := func(b []byte) []string {
-		cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+		cal, err := goical.NewDecoder(bytes.NewReader(b)).Decode()
 		if err != nil {
 			t.Fatalf("decode: %v", err)
 		}
-		if cal.Props.Get(ical.PropMethod) != nil {
+		if cal.Props.Get(goical.PropMethod) != nil {
 			t.Errorf("a subscription feed carries no METHOD")
 		}
 		var out []string
 		for _, ev := range cal.Events() {
-			uid, _ := ev.Props.Text(ical.PropUID)
+			uid, _ := ev.Props.Text(goical.PropUID)
 			out = append(out, uid)
-			start := ev.Props.Get(ical.PropDateTimeStart)
-			if start.Params.Get(ical.ParamTimezoneID) == "" {
+			start := ev.Props.Get(goical.PropDateTimeStart)
+			if start.Params.Get(goical.ParamTimezoneID) == "" {
 				t.Errorf("%s: DTSTART without TZID", uid)
 			}
 		}
@@ -90,7 +90,48 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ical.NewDecoder(bytes.NewReader(empty)).Decode(); err != nil {
+	if _, err := goical.NewDecoder(bytes.NewReader(empty)).Decode(); err != nil {
 		t.Errorf("empty feed does not decode: %v", err)
+	}
+}
+
+// TestBookingsFeed_StoredNamesWithControls: a facilitator's or a
+// coordinator's name stored with CR/LF or a double quote (from before
+// names were checked) must not make the feed fail (the page answered 500).
+func TestBookingsFeed_StoredNamesWithControls(t *testing.T) {
+	sessions := feedSessions()
+	sessions[0].CoordinatorName = "Nadia\r\nBenali \"NB\""
+	sessions[1].CLSMName = "CLSM de\nFort-de-France\r"
+	tests := []struct{ name, facilitator string }{
+		{"CR LF in the facilitator's name", "Camille\r\nLefebvre"},
+		{"quote in the facilitator's name", `Camille "Cam" Lefebvre`},
+		{"lone CR and NUL", "Camille\rLefebvre\x00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := feedComposer(t).BookingsFeed(FeedData{Name: tt.facilitator, Sessions: sessions})
+			if err != nil {
+				t.Fatalf("BookingsFeed: %v", err)
+			}
+			cal, err := goical.NewDecoder(bytes.NewReader(b)).Decode()
+			if err != nil {
+				t.Fatalf("decode: %v\n%s", err, b)
+			}
+			if name := cal.Props.Get("X-WR-CALNAME"); name == nil || strings.ContainsAny(name.Value, "\r\n\x00") {
+				t.Errorf("X-WR-CALNAME = %+v", name)
+			}
+			evs := cal.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events", len(evs))
+			}
+			desc, _ := evs[0].Props.Text(goical.PropDescription)
+			if !strings.Contains(desc, "(coordination\u00a0: Nadia Benali \"NB\")") {
+				t.Errorf("DESCRIPTION = %q", desc)
+			}
+			desc, _ = evs[1].Props.Text(goical.PropDescription)
+			if !strings.Contains(desc, "Co-organisation\u00a0: CLSM de Fort-de-France (coordination") {
+				t.Errorf("DESCRIPTION = %q", desc)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"quartier/frtime"
+	"quartier/ical"
 	"quartier/models"
 )
 
@@ -102,7 +103,7 @@ type invitationView struct {
 // Invitation composes the confirmation of a registration, with the
 // calendar invitation (METHOD:REQUEST).
 func (c *Composer) Invitation(d InvitationData) (models.Envelope, error) {
-	return c.sessionMessage(KindInvitation, methodRequest, d)
+	return c.sessionMessage(KindInvitation, ical.MethodRequest, d)
 }
 
 // InvitationUpdate composes the message sent when a session's time or place
@@ -112,7 +113,7 @@ func (c *Composer) InvitationUpdate(d InvitationData) (models.Envelope, error) {
 	if d.Sequence < 1 {
 		return models.Envelope{}, fmt.Errorf("mailer: invitation update needs a sequence above the first invitation's, got %d", d.Sequence)
 	}
-	return c.sessionMessage(KindInvitationUpdate, methodRequest, d)
+	return c.sessionMessage(KindInvitationUpdate, ical.MethodRequest, d)
 }
 
 // Cancellation composes the message that removes the session from the
@@ -122,10 +123,10 @@ func (c *Composer) Cancellation(d InvitationData) (models.Envelope, error) {
 	if d.Sequence < 1 {
 		return models.Envelope{}, fmt.Errorf("mailer: cancellation needs a sequence above the invitation's, got %d", d.Sequence)
 	}
-	return c.sessionMessage(KindCancellation, methodCancel, d)
+	return c.sessionMessage(KindCancellation, ical.MethodCancel, d)
 }
 
-func (c *Composer) sessionMessage(kind, method string, d InvitationData) (models.Envelope, error) {
+func (c *Composer) sessionMessage(kind string, method ical.Method, d InvitationData) (models.Envelope, error) {
 	if err := checkRecipient(d.Key, d.AttendeeEmail); err != nil {
 		return models.Envelope{}, err
 	}
@@ -172,7 +173,7 @@ func (c *Composer) sessionMessage(kind, method string, d InvitationData) (models
 		return models.Envelope{}, err
 	}
 	m := c.newMessage(d.Key, Address{Name: d.AttendeeName, Email: d.AttendeeEmail}, r)
-	m.Calendar = &CalendarPart{Method: method, Content: ics}
+	m.Calendar = &CalendarPart{Method: string(method), Content: ics}
 	if s.ContactEmail != "" && kind != KindCancellation {
 		m.ReplyTo = &Address{Name: s.ContactName, Email: s.ContactEmail}
 	}

@@ -14,7 +14,7 @@ import (
 	// IANA and Windows zone names on hosts without /usr/share/zoneinfo.
 	_ "time/tzdata"
 
-	"quartier/mailer"
+	"quartier/ical"
 )
 
 // runCalendar runs `quartier calendar <subcommand>`.
@@ -98,9 +98,9 @@ func runCalendarBusy(_ context.Context, args []string, stdout, stderr io.Writer)
 		return exitUsage
 	}
 	defer f.Close()
-	busy, err := mailer.BusyIntervals(f, mailer.ImportOptions{From: from, To: end, Location: loc})
+	busy, err := ical.BusyIntervals(f, ical.ImportOptions{From: from, To: end, Location: loc})
 	if err != nil {
-		var ie *mailer.ImportError
+		var ie *ical.ImportError
 		if errors.As(err, &ie) {
 			fmt.Fprintf(stderr, "quartier calendar busy: %s: %s\n(%v)\n", *icsPath, ie.UserMessage(), err)
 		} else {

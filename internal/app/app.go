@@ -17,6 +17,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/calendarsub"
 	"quartier/internal/demo"
 	"quartier/internal/scheduler"
 	"quartier/mailer"
@@ -100,7 +101,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
-	sched := a.newScheduler(driver, mailer.NewCalendarRefresher(a.Store, cfg.Calendar, a.Log))
+	sched := a.newScheduler(driver, calendarsub.NewRefresher(a.Store, cfg.Calendar, a.Log))
 	h, err := a.handler(sched.Waker(JobOutbox))
 	if err != nil {
 		return err

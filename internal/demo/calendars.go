@@ -8,7 +8,8 @@ import (
 
 	ical "github.com/emersion/go-ical"
 
-	"quartier/mailer"
+	qical "quartier/ical"
+	"quartier/internal/calendarsub"
 	"quartier/models"
 )
 
@@ -72,8 +73,8 @@ func SeedCalendars(ctx context.Context, d Deps, facilitators []models.User) erro
 		if err != nil {
 			return err
 		}
-		from, to := mailer.ImportWindow(d.Now, loc, 12)
-		ivs, err := mailer.BusyIntervals(bytes.NewReader(ics), mailer.ImportOptions{From: from, To: to, Location: loc})
+		from, to := calendarsub.ImportWindow(d.Now, loc, 12)
+		ivs, err := calendarsub.Import(bytes.NewReader(ics), qical.ImportOptions{From: from, To: to, Location: loc})
 		if err != nil {
 			return fmt.Errorf("demo agenda of %s: %w", f.Email, err)
 		}

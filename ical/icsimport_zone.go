@@ -1,10 +1,10 @@
-package mailer
+package ical
 
 import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 )
 
 // zoneResolver turns TZID parameters into locations, for one import.
@@ -16,22 +16,22 @@ import (
 // STANDARD/DAYLIGHT rules; and last the import's Location.
 type zoneResolver struct {
 	fallback   *time.Location
-	vtimezones map[string]*ical.Component
+	vtimezones map[string]*goical.Component
 	cache      map[string]*time.Location
 }
 
-func newZoneResolver(fallback *time.Location, cals []*ical.Calendar) *zoneResolver {
+func newZoneResolver(fallback *time.Location, cals []*goical.Calendar) *zoneResolver {
 	z := &zoneResolver{
 		fallback:   fallback,
-		vtimezones: make(map[string]*ical.Component),
+		vtimezones: make(map[string]*goical.Component),
 		cache:      make(map[string]*time.Location),
 	}
 	for _, cal := range cals {
 		for _, child := range cal.Children {
-			if child.Name != ical.CompTimezone {
+			if child.Name != goical.CompTimezone {
 				continue
 			}
-			if id := child.Props.Get(ical.PropTimezoneID); id != nil {
+			if id := child.Props.Get(goical.PropTimezoneID); id != nil {
 				z.vtimezones[normalizeTZID(id.Value)] = child
 			}
 		}

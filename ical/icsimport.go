@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"bytes"
@@ -7,14 +7,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/emersion/go-ical"
-
-	"quartier/models"
+	goical "github.com/emersion/go-ical"
 )
-
-// Interval is a half-open busy interval [Start, End) in UTC: the store's
-// TimeRange, so imported busy time goes to the database as it is.
-type Interval = models.TimeRange
 
 // Defaults applied by BusyIntervals when an ImportOptions bound is zero.
 const (
@@ -88,19 +82,19 @@ func BusyIntervals(r io.Reader, opts ImportOptions) ([]Interval, error) {
 	if err := imp.run(); err != nil {
 		return nil, err
 	}
-	return models.ClipRanges(MergeIntervals(imp.busy), opts.From, opts.To), nil
+	return clipIntervals(MergeIntervals(imp.busy), opts.From, opts.To), nil
 }
 
-// decodeCalendars decodes the filtered stream with go-ical. The prefilter
+// decodeCalendars decodes the filtered stream with go-goical. The prefilter
 // has already checked the structure; the recover is a last guard against a
 // decoder panic on input we did not foresee.
-func decodeCalendars(filtered []byte) (cals []*ical.Calendar, err error) {
+func decodeCalendars(filtered []byte) (cals []*goical.Calendar, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			cals, err = nil, &ImportError{Kind: ErrNotICalendar, Detail: fmt.Sprintf("decoder: %v", p)}
 		}
 	}()
-	dec := ical.NewDecoder(bytes.NewReader(filtered))
+	dec := goical.NewDecoder(bytes.NewReader(filtered))
 	for {
 		cal, err := dec.Decode()
 		if errors.Is(err, io.EOF) {

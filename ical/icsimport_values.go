@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 )
 
 // The expansion works on naive wall-clock times: seconds since
@@ -207,8 +207,8 @@ func parseDuration(s string) (days, secs int64, err error) {
 // timeValues parses the comma-separated values of a DTSTART, DTEND,
 // RECURRENCE-ID, EXDATE or RDATE property, in the zone its TZID names.
 // RDATE periods keep their start only.
-func (imp *importer) timeValues(p *ical.Prop) ([]icsTime, error) {
-	forceDate := strings.EqualFold(p.Params.Get(ical.ParamValue), "DATE")
+func (imp *importer) timeValues(p *goical.Prop) ([]icsTime, error) {
+	forceDate := strings.EqualFold(p.Params.Get(goical.ParamValue), "DATE")
 	var out []icsTime
 	for _, raw := range strings.Split(p.Value, ",") {
 		if i := strings.IndexByte(raw, '/'); i >= 0 {
@@ -223,7 +223,7 @@ func (imp *importer) timeValues(p *ical.Prop) ([]icsTime, error) {
 		case utc:
 			v.loc = time.UTC
 		case !date:
-			if tzid := p.Params.Get(ical.PropTimezoneID); tzid != "" {
+			if tzid := p.Params.Get(goical.PropTimezoneID); tzid != "" {
 				v.loc = imp.zones.location(tzid)
 			}
 		}

@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"encoding/binary"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 )
 
 // locationFromVTimezone builds a location from a VTIMEZONE whose TZID is
@@ -18,23 +18,23 @@ import (
 // year. History (older observances) is not kept: the import only looks at
 // the coming months. Without a usable DAYLIGHT rule the zone is the fixed
 // standard offset. It returns nil when the VTIMEZONE has no usable offset.
-func locationFromVTimezone(tzid string, comp *ical.Component) *time.Location {
-	std, dst := latestObservance(comp, ical.CompTimezoneStandard), latestObservance(comp, ical.CompTimezoneDaylight)
+func locationFromVTimezone(tzid string, comp *goical.Component) *time.Location {
+	std, dst := latestObservance(comp, goical.CompTimezoneStandard), latestObservance(comp, goical.CompTimezoneDaylight)
 	if std == nil {
 		std, dst = dst, nil
 	}
 	if std == nil {
 		return nil
 	}
-	stdOffset, ok := utcOffset(std, ical.PropTimezoneOffsetTo)
+	stdOffset, ok := utcOffset(std, goical.PropTimezoneOffsetTo)
 	if !ok {
 		return nil
 	}
-	if dst != nil && observanceStart(dst) < observanceStart(std) && std.Props.Get(ical.PropRecurrenceRule) == nil {
+	if dst != nil && observanceStart(dst) < observanceStart(std) && std.Props.Get(goical.PropRecurrenceRule) == nil {
 		dst = nil // daylight saving abolished: the last standard observance rules
 	}
 	if dst != nil {
-		dstOffset, ok1 := utcOffset(dst, ical.PropTimezoneOffsetTo)
+		dstOffset, ok1 := utcOffset(dst, goical.PropTimezoneOffsetTo)
 		toDST, ok2 := posixRule(dst)
 		toSTD, ok3 := posixRule(std)
 		if ok1 && ok2 && ok3 && dstOffset != stdOffset {
@@ -47,8 +47,8 @@ func locationFromVTimezone(tzid string, comp *ical.Component) *time.Location {
 	return time.FixedZone(tzid, stdOffset)
 }
 
-func latestObservance(comp *ical.Component, name string) *ical.Component {
-	var best *ical.Component
+func latestObservance(comp *goical.Component, name string) *goical.Component {
+	var best *goical.Component
 	for _, c := range comp.Children {
 		if c.Name == name && (best == nil || observanceStart(c) > observanceStart(best)) {
 			best = c
@@ -57,8 +57,8 @@ func latestObservance(comp *ical.Component, name string) *ical.Component {
 	return best
 }
 
-func observanceStart(c *ical.Component) int64 {
-	if p := c.Props.Get(ical.PropDateTimeStart); p != nil {
+func observanceStart(c *goical.Component) int64 {
+	if p := c.Props.Get(goical.PropDateTimeStart); p != nil {
 		if naive, _, _, err := parseTimeValue(p.Value, false); err == nil {
 			return naive
 		}
@@ -67,7 +67,7 @@ func observanceStart(c *ical.Component) int64 {
 }
 
 // utcOffset parses a TZOFFSETTO/TZOFFSETFROM value ("+0100", "-0400", "+053000").
-func utcOffset(c *ical.Component, prop string) (int, bool) {
+func utcOffset(c *goical.Component, prop string) (int, bool) {
 	p := c.Props.Get(prop)
 	if p == nil {
 		return 0, false
@@ -107,8 +107,8 @@ func posixOffset(off int) string {
 // posixRule turns an observance's yearly rule (BYMONTH with BYDAY=-1SU,
 // 2SU…, or BYMONTHDAY=8,…,14 with BYDAY=SU) and its DTSTART time into a
 // POSIX "Mm.w.d/time" date.
-func posixRule(c *ical.Component) (string, bool) {
-	p := c.Props.Get(ical.PropRecurrenceRule)
+func posixRule(c *goical.Component) (string, bool) {
+	p := c.Props.Get(goical.PropRecurrenceRule)
 	if p == nil {
 		return "", false
 	}

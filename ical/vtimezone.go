@@ -1,11 +1,10 @@
-package mailer
+package ical
 
 import (
 	"fmt"
 	"time"
 
-	ical "github.com/emersion/go-ical"
-	"github.com/teambition/rrule-go"
+	goical "github.com/emersion/go-ical"
 )
 
 // A VTIMEZONE is derived from Go's time zone database rather than written
@@ -60,11 +59,11 @@ func tzTransitions(loc *time.Location, from, to time.Time) []tzTransition {
 
 // vtimezone builds the VTIMEZONE for loc, valid at least from the year
 // before start to the year after end.
-func buildVTimezone(loc *time.Location, start, end time.Time) *ical.Component {
+func buildVTimezone(loc *time.Location, start, end time.Time) *goical.Component {
 	from := time.Date(start.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(end.Year()+2, 1, 1, 0, 0, 0, 0, time.UTC)
-	tz := ical.NewComponent(ical.CompTimezone)
-	tz.Props.SetText(ical.PropTimezoneID, loc.String())
+	tz := goical.NewComponent(goical.CompTimezone)
+	tz.Props.SetText(goical.PropTimezoneID, loc.String())
 	trs := tzTransitions(loc, from, to)
 	if len(trs) == 0 {
 		name, off := start.In(loc).Zone()
@@ -80,7 +79,7 @@ func buildVTimezone(loc *time.Location, start, end time.Time) *ical.Component {
 		if rule, ok := tzYearlyRule(group); ok {
 			obs := tzObservance(group[0].dst, group[0].fromOffset, group[0].offset, group[0].name)
 			setObservanceStart(obs, group[0].at.Add(time.Duration(group[0].fromOffset)*time.Second))
-			obs.Props.SetRecurrenceRule(rule)
+			obs.Props.Set(rule)
 			tz.Children = append(tz.Children, obs)
 			continue
 		}
@@ -105,8 +104,10 @@ func transitionsWithDST(trs []tzTransition, dst bool) []tzTransition {
 
 // tzYearlyRule returns the RRULE that reproduces every tzTransition of group
 // (same month, same nth or last weekday, same local time, same offsets,
-// one a year in consecutive years), if there is one.
-func tzYearlyRule(group []tzTransition) (*rrule.ROption, bool) {
+// one a year in consecutive years), if there is one. The value is written
+// as rrule-go writes it (go-ical's SetRecurrenceRule), "BYDAY=-1SU" or
+// "BYDAY=+2SU", without importing it.
+func tzYearlyRule(group []tzTransition) (*goical.Prop, bool) {
 	if len(group) < 2 {
 		return nil, false
 	}
@@ -122,8 +123,11 @@ func tzYearlyRule(group []tzTransition) (*rrule.ROption, bool) {
 			return nil, false
 		}
 	}
-	weekday := []rrule.Weekday{rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU}[(int(l0.Weekday())+6)%7]
-	return &rrule.ROption{Freq: rrule.YEARLY, Bymonth: []int{int(l0.Month())}, Byweekday: []rrule.Weekday{weekday.Nth(nth)}}, true
+	weekday := weekdayCodes[(int(l0.Weekday())+6)%7]
+	p := goical.NewProp(goical.PropRecurrenceRule)
+	p.SetValueType(goical.ValueRecurrence)
+	p.Value = fmt.Sprintf("FREQ=YEARLY;BYMONTH=%d;BYDAY=%+d%s", int(l0.Month()), nth, weekday)
+	return p, true
 }
 
 // tzWeekOfMonth is -1 for the last such weekday of its month, else 1 to 4.
@@ -134,30 +138,30 @@ func tzWeekOfMonth(t time.Time) int {
 	return (t.Day()-1)/7 + 1
 }
 
-func tzObservance(dst bool, from, to int, name string) *ical.Component {
-	kind := ical.CompTimezoneStandard
+func tzObservance(dst bool, from, to int, name string) *goical.Component {
+	kind := goical.CompTimezoneStandard
 	if dst {
-		kind = ical.CompTimezoneDaylight
+		kind = goical.CompTimezoneDaylight
 	}
-	obs := ical.NewComponent(kind)
-	obs.Props.Set(tzOffsetProp(ical.PropTimezoneOffsetFrom, from))
-	obs.Props.Set(tzOffsetProp(ical.PropTimezoneOffsetTo, to))
+	obs := goical.NewComponent(kind)
+	obs.Props.Set(tzOffsetProp(goical.PropTimezoneOffsetFrom, from))
+	obs.Props.Set(tzOffsetProp(goical.PropTimezoneOffsetTo, to))
 	// Go names zones without an abbreviation "+04", "-03": not worth a TZNAME.
 	if name != "" && name[0] != '+' && name[0] != '-' {
-		obs.Props.SetText(ical.PropTimezoneName, name)
+		obs.Props.SetText(goical.PropTimezoneName, name)
 	}
 	return obs
 }
 
 // setLocal sets the observance's DTSTART, a local time without zone.
-func setObservanceStart(obs *ical.Component, local time.Time) {
-	p := ical.NewProp(ical.PropDateTimeStart)
+func setObservanceStart(obs *goical.Component, local time.Time) {
+	p := goical.NewProp(goical.PropDateTimeStart)
 	p.Value = local.Format(icalLocalFormat)
 	obs.Props.Set(p)
 }
 
-func tzOffsetProp(name string, seconds int) *ical.Prop {
-	p := ical.NewProp(name)
+func tzOffsetProp(name string, seconds int) *goical.Prop {
+	p := goical.NewProp(name)
 	sign := '+'
 	if seconds < 0 {
 		sign, seconds = '-', -seconds

@@ -1,4 +1,4 @@
-package mailer
+package calendarsub
 
 import (
 	"bytes"
@@ -8,36 +8,29 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/ical"
 	"quartier/models"
 )
 
-// ImportWindow is the expansion window of a calendar import for a
-// facilitator in zone loc: [today, today + months), from local midnight.
-func ImportWindow(now time.Time, loc *time.Location, months int) (from, to time.Time) {
-	y, m, d := now.In(loc).Date()
-	from = time.Date(y, m, d, 0, 0, 0, 0, loc)
-	return from, from.AddDate(0, months, 0)
-}
-
-// CalendarRefresher keeps subscribed calendars fresh: every
+// Refresher keeps subscribed calendars fresh: every
 // calendar.refresh_interval it fetches each subscription again (a
 // conditional request when it can), imports it over [today, today +
 // calendar.horizon_months), and records the outcome. A failed fetch keeps
 // the last imported busy time and records the French reason.
-type CalendarRefresher struct {
+type Refresher struct {
 	store    *models.Store
-	fetcher  *CalendarFetcher
+	fetcher  *Fetcher
 	interval time.Duration
 	months   int
 	maxBytes int64
 	log      *slog.Logger
 }
 
-// NewCalendarRefresher builds the refresher from the [calendar] settings.
-func NewCalendarRefresher(store *models.Store, cfg config.Calendar, log *slog.Logger) *CalendarRefresher {
-	return &CalendarRefresher{
+// NewRefresher builds the refresher from the [calendar] settings.
+func NewRefresher(store *models.Store, cfg config.Calendar, log *slog.Logger) *Refresher {
+	return &Refresher{
 		store:    store,
-		fetcher:  NewCalendarFetcher(FetchOptions{Timeout: cfg.FetchTimeout.Duration, MaxBytes: cfg.MaxBytes, AllowLoopback: cfg.AllowLoopback}),
+		fetcher:  NewFetcher(FetchOptions{Timeout: cfg.FetchTimeout.Duration, MaxBytes: cfg.MaxBytes, AllowLoopback: cfg.AllowLoopback}),
 		interval: cfg.RefreshInterval.Duration,
 		months:   cfg.HorizonMonths,
 		maxBytes: cfg.MaxBytes,
@@ -51,7 +44,7 @@ const fullImportEvery = 24 * time.Hour
 
 // Run refreshes due subscriptions until ctx is done, looking for due ones
 // every minute (or every refresh interval, when shorter).
-func (r *CalendarRefresher) Run(ctx context.Context) {
+func (r *Refresher) Run(ctx context.Context) {
 	t := time.NewTicker(min(r.interval, time.Minute))
 	defer t.Stop()
 	for {
@@ -69,7 +62,7 @@ func (r *CalendarRefresher) Run(ctx context.Context) {
 // RefreshDue fetches the subscriptions not attempted for a refresh
 // interval (at most 100 a round, the longest waiting first), one after
 // the other, and returns how many it attempted.
-func (r *CalendarRefresher) RefreshDue(ctx context.Context) (int, error) {
+func (r *Refresher) RefreshDue(ctx context.Context) (int, error) {
 	due, err := r.store.DueSubscriptions(ctx, r.store.Now().Add(-r.interval), 100)
 	if err != nil {
 		return 0, err
@@ -89,7 +82,7 @@ func (r *CalendarRefresher) RefreshDue(ctx context.Context) (int, error) {
 
 // refresh fetches one subscription and records the outcome; only a
 // database error is returned.
-func (r *CalendarRefresher) refresh(ctx context.Context, sub models.Subscription) error {
+func (r *Refresher) refresh(ctx context.Context, sub models.Subscription) error {
 	cond := Conditional{ETag: sub.ETag, LastModified: sub.LastModified}
 	if sub.ImportedAt == nil || r.store.Now().Sub(*sub.ImportedAt) >= fullImportEvery {
 		cond = Conditional{}
@@ -107,7 +100,7 @@ func (r *CalendarRefresher) refresh(ctx context.Context, sub models.Subscription
 
 // FetchBusy fetches the calendar at url and imports its busy time over the
 // import window of a facilitator in zone loc.
-func (r *CalendarRefresher) FetchBusy(ctx context.Context, url string, loc *time.Location, cond Conditional) (models.FetchResult, error) {
+func (r *Refresher) FetchBusy(ctx context.Context, url string, loc *time.Location, cond Conditional) (models.FetchResult, error) {
 	got, err := r.fetcher.Fetch(ctx, url, cond)
 	if err != nil {
 		return models.FetchResult{}, err
@@ -116,17 +109,17 @@ func (r *CalendarRefresher) FetchBusy(ctx context.Context, url string, loc *time
 		return models.FetchResult{NotModified: true}, nil
 	}
 	from, to := ImportWindow(r.store.Now(), loc, r.months)
-	ivs, err := BusyIntervals(bytes.NewReader(got.Body), ImportOptions{From: from, To: to, Location: loc, MaxBytes: r.maxBytes})
+	ranges, err := Import(bytes.NewReader(got.Body), ical.ImportOptions{From: from, To: to, Location: loc, MaxBytes: r.maxBytes})
 	if err != nil {
 		return models.FetchResult{}, err
 	}
-	return models.FetchResult{Ranges: ivs, ETag: got.ETag, LastModified: got.LastModified}, nil
+	return models.FetchResult{Ranges: ranges, ETag: got.ETag, LastModified: got.LastModified}, nil
 }
 
 // UserMessageOf is the French message for a failed fetch or import.
 func UserMessageOf(err error) string {
 	var fe *FetchError
-	var ie *ImportError
+	var ie *ical.ImportError
 	switch {
 	case errors.As(err, &fe):
 		return fe.UserMessage()

@@ -1,24 +1,24 @@
-package mailer
+package ical
 
 import (
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/emersion/go-ical"
+	goical "github.com/emersion/go-ical"
 )
 
 // importer holds one import's state; nothing outlives BusyIntervals.
 type importer struct {
 	opts      ImportOptions
-	cals      []*ical.Calendar
+	cals      []*goical.Calendar
 	zones     *zoneResolver
 	budget    int // elementary expansion steps left
 	instances int // instances kept in the window
 	busy      []Interval
 }
 
-func newImport(opts ImportOptions, cals []*ical.Calendar) *importer {
+func newImport(opts ImportOptions, cals []*goical.Calendar) *importer {
 	return &importer{
 		opts:   opts,
 		cals:   cals,
@@ -58,7 +58,7 @@ func (imp *importer) run() error {
 	var standalone []*event
 	for _, cal := range imp.cals {
 		for _, child := range cal.Children {
-			if child.Name != ical.CompEvent {
+			if child.Name != goical.CompEvent {
 				continue
 			}
 			ev, ok := imp.readEvent(child)
@@ -104,20 +104,20 @@ func (imp *importer) run() error {
 
 // readEvent extracts an event's times; it reports false for an event
 // without a usable DTSTART, which cannot be placed in time.
-func (imp *importer) readEvent(c *ical.Component) (*event, bool) {
+func (imp *importer) readEvent(c *goical.Component) (*event, bool) {
 	ev := &event{busy: true}
-	if p := c.Props.Get(ical.PropUID); p != nil {
+	if p := c.Props.Get(goical.PropUID); p != nil {
 		ev.uid = p.Value
 	}
-	if p := c.Props.Get(ical.PropSequence); p != nil {
+	if p := c.Props.Get(goical.PropSequence); p != nil {
 		ev.sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
-	if p := c.Props.Get(ical.PropRecurrenceID); p != nil {
+	if p := c.Props.Get(goical.PropRecurrenceID); p != nil {
 		if ts, err := imp.timeValues(p); err == nil {
 			ev.recurrenceID = &ts[0]
 		}
 	}
-	if p := c.Props.Get(ical.PropDateTimeStart); p != nil {
+	if p := c.Props.Get(goical.PropDateTimeStart); p != nil {
 		ts, err := imp.timeValues(p)
 		if err != nil {
 			return nil, false
@@ -128,35 +128,35 @@ func (imp *importer) readEvent(c *ical.Component) (*event, bool) {
 	} else {
 		return nil, false
 	}
-	if p := c.Props.Get(ical.PropDateTimeEnd); p != nil {
+	if p := c.Props.Get(goical.PropDateTimeEnd); p != nil {
 		if ts, err := imp.timeValues(p); err == nil {
 			ev.end, ev.endAt = endAt, ts[0]
 		}
-	} else if p := c.Props.Get(ical.PropDuration); p != nil {
+	} else if p := c.Props.Get(goical.PropDuration); p != nil {
 		if days, secs, err := parseDuration(p.Value); err == nil {
 			ev.end, ev.durDays, ev.durSecs = endDuration, days, secs
 		}
 	}
-	if p := c.Props.Get(ical.PropStatus); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "CANCELLED") {
+	if p := c.Props.Get(goical.PropStatus); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "CANCELLED") {
 		ev.busy = false
 	}
-	if p := c.Props.Get(ical.PropTransparency); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT") {
+	if p := c.Props.Get(goical.PropTransparency); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT") {
 		ev.busy = false
 	}
 	if ev.recurrenceID != nil {
 		return ev, true // an override is one instance; RANGE=THISANDFUTURE is not followed
 	}
-	if p := c.Props.Get(ical.PropRecurrenceRule); p != nil {
+	if p := c.Props.Get(goical.PropRecurrenceRule); p != nil {
 		if rule, err := parseRecurrenceRule(p.Value); err == nil {
 			ev.rule = rule // an unreadable rule leaves the single DTSTART instance
 		}
 	}
-	for _, p := range c.Props.Values(ical.PropRecurrenceDates) {
+	for _, p := range c.Props.Values(goical.PropRecurrenceDates) {
 		if ts, err := imp.timeValues(&p); err == nil {
 			ev.rdates = append(ev.rdates, ts...)
 		}
 	}
-	for _, p := range c.Props.Values(ical.PropExceptionDates) {
+	for _, p := range c.Props.Values(goical.PropExceptionDates) {
 		if ts, err := imp.timeValues(&p); err == nil {
 			ev.exdates = append(ev.exdates, ts...)
 		}

@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"errors"
@@ -90,6 +90,10 @@ func TestBusyIntervals_Rules(t *testing.T) {
 		{"a rule since 1998 without end finds its instances in the window",
 			cal(vevent("UID:a", "DTSTART;TZID=Europe/Paris:19980105T180000", "DTEND;TZID=Europe/Paris:19980105T190000", "RRULE:FREQ=MONTHLY;INTERVAL=5;BYDAY=1MO")),
 			"2026-01-01", "2026-12-31", "Europe/Paris", "05-04T16:00/05-04T17:00 10-05T16:00/10-05T17:00"},
+		{"a fold inside a property name or parameter is unfolded first",
+			cal(vevent("UID:a", "DTSTART;TZ\r\n ID=Europe/Paris:20260105T100000", "DT\r\n END;TZID=Europe/Pa\r\n\tris:20260105T110000"),
+				"BE\r\n GIN:VEVENT\r\nUID:b\r\nD\r\n TSTART:20260106T090000Z\r\nDURA\r\n TION:PT1H\r\nEN\r\n D:VEVENT"),
+			"2026-01-01", "2026-01-31", "Europe/Paris", "01-05T09:00/01-05T10:00 01-06T09:00/01-06T10:00"},
 		{"RDATE adds an instance",
 			cal(vevent("UID:a", "DTSTART:20260105T090000Z", "DTEND:20260105T100000Z", "RDATE;TZID=Indian/Reunion:20260110T080000")),
 			"2026-01-01", "2026-01-31", "UTC", "01-05T09:00/01-05T10:00 01-10T04:00/01-10T05:00"},

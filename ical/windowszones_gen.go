@@ -4,7 +4,7 @@
 // CLDR data is Copyright © 1991-2025 Unicode, Inc., distributed under the
 // Unicode License v3 (https://www.unicode.org/license.txt).
 
-package mailer
+package ical
 
 // windowsZoneNames maps a Windows time zone name to the IANA zone CLDR gives
 // for territory 001. It is read-only.

@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"bytes"
@@ -48,6 +48,7 @@ func prefilter(data []byte) ([]byte, error) {
 		stack     []string // open components
 		skipped   int      // depth inside a skipped component, 0 when reading
 		line      []byte   // scratch for unfolding
+		head      []byte   // scratch: the unfolded start of a line, for its name
 		seenFirst bool
 		lineNo    int
 		pos       int
@@ -66,7 +67,11 @@ func prefilter(data []byte) ([]byte, error) {
 		if len(first) == 0 && pos == contStart {
 			continue
 		}
-		name := propertyName(first)
+		// RFC 5545 lets a line be folded at any octet, even inside the
+		// name or a parameter ("DT" CRLF " END;TZID=…"): the name is read
+		// from the unfolded line, never from the first physical line.
+		head = unfoldedHead(head[:0], first, data[contStart:pos])
+		name := propertyName(head)
 		structural := name == "BEGIN" || name == "END"
 		if !seenFirst {
 			if !structural {
@@ -144,6 +149,24 @@ func prefilter(data []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// maxNameBytes bounds the unfolded start of a line that is read for its
+// name: no property the import reads has a name near that long.
+const maxNameBytes = 64
+
+// unfoldedHead appends to dst the first maxNameBytes octets of the logical
+// line made of first and its continuation lines cont (each starting with
+// the space or tab that unfolding removes), and returns dst. A line of
+// many continuations costs no more than its first few.
+func unfoldedHead(dst, first, cont []byte) []byte {
+	dst = append(dst, first[:min(len(first), maxNameBytes)]...)
+	for p := 0; p < len(cont) && len(dst) < maxNameBytes; {
+		phys, next := physicalLine(cont, p)
+		p = next
+		dst = append(dst, phys[1:min(len(phys), 1+maxNameBytes-len(dst))]...)
+	}
+	return dst
+}
+
 // physicalLine returns the line starting at pos without its line ending,
 // and the position of the next line.
 func physicalLine(data []byte, pos int) ([]byte, int) {
@@ -163,7 +186,7 @@ func physicalLine(data []byte, pos int) ([]byte, int) {
 }
 
 // propertyName returns the upper-cased name of a content line, or "" when
-// the first physical line holds no complete name.
+// line (the unfolded start of the line) holds no complete name.
 func propertyName(line []byte) string {
 	i := bytes.IndexAny(line, ";:")
 	if i <= 0 {

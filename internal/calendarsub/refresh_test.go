@@ -1,4 +1,4 @@
-package mailer
+package calendarsub
 
 import (
 	"context"
@@ -24,11 +24,11 @@ type refreshClock struct {
 func (c *refreshClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *refreshClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// TestCalendarRefresher_ETagFailureAndRecovery drives the scheduled
+// TestRefresher_ETagFailureAndRecovery drives the scheduled
 // refresh against a local calendar server: a 304 keeps the data, a failure
 // keeps the old data and records the French reason, and a later success
 // clears it.
-func TestCalendarRefresher_ETagFailureAndRecovery(t *testing.T) {
+func TestRefresher_ETagFailureAndRecovery(t *testing.T) {
 	var mu sync.Mutex
 	status, etagSeen := http.StatusOK, ""
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +68,7 @@ func TestCalendarRefresher_ETagFailureAndRecovery(t *testing.T) {
 	cfg := config.Default().Calendar
 	cfg.AllowLoopback = true
 	cfg.FetchTimeout = config.Duration{Duration: 2 * time.Second}
-	r := NewCalendarRefresher(store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r := NewRefresher(store, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	url := srv.URL + "/secret/calendar.ics"
 	first, err := r.FetchBusy(ctx, url, models.LocationOf("Europe/Paris"), Conditional{})

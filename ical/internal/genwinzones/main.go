@@ -1,4 +1,4 @@
-// Command genwinzones generates mailer/windowszones_gen.go, the map from
+// Command genwinzones generates ical/windowszones_gen.go, the map from
 // Windows time zone names (as Outlook writes them in TZID) to IANA zone
 // names, from the Unicode CLDR supplemental windowsZones table.
 //
@@ -149,7 +149,7 @@ func generate(data []byte) ([]byte, error) {
 // CLDR data is Copyright © 1991-2025 Unicode, Inc., distributed under the
 // Unicode License v3 (https://www.unicode.org/license.txt).
 
-package mailer
+package ical
 
 // windowsZoneNames maps a Windows time zone name to the IANA zone CLDR gives
 // for territory 001. It is read-only.

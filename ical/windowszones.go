@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 //go:generate go run ./internal/genwinzones -out windowszones_gen.go
 

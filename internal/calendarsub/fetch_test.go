@@ -1,11 +1,10 @@
-package mailer
+package calendarsub
 
 import (
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,28 +15,15 @@ import (
 const testICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\n" +
 	"DTSTAMP:20261101T000000Z\r\nDTSTART:20261209T080000Z\r\nDTEND:20261209T090000Z\r\nSUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
-func TestParseCalendarURL(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	for _, raw := range []string{"ftp://example.org/a.ics", "file:///etc/passwd", "javascript:alert(1)", "example.org/a.ics", "https://", "  "} {
-		if _, err := ParseCalendarURL(raw); !errors.Is(err, ErrFetchScheme) {
+		if _, err := ParseURL(raw); !errors.Is(err, ErrFetchScheme) {
 			t.Errorf("%q: err = %v, want ErrFetchScheme", raw, err)
 		}
 	}
-	u, err := ParseCalendarURL(" webcal://outlook.office365.com/owa/calendar/x/reachcalendar.ics ")
+	u, err := ParseURL(" webcal://outlook.office365.com/owa/calendar/x/reachcalendar.ics ")
 	if err != nil || u.Scheme != "https" || u.Host != "outlook.office365.com" {
 		t.Errorf("webcal: %v %v", u, err)
-	}
-}
-
-func TestPublicAddress(t *testing.T) {
-	for s, want := range map[string]bool{
-		"93.184.216.34": true, "2606:4700::1111": true,
-		"127.0.0.1": false, "::1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false,
-		"169.254.169.254": false, "fe80::1": false, "fc00::1": false, "0.0.0.0": false, "::": false,
-		"100.64.0.1": false, "224.0.0.1": false, "::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false,
-	} {
-		if got := publicAddress(netip.MustParseAddr(s).Unmap(), false); got != want {
-			t.Errorf("%s: public = %v, want %v", s, got, want)
-		}
 	}
 }
 
@@ -57,15 +43,15 @@ func TestFetch_SSRFRefusedAtDial(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	strict := NewCalendarFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20})
+	strict := NewFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20})
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
-	for _, u := range []string{srv.URL + "/a.ics", "http://localhost" + port + "/a.ics", "http://[::ffff:127.0.0.1]" + port + "/"} {
+	for _, u := range []string{srv.URL + "/a.ics", "http://localhost" + port + "/a.ics", "http://[::ffff:127.0.0.1]" + port + "/", "http://[::127.0.0.1]" + port + "/", "http://[::ffff:0:127.0.0.1]" + port + "/"} {
 		if _, err := strict.Fetch(context.Background(), u, Conditional{}); !errors.Is(err, ErrFetchForbiddenAddress) {
 			t.Errorf("%s: err = %v, want ErrFetchForbiddenAddress", u, err)
 		}
 	}
 	// Loopback allowed (tests only): the redirects are still checked.
-	loose := NewCalendarFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20, AllowLoopback: true})
+	loose := NewFetcher(FetchOptions{Timeout: 2 * time.Second, MaxBytes: 1 << 20, AllowLoopback: true})
 	if _, err := loose.Fetch(context.Background(), srv.URL+"/a.ics", Conditional{}); err != nil {
 		t.Fatalf("loopback allowed: %v", err)
 	}
@@ -108,7 +94,7 @@ func TestFetch_ConditionalSizeStatusTimeout(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	f := NewCalendarFetcher(FetchOptions{Timeout: time.Second, MaxBytes: 4096, AllowLoopback: true})
+	f := NewFetcher(FetchOptions{Timeout: time.Second, MaxBytes: 4096, AllowLoopback: true})
 	ctx := context.Background()
 	got, err := f.Fetch(ctx, srv.URL+"/cal.ics", Conditional{})
 	if err != nil || got.ETag != `"v1"` || got.LastModified == "" || len(got.Body) != len(testICS) {

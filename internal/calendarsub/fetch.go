@@ -1,4 +1,4 @@
-package mailer
+package calendarsub
 
 import (
 	"context"
@@ -12,9 +12,11 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"quartier/ical"
 )
 
-// FetchOptions configure a CalendarFetcher (config keys calendar.*).
+// FetchOptions configure a Fetcher (config keys calendar.*).
 type FetchOptions struct {
 	// Timeout bounds one whole fetch, redirects and body included.
 	Timeout time.Duration
@@ -24,23 +26,23 @@ type FetchOptions struct {
 	AllowLoopback bool
 }
 
-// CalendarFetcher downloads subscribed calendars (.ics "secret addresses")
+// Fetcher downloads subscribed calendars (.ics "secret addresses")
 // safely: http(s) only, at most five redirects, a bounded body, and every
 // connection checked at dial time against private, loopback, link-local
 // and other non-public addresses, so neither a redirect nor a DNS answer
 // that changes between check and use can reach the internal network.
-type CalendarFetcher struct {
+type Fetcher struct {
 	client   *http.Client
 	maxBytes int64
 }
 
-// NewCalendarFetcher builds a fetcher; zero options get safe defaults.
-func NewCalendarFetcher(o FetchOptions) *CalendarFetcher {
+// NewFetcher builds a fetcher; zero options get safe defaults.
+func NewFetcher(o FetchOptions) *Fetcher {
 	if o.Timeout <= 0 {
 		o.Timeout = 20 * time.Second
 	}
 	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultImportMaxBytes
+		o.MaxBytes = ical.DefaultImportMaxBytes
 	}
 	dialer := &net.Dialer{
 		Timeout: o.Timeout,
@@ -70,7 +72,7 @@ func NewCalendarFetcher(o FetchOptions) *CalendarFetcher {
 			return nil
 		},
 	}
-	return &CalendarFetcher{client: client, maxBytes: o.MaxBytes}
+	return &Fetcher{client: client, maxBytes: o.MaxBytes}
 }
 
 // Kinds of fetch failure, matched with errors.Is on a *FetchError.
@@ -138,10 +140,10 @@ func (e *FetchError) UserMessage() string {
 	}
 }
 
-// ParseCalendarURL checks a subscription address: absolute http(s) with a
+// ParseURL checks a subscription address: absolute http(s) with a
 // host. webcal:// and webcals:// (what calendar apps hand out) are read as
 // https://.
-func ParseCalendarURL(raw string) (*url.URL, error) {
+func ParseURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if l := strings.ToLower(raw); strings.HasPrefix(l, "webcal://") || strings.HasPrefix(l, "webcals://") {
 		raw = "https://" + raw[strings.Index(raw, "://")+3:]
@@ -167,8 +169,8 @@ type Fetched struct {
 }
 
 // Fetch downloads the calendar at rawURL.
-func (f *CalendarFetcher) Fetch(ctx context.Context, rawURL string, cond Conditional) (Fetched, error) {
-	u, err := ParseCalendarURL(rawURL)
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string, cond Conditional) (Fetched, error) {
+	u, err := ParseURL(rawURL)
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -238,40 +240,8 @@ func checkDialAddress(address string, allowLoopback bool) error {
 	if err != nil {
 		return &FetchError{Kind: ErrFetchForbiddenAddress, Detail: "not an IP address"}
 	}
-	if !publicAddress(ip.Unmap(), allowLoopback) {
+	if !publicAddress(ip, allowLoopback) {
 		return &FetchError{Kind: ErrFetchForbiddenAddress, Detail: "refused " + ip.String()}
 	}
 	return nil
-}
-
-// nonPublic are ranges that IsPrivate and friends do not cover: carrier
-// NAT, IETF protocol assignments, benchmarking, documentation, 6to4 relay,
-// NAT64 and the reserved class E.
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("192.0.0.0/24"),
-	netip.MustParsePrefix("192.0.2.0/24"),
-	netip.MustParsePrefix("192.88.99.0/24"),
-	netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"),
-	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("2001:db8::/32"),
-}
-
-func publicAddress(ip netip.Addr, allowLoopback bool) bool {
-	if ip.IsLoopback() {
-		return allowLoopback
-	}
-	if !ip.IsGlobalUnicast() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
 }

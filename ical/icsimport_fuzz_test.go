@@ -1,4 +1,4 @@
-package mailer
+package ical
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ func FuzzBusyIntervals(f *testing.F) {
 	}
 	f.Add([]byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=\"a\"b:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
 	f.Add([]byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:19980101T000000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=DAILY;BYSETPOS=-1;BYHOUR=1,2,3;BYMINUTE=0,30\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
+	f.Add([]byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260105T090000Z\r\nDT\r\n END;TZ\r\n\tID=Europe/Paris:20260105T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
