@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,13 @@ func (s *Store) RequestOfCoordinator(ctx context.Context, userID, id int64) (Req
 }
 
 func (s *Store) loadRequestParts(ctx context.Context, r *Request) error {
+	if r.SessionID != nil {
+		var se Session
+		if err := s.q(ctx).Take(&se, *r.SessionID).Error; err != nil {
+			return fmt.Errorf("load session %d of request %d: %w", *r.SessionID, r.ID, err)
+		}
+		r.Session = &se
+	}
 	if err := s.q(ctx).Table("request_qpvs").Where("request_id = ?", r.ID).Order("qpv_code").Pluck("qpv_code", &r.QPVs).Error; err != nil {
 		return err
 	}
@@ -62,24 +70,28 @@ type RequestFilter struct {
 	ExceptID        int64
 }
 
-// RequestRow is a request as listed, with its CLSM, its season and its
-// first preferred day.
+// RequestRow is a request as listed, with its CLSM, its season, its first
+// preferred day and the start and state of its session (if any).
 type RequestRow struct {
 	Request
-	CLSMName        string     `gorm:"->;column:clsm_name"`
-	RegionCode      string     `gorm:"->"`
-	DepartementCode string     `gorm:"->"`
-	SeasonName      string     `gorm:"->"`
-	FirstDay        *time.Time `gorm:"-"`
-	WindowCount     int        `gorm:"-"`
+	SessionStartsAt *time.Time   `gorm:"->"`
+	SessionState    SessionState `gorm:"->"`
+	CLSMName        string       `gorm:"->;column:clsm_name"`
+	RegionCode      string       `gorm:"->"`
+	DepartementCode string       `gorm:"->"`
+	SeasonName      string       `gorm:"->"`
+	FirstDay        *time.Time   `gorm:"-"`
+	WindowCount     int          `gorm:"-"`
 }
 
 // ListRequests returns the requests matching f, those waiting for a review
 // first, then the newest.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
 	q := s.q(ctx).Table("requests AS r").
-		Select("r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name").
+		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
+			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
 		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
 		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC")
 	if f.CoordinatorID != 0 {
