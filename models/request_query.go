@@ -186,3 +186,34 @@ func FoldText(s string) string {
 		"-", " ", "'", " ", "’", " ").Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// RequestsToPlan returns the accepted requests of a season (all seasons
+// when seasonID is 0), oldest first, each with its windows: what the
+// planner is asked to place.
+func (s *Store) RequestsToPlan(ctx context.Context, seasonID int64) ([]Request, error) {
+	q := s.q(ctx).Where("state = ?", RequestAccepted).Order("id")
+	if seasonID != 0 {
+		q = q.Where("season_id = ?", seasonID)
+	}
+	var out []Request
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("requests to plan: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	at := map[int64]int{}
+	for i, r := range out {
+		ids[i], at[r.ID] = r.ID, i
+	}
+	var ws []RequestWindow
+	if err := s.q(ctx).Where("request_id IN ?", ids).Order("request_id, position").Find(&ws).Error; err != nil {
+		return nil, fmt.Errorf("windows of the requests to plan: %w", err)
+	}
+	for _, w := range ws {
+		r := &out[at[w.RequestID]]
+		r.Windows = append(r.Windows, w)
+	}
+	return out, nil
+}
