@@ -77,7 +77,8 @@ func (sl SessionSlot) normalise() SessionSlot {
 
 // Problems returns what is wrong with the slot on its own (field → French
 // message: "facilitator", "start", "end", "time_zone"); checkSlot adds what
-// needs the database.
+// needs the database. The zone must be an IANA name of a place
+// (Region/City): "Local" or "UTC" would show a session at no one's time.
 func (sl SessionSlot) Problems() map[string]string {
 	f := map[string]string{}
 	if sl.FacilitatorID == 0 {
