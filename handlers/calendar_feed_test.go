@@ -61,9 +61,16 @@ func TestServeFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, facilitator_id, starts_at, ends_at, created_at, updated_at)
-		VALUES (?, ?, 'scheduled', '59512', 'Centre social', ?, ?, ?, ?, ?)`, clsm.ID, admin.ID, f.ID,
+	if _, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, created_at, updated_at)
+		VALUES (?, ?, 'scheduled', '59512', 'Centre social', ?, ?)`, clsm.ID, admin.ID, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, venue_name, created_at, updated_at)
+		SELECT id, ?, 'scheduled', ?, ?, venue_name, ?, ? FROM requests`, f.ID,
 		time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC), now, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE requests SET session_id = (SELECT id FROM sessions WHERE request_id = requests.id)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

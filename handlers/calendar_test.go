@@ -21,8 +21,8 @@ const calICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VE
 	"DTSTART;TZID=Europe/Paris:20261202T100000\r\nDTEND;TZID=Europe/Paris:20261202T110000\r\nSUMMARY:Réunion\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
 // addScheduledSession inserts a scheduled session of the facilitator
-// (Tuesday 1 December 2026, 14:00–17:00 Paris, Roubaix), as the requests
-// issue will; the calendar only reads it.
+// (Tuesday 1 December 2026, 14:00–17:00 Paris, Roubaix) with its
+// request; the calendar only reads it.
 func (e *env) addScheduledSession() {
 	e.t.Helper()
 	db, err := sql.Open("sqlite3", e.cfg.Database.DSN)
@@ -31,10 +31,19 @@ func (e *env) addScheduledSession() {
 	}
 	defer db.Close()
 	now := e.clock.Now()
-	if _, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
-		facilitator_id, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma',
-		'12 rue de l''Alma', ?, ?, ?, ?, ?)`, e.clsm.ID, e.admin.ID, e.facil.ID,
+	res, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
+		created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`,
+		e.clsm.ID, e.admin.ID, now, now)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	rid, _ := res.LastInsertId()
+	if _, err := db.Exec(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, venue_name, venue_address,
+		created_at, updated_at) VALUES (?, ?, 'scheduled', ?, ?, 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`, rid, e.facil.ID,
 		time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC), now, now); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE requests SET session_id = (SELECT MAX(id) FROM sessions) WHERE id = ?`, rid); err != nil {
 		e.t.Fatal(err)
 	}
 }

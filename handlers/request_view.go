@@ -25,6 +25,10 @@ type requestView struct {
 	// Message is what the reviewer said when the request reached its
 	// current state (changes asked, reason for declining), "" if nothing.
 	Message string
+	// SessionWhen is the date of the request's session, in its own zone
+	// (« mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris) »), "" if
+	// it has none.
+	SessionWhen string
 }
 
 // eventView is one line of a request's history.
@@ -59,6 +63,9 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 	v.Windows = windowLabels(r.Windows)
 	for i, m := range models.HolidayWarnings(r.Windows, r.CommuneINSEE) {
 		v.Windows[i] += " — " + m
+	}
+	if se := r.Session; se != nil {
+		v.SessionWhen = frtime.Range(se.StartsAt, se.EndsAt, se.Location())
 	}
 	for _, a := range audienceOptions() {
 		if a.set(r) {
@@ -102,8 +109,12 @@ func eventText(e models.RequestEvent) string {
 		return "a créé la demande (brouillon)"
 	case e.FromState == "":
 		return "a créé et envoyé la demande"
+	case e.FromState == e.ToState && (e.ToState == models.RequestProposed || e.ToState == models.RequestScheduled):
+		return "a déplacé la séance"
 	case e.FromState == e.ToState:
 		return "a modifié la demande"
+	case e.FromState == models.RequestProposed && e.ToState == models.RequestAccepted:
+		return "a demandé une autre date"
 	}
 	switch e.ToState {
 	case models.RequestSubmitted:
@@ -121,6 +132,14 @@ func eventText(e models.RequestEvent) string {
 		return "a retiré la demande"
 	case models.RequestCancelled:
 		return "a annulé la séance"
+	case models.RequestProposed:
+		return "a proposé une date"
+	case models.RequestScheduled:
+		return "a confirmé la date"
+	case models.RequestHeld:
+		return "a indiqué que la séance s’est tenue"
+	case models.RequestClosed:
+		return "a clôturé la séance"
 	}
 	return fmt.Sprintf("« %s » → « %s »", e.FromState.Label(), e.ToState.Label())
 }

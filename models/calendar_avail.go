@@ -8,11 +8,16 @@ import (
 	"quartier/frtime"
 )
 
-// ScheduledSession is a session a facilitator leads (a request in state
-// scheduled, or already held or closed), as calendars show it. The
-// co-organiser is the coordinator of the request's CLSM.
+// ScheduledSession is a session a facilitator leads (scheduled, or
+// already held or closed), as calendars and the bookings feed show it: the
+// venue from the session's snapshot, the CLSM, commune and format from its
+// request. The co-organiser is the coordinator of the request's CLSM.
 type ScheduledSession struct {
-	ID              int64 // the request's id
+	// ID is the session's id (the same as SessionID): what the feed's UID
+	// and the planner's fixed sessions are named after. (Before sessions
+	// were records of their own it was the request's id; migration 0006
+	// gave each existing session its request's id, so UIDs did not move.)
+	ID              int64
 	FacilitatorID   int64
 	StartsAt        time.Time
 	EndsAt          time.Time
@@ -26,24 +31,32 @@ type ScheduledSession struct {
 	CLSMID          int64  `gorm:"column:clsm_id"`
 	CLSMName        string `gorm:"column:clsm_name"`
 	CoordinatorName string
+	SessionID       int64
+	RequestID       int64
+	// Sequence is the iCalendar SEQUENCE of the session's invitations.
+	Sequence int
+	StepFree StepFree
 }
 
 // Remote reports whether the session is held online.
 func (s ScheduledSession) Remote() bool { return s.Format == "remote" }
 
-// ScheduledSessions returns the sessions of the given facilitators (all of
-// them when ids is empty) that overlap [from, to), in time order.
+// ScheduledSessions returns the sessions (scheduled, held or closed) of
+// the given facilitators (all of them when ids is empty) that overlap
+// [from, to), in time order.
 func (s *Store) ScheduledSessions(ctx context.Context, ids []int64, from, to time.Time) ([]ScheduledSession, error) {
-	q := s.q(ctx).Table("requests AS r").
-		Select(`r.id, r.facilitator_id, r.starts_at, r.ends_at, r.time_zone, r.state, r.venue_name, r.venue_address,
-			r.commune_insee, r.format, r.remote_url, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`).
+	q := s.q(ctx).Table("sessions AS s").
+		Select(`s.id, s.id AS session_id, s.request_id, s.facilitator_id, s.starts_at, s.ends_at, s.time_zone, s.state,
+			s.venue_name, s.venue_address, s.step_free, s.remote_url, s.sequence,
+			r.commune_insee, r.format, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`).
+		Joins("JOIN requests r ON r.id = s.request_id").
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
-		Where("r.state IN ('scheduled', 'held', 'closed') AND r.facilitator_id IS NOT NULL AND r.starts_at IS NOT NULL AND r.ends_at IS NOT NULL").
-		Where("r.starts_at < ? AND r.ends_at > ?", to.UTC(), from.UTC()).
-		Order("r.starts_at, r.id")
+		Where("s.state IN ?", []SessionState{SessionScheduled, SessionHeld, SessionClosed}).
+		Where("s.starts_at < ? AND s.ends_at > ?", to.UTC(), from.UTC()).
+		Order("s.starts_at, s.id")
 	if len(ids) > 0 {
-		q = q.Where("r.facilitator_id IN ?", ids)
+		q = q.Where("s.facilitator_id IN ?", ids)
 	}
 	var out []ScheduledSession
 	if err := q.Scan(&out).Error; err != nil {

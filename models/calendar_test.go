@@ -23,9 +23,12 @@ func newCalendarStore(t *testing.T) (*Store, *obClock, User) {
 	obMust(t, err)
 	now := s.Now()
 	obMust(t, s.db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
-		facilitator_id, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma',
-		'12 rue de l''Alma', ?, ?, ?, ?, ?)`, c.ID, admin.ID, f.ID,
+		created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`,
+		c.ID, admin.ID, now, now).Error)
+	obMust(t, s.db.Exec(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, venue_name, venue_address,
+		created_at, updated_at) SELECT id, ?, 'scheduled', ?, ?, venue_name, venue_address, ?, ? FROM requests`, f.ID,
 		time.Date(2026, 12, 8, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 16, 0, 0, 0, time.UTC), now, now).Error)
+	obMust(t, s.db.Exec(`UPDATE requests SET session_id = (SELECT id FROM sessions WHERE request_id = requests.id)`).Error)
 	return s, clock, f
 }
 

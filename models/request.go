@@ -30,7 +30,7 @@ const (
 )
 
 // Request is a CLSM's request for a session, and its whole life: the state
-// machine's state (see RequestState.Next), then the planned slot.
+// machine's state (see RequestState.Next) and its live session.
 type Request struct {
 	ID                    int64
 	CLSMID                int64  `gorm:"column:clsm_id"`
@@ -53,18 +53,22 @@ type Request struct {
 	Notes                 string
 	Priority              int
 	TimeZone              string
-	FacilitatorID         *int64 `gorm:"column:facilitator_id"`
-	StartsAt              *time.Time
-	EndsAt                *time.Time
-	SubmittedAt           *time.Time
-	DecidedAt             *time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// SessionID is the request's live session (proposed, scheduled, held,
+	// closed), or the cancelled one that ended it; nil before a date is
+	// proposed and after the coordinator asked for another one.
+	SessionID   *int64 `gorm:"column:session_id"`
+	SubmittedAt *time.Time
+	DecidedAt   *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 
 	// QPVs are the codes of the quartiers concerned; Windows the preferred
 	// windows in the coordinator's order. Both are loaded with the request.
 	QPVs    []string        `gorm:"-"`
 	Windows []RequestWindow `gorm:"-"`
+	// Session is the session SessionID names, loaded with the request
+	// (nil when there is none).
+	Session *Session `gorm:"-"`
 }
 
 // TableName is the table of requests.
@@ -318,7 +322,10 @@ func coordinatorsRequest(tx *gorm.DB, actorID, id int64) (Request, error) {
 }
 
 // moveRequest applies one transition of the state machine to r inside the
-// operation's transaction and records it in the history.
+// operation's transaction and records it in the history. The request's
+// live session moves with it (followSession): scheduled, held, closed
+// together; cancelled when the request is withdrawn, cancelled or sent
+// back to accepted.
 func moveRequest(tx *gorm.DB, r *Request, actorID *int64, to RequestState, comment string, now time.Time) (RequestEvent, error) {
 	if err := checkTransition(r.State, to); err != nil {
 		return RequestEvent{}, err
@@ -339,6 +346,9 @@ func moveRequest(tx *gorm.DB, r *Request, actorID *int64, to RequestState, comme
 	}
 	ev := RequestEvent{RequestID: r.ID, ActorID: actorID, FromState: r.State, ToState: to, Comment: comment, CreatedAt: now}
 	if err := tx.Create(&ev).Error; err != nil {
+		return RequestEvent{}, err
+	}
+	if err := followSession(tx, r, actorID, to, comment, now); err != nil {
 		return RequestEvent{}, err
 	}
 	r.State, r.UpdatedAt = to, now

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,13 @@ func (s *Store) RequestOfCoordinator(ctx context.Context, userID, id int64) (Req
 }
 
 func (s *Store) loadRequestParts(ctx context.Context, r *Request) error {
+	if r.SessionID != nil {
+		var se Session
+		if err := s.q(ctx).Take(&se, *r.SessionID).Error; err != nil {
+			return fmt.Errorf("load session %d of request %d: %w", *r.SessionID, r.ID, err)
+		}
+		r.Session = &se
+	}
 	if err := s.q(ctx).Table("request_qpvs").Where("request_id = ?", r.ID).Order("qpv_code").Pluck("qpv_code", &r.QPVs).Error; err != nil {
 		return err
 	}
@@ -62,24 +70,28 @@ type RequestFilter struct {
 	ExceptID        int64
 }
 
-// RequestRow is a request as listed, with its CLSM, its season and its
-// first preferred day.
+// RequestRow is a request as listed, with its CLSM, its season, its first
+// preferred day and the start and state of its session (if any).
 type RequestRow struct {
 	Request
-	CLSMName        string     `gorm:"->;column:clsm_name"`
-	RegionCode      string     `gorm:"->"`
-	DepartementCode string     `gorm:"->"`
-	SeasonName      string     `gorm:"->"`
-	FirstDay        *time.Time `gorm:"-"`
-	WindowCount     int        `gorm:"-"`
+	SessionStartsAt *time.Time   `gorm:"->"`
+	SessionState    SessionState `gorm:"->"`
+	CLSMName        string       `gorm:"->;column:clsm_name"`
+	RegionCode      string       `gorm:"->"`
+	DepartementCode string       `gorm:"->"`
+	SeasonName      string       `gorm:"->"`
+	FirstDay        *time.Time   `gorm:"-"`
+	WindowCount     int          `gorm:"-"`
 }
 
 // ListRequests returns the requests matching f, those waiting for a review
 // first, then the newest.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
 	q := s.q(ctx).Table("requests AS r").
-		Select("r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name").
+		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
+			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
 		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
 		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC")
 	if f.CoordinatorID != 0 {
@@ -173,4 +185,35 @@ func FoldText(s string) string {
 		"ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ç", "c", "œ", "oe", "æ", "ae", "ÿ", "y",
 		"-", " ", "'", " ", "’", " ").Replace(s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// RequestsToPlan returns the accepted requests of a season (all seasons
+// when seasonID is 0), oldest first, each with its windows: what the
+// planner is asked to place.
+func (s *Store) RequestsToPlan(ctx context.Context, seasonID int64) ([]Request, error) {
+	q := s.q(ctx).Where("state = ?", RequestAccepted).Order("id")
+	if seasonID != 0 {
+		q = q.Where("season_id = ?", seasonID)
+	}
+	var out []Request
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("requests to plan: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	at := map[int64]int{}
+	for i, r := range out {
+		ids[i], at[r.ID] = r.ID, i
+	}
+	var ws []RequestWindow
+	if err := s.q(ctx).Where("request_id IN ?", ids).Order("request_id, position").Find(&ws).Error; err != nil {
+		return nil, fmt.Errorf("windows of the requests to plan: %w", err)
+	}
+	for _, w := range ws {
+		r := &out[at[w.RequestID]]
+		r.Windows = append(r.Windows, w)
+	}
+	return out, nil
 }

@@ -27,9 +27,12 @@ type demoRequest struct {
 	complete             bool // a draft may be incomplete
 	pastSeason           bool
 	pastCreated, pastAge int // for the past season: month and day of creation
+	facilitator          int // for a request with a session: who leads it (index in demoFacilitators)
 }
 
-// demoRequests covers every state reachable so far, in both seasons.
+// demoRequests covers every state of a request, in both seasons; those
+// proposed, scheduled, held or closed have a session, on the afternoon of
+// their first window (the cancelled one keeps its cancelled session).
 var demoRequests = []demoRequest{
 	{clsm: "CLSM de Roubaix", venue: "Centre social de l’Alma", address: "31 rue de l’Alma, 59100 Roubaix", stepFree: models.StepFreeYes,
 		audience: [4]bool{true, false, true, true}, expected: 16, partners: []string{"Centre social de l’Alma", "Collège Anne-Frank", "Mission locale de Roubaix", "Vilogia"},
@@ -57,7 +60,25 @@ var demoRequests = []demoRequest{
 		audience: [4]bool{true, false, true, true}, expected: 15, partners: []string{"Association Trénelle Avenir", "Lycée Schœlcher"},
 		notes: "Séance à distance : les horaires s’entendent à l’heure de la Martinique.", firstDay: 42, state: models.RequestSubmitted, complete: true},
 
+	{clsm: "CLSM de Lille", venue: "Centre social Marcel-Bertrand", address: "9 rue Marcel-Bertrand, 59000 Lille", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, true, true, false}, expected: 18, partners: []string{"Lille Métropole Habitat", "Maison de quartier Lille-Sud"},
+		firstDay: 48, state: models.RequestProposed, complete: true, facilitator: 1},
+	{clsm: "CLSM de Roubaix", venue: "Maison de quartier de l’Épeule", address: "40 rue de l’Épeule, 59100 Roubaix", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, false, true, true}, expected: 16, partners: []string{"Vilogia", "Association Rencontre et Loisirs", "Collège Anne-Frank"},
+		firstDay: 36, state: models.RequestScheduled, complete: true},
+	{clsm: "CLSM de Fort-de-France", remote: "https://visio.example.fr/clsm-fdf-volga", stepFree: models.StepFreeUnknown,
+		audience: [4]bool{true, true, false, true}, expected: 14, partners: []string{"Association Trénelle Avenir"},
+		notes: "Séance à distance, à l’heure de la Martinique.", firstDay: 52, state: models.RequestScheduled, complete: true, facilitator: 1},
+
 	// The previous, closed season.
+	{clsm: "CLSM de Roubaix", venue: "Salle Watremez", address: "2 rue Watremez, 59100 Roubaix", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, true, true, true}, expected: 20, partners: []string{"Mission locale de Roubaix", "Vilogia"},
+		state: models.RequestClosed, complete: true, pastSeason: true, pastCreated: 9, pastAge: 6},
+	{clsm: "CLSM de Lille", venue: "Maison de quartier Lille-Sud", address: "83 rue du Faubourg des Postes, 59000 Lille", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, false, true, true}, expected: 15, state: models.RequestHeld, complete: true, pastSeason: true, pastCreated: 3, pastAge: 4, facilitator: 1},
+	{clsm: "CLSM de Cholet", venue: "Espace Jean-Monnet", address: "1 rue Jean-Monnet, 49300 Cholet", stepFree: models.StepFreeNo,
+		audience: [4]bool{true, true, true, false}, expected: 12, state: models.RequestCancelled, complete: true, pastSeason: true, pastCreated: 1, pastAge: 3,
+		comment: "La salle a été réquisitionnée pour un bureau de vote : séance annulée, à reprogrammer la saison prochaine."},
 	{clsm: "CLSM de Roubaix", venue: "Centre social de l’Alma", address: "31 rue de l’Alma, 59100 Roubaix", stepFree: models.StepFreeYes,
 		audience: [4]bool{true, true, true, true}, expected: 17, partners: []string{"Centre social de l’Alma", "Collège Anne-Frank"},
 		state: models.RequestAccepted, complete: true, pastSeason: true, pastCreated: 9, pastAge: 15},
@@ -71,10 +92,11 @@ var demoRequests = []demoRequest{
 		comment: "Report à la saison suivante."},
 }
 
-// SeedRequests adds the demo's session requests, in every state reachable
-// so far (draft, submitted, changes requested, accepted, declined,
-// withdrawn), in the current season through the real operations (with
-// their emails) and in the closed previous season with their past dates.
+// SeedRequests adds the demo's session requests, in every state (draft,
+// submitted, changes requested, accepted, declined, withdrawn; proposed
+// and scheduled with their sessions), in the current season through the
+// real operations (with their emails), and in the closed previous season
+// with their past dates (held and closed sessions among them).
 // It expects Seed to have created the people, CLSMs and seasons.
 func SeedRequests(ctx context.Context, d Deps) error {
 	s := d.Store
@@ -135,6 +157,8 @@ func SeedRequests(ctx context.Context, d Deps) error {
 			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment, compose)
 		case models.RequestWithdrawn:
 			err = s.WithdrawRequest(ctx, *c.CoordinatorID, r.ID, dr.comment)
+		case models.RequestProposed, models.RequestScheduled:
+			err = dr.seedSession(ctx, s, admin.ID, *c.CoordinatorID, r.ID, in, compose)
 		}
 		if err != nil {
 			return fmt.Errorf("demo request %d: %w", i, err)
@@ -203,9 +227,65 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 		steps = append(steps, models.SeedStep{To: dr.state, ActorID: adminID, At: decided, Comment: dr.comment})
 	case models.RequestWithdrawn:
 		steps = append(steps, models.SeedStep{To: dr.state, ActorID: coord, At: decided, Comment: dr.comment})
+	case models.RequestHeld, models.RequestClosed, models.RequestCancelled:
+		steps = append(steps, models.SeedStep{To: models.RequestAccepted, ActorID: adminID, At: decided})
 	}
-	_, err := s.SeedRequest(ctx, c.ID, coord, in, created, steps)
+	r, err := s.SeedRequest(ctx, c.ID, coord, in, created, steps)
+	if err != nil || (dr.state != models.RequestHeld && dr.state != models.RequestClosed && dr.state != models.RequestCancelled) {
+		return err
+	}
+	slot, err := dr.slot(ctx, s, in)
+	if err != nil {
+		return err
+	}
+	past := []models.SeedStep{
+		{To: models.RequestProposed, ActorID: adminID, At: decided.AddDate(0, 0, 2), Comment: "Date proposée."},
+		{To: models.RequestScheduled, ActorID: coord, At: decided.AddDate(0, 0, 4), Comment: "Date confirmée."},
+	}
+	if dr.state == models.RequestCancelled {
+		past = append(past, models.SeedStep{To: models.RequestCancelled, ActorID: adminID, At: slot.Start.AddDate(0, 0, -3), Comment: dr.comment})
+	} else {
+		past = append(past, models.SeedStep{To: models.RequestHeld, ActorID: slot.FacilitatorID, At: slot.End.Add(time.Hour), Comment: "Séance tenue."})
+	}
+	if dr.state == models.RequestClosed {
+		past = append(past, models.SeedStep{To: models.RequestClosed, ActorID: adminID, At: slot.End.AddDate(0, 0, 30), Comment: "Séance clôturée."})
+	}
+	_, err = s.SeedSession(ctx, r.ID, slot, past)
 	return err
+}
+
+// seedSession accepts a request of the current season and proposes its
+// session through the real operations (confirmed by the coordinator when
+// the request is to be scheduled).
+func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID, coordID, requestID int64, in models.RequestInput,
+	compose func(models.DecisionMail) (models.Envelope, error)) error {
+	if _, err := s.DecideRequest(ctx, adminID, requestID, models.RequestAccepted, "", compose); err != nil {
+		return err
+	}
+	slot, err := dr.slot(ctx, s, in)
+	if err != nil {
+		return err
+	}
+	if _, err := s.ProposeSession(ctx, adminID, requestID, slot); err != nil {
+		return err
+	}
+	if dr.state == models.RequestScheduled {
+		_, err = s.ConfirmSession(ctx, coordID, requestID)
+	}
+	return err
+}
+
+// slot is the demo session of a request: its first window's day, 14:00 to
+// 17:00 in the request's zone, led by the request's facilitator.
+func (dr demoRequest) slot(ctx context.Context, s *models.Store, in models.RequestInput) (models.SessionSlot, error) {
+	f, err := s.UserByEmail(ctx, demoFacilitators[dr.facilitator].Email)
+	if err != nil {
+		return models.SessionSlot{}, fmt.Errorf("demo facilitator: %w", err)
+	}
+	loc := models.LocationOf(in.TimeZone)
+	d := in.Windows[0].DateFrom
+	start := time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, loc)
+	return models.SessionSlot{FacilitatorID: f.ID, Start: start, End: start.Add(models.DefaultSessionLength), TimeZone: loc.String()}, nil
 }
 
 // workingDay moves a weekend day to the next Monday.

@@ -1,12 +1,15 @@
 // Package planning turns quartier's data into the planner's instance
-// (shared/planning/FORMAT.md): each facilitator's available intervals
-// minus busy intervals, and their sessions already scheduled as fixed
-// sessions. The planner itself stays pure; this package is the one place
-// where the database's view of a calendar becomes the planner's.
+// (shared/planning/FORMAT.md): the accepted requests of a season, each
+// facilitator's available intervals minus busy intervals, and their
+// sessions already scheduled as fixed sessions; and it saves a plan's
+// assignments back as proposed sessions. The planner itself stays pure;
+// this package is the one place where the database's view becomes the
+// planner's, and back.
 package planning
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -44,8 +47,18 @@ const fixedMargin = 7 * 24 * time.Hour
 // FacilitatorID is the planner's id for a user.
 func FacilitatorID(userID int64) string { return "f" + strconv.FormatInt(userID, 10) }
 
-// FixedID is the planner's id for a scheduled session (a request's id).
-func FixedID(requestID int64) string { return "s" + strconv.FormatInt(requestID, 10) }
+// userOf is the user id behind a planner facilitator id (see
+// FacilitatorID).
+func userOf(facilitatorID string) (int64, error) {
+	if len(facilitatorID) < 2 || facilitatorID[0] != 'f' {
+		return 0, fmt.Errorf("facilitator id %q: not one of FacilitatorID's", facilitatorID)
+	}
+	return strconv.ParseInt(facilitatorID[1:], 10, 64)
+}
+
+// FixedID is the planner's id for a scheduled session (the session's id,
+// models.ScheduledSession.ID).
+func FixedID(sessionID int64) string { return "s" + strconv.FormatInt(sessionID, 10) }
 
 // Availability is the one function that gives the planner, for [from, to),
 // every active facilitator's available intervals minus busy intervals,

@@ -1,2 +1,0 @@
--- 0006: TEMPORARY placeholder so that 0007 loads on the sched branch; the
--- real 0006 comes from another branch. Drop this file when merging.

@@ -1,0 +1,297 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// ProposeSession is an administrator sending the planner's date (or one
+// chosen by hand) for an accepted request: a new session, proposed, with
+// a snapshot of the request's venue, and the request moved to proposed and
+// pointing to it, in one transaction.
+func (s *Store) ProposeSession(ctx context.Context, actorID, requestID int64, slot SessionSlot) (Session, error) {
+	slot = slot.normalise()
+	var se Session
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := requireAdmin(tx, actorID); err != nil {
+			return err
+		}
+		var r Request
+		if err := tx.Take(&r, requestID).Error; err != nil {
+			return notFound(err, "request")
+		}
+		if err := checkTransition(r.State, RequestProposed); err != nil {
+			return err
+		}
+		if err := checkSlot(tx, slot, 0); err != nil {
+			return err
+		}
+		now := s.Now()
+		se = Session{RequestID: r.ID, FacilitatorID: slot.FacilitatorID, State: SessionProposed,
+			StartsAt: slot.Start, EndsAt: slot.End, TimeZone: slot.TimeZone,
+			VenueName: r.VenueName, VenueAddress: r.VenueAddress, StepFree: r.StepFree, RemoteURL: r.RemoteURL,
+			Capacity: DefaultCapacity, OrgCap: DefaultOrgCap, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&se).Error; err != nil {
+			return fmt.Errorf("create session of request %d: %w", r.ID, err)
+		}
+		what := describeSlot(tx, slot)
+		if err := audit(tx, &actorID, "session", se.ID, "propose", "date proposée : "+what, now); err != nil {
+			return err
+		}
+		if err := tx.Model(&Request{}).Where("id = ?", r.ID).Update("session_id", se.ID).Error; err != nil {
+			return fmt.Errorf("link session %d to request %d: %w", se.ID, r.ID, err)
+		}
+		r.SessionID = &se.ID
+		_, err := moveRequest(tx, &r, &actorID, RequestProposed, "Date proposée : "+what+".", now)
+		// mail: the proposal to the CLSM's coordinator is queued here.
+		return err
+	})
+	return se, err
+}
+
+// ConfirmSession is the coordinator of the request's CLSM confirming the
+// proposed date: request and session become scheduled together.
+func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (Session, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		r, err := coordinatorsRequest(tx, actorID, requestID)
+		if err != nil {
+			return err
+		}
+		if r.SessionID != nil {
+			id = *r.SessionID
+		}
+		_, err = moveRequest(tx, &r, &actorID, RequestScheduled, "Date confirmée.", s.Now())
+		// mail: the invitations (facilitator, coordinator) are queued here.
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.SessionByID(ctx, id)
+}
+
+// DeclineProposal is the coordinator of the request's CLSM (or an
+// administrator) asking for another date: the request goes back to
+// accepted, its session is cancelled with the reason and is no longer the
+// request's live session (it stays in its history).
+func (s *Store) DeclineProposal(ctx context.Context, actorID, requestID int64, reason string) error {
+	reason, err := checkReason(reason, "Indiquez pourquoi cette date ne convient pas : l’équipe en tiendra compte pour la prochaine proposition.")
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		actor, err := activeActor(tx, actorID)
+		if err != nil {
+			return err
+		}
+		var r Request
+		if actor.Role == RoleAdmin {
+			err = notFound(tx.Take(&r, requestID).Error, "request")
+		} else {
+			r, err = coordinatorsRequest(tx, actorID, requestID)
+		}
+		if err != nil {
+			return err
+		}
+		if r.State != RequestProposed {
+			return &InvalidTransitionError{From: r.State, To: RequestAccepted}
+		}
+		_, err = moveRequest(tx, &r, &actorID, RequestAccepted, reason, s.Now())
+		return err
+	})
+}
+
+// MoveSession is an administrator changing the time and/or the
+// facilitator of a proposed or scheduled session. The SEQUENCE rises, the
+// audit trail keeps the slot before and after, and the request's history
+// says it.
+func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot SessionSlot) (Session, error) {
+	slot = slot.normalise()
+	var se Session
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := requireAdmin(tx, actorID); err != nil {
+			return err
+		}
+		if err := tx.Take(&se, sessionID).Error; err != nil {
+			return notFound(err, "session")
+		}
+		if se.State != SessionProposed && se.State != SessionScheduled {
+			return &ConflictError{Message: fmt.Sprintf("Cette séance est à l’état « %s » : elle ne peut plus être déplacée.", se.State.Label())}
+		}
+		if err := checkSlot(tx, slot, se.ID); err != nil {
+			return err
+		}
+		old := se.slotOf()
+		if old.FacilitatorID == slot.FacilitatorID && old.Start.Equal(slot.Start) && old.End.Equal(slot.End) && old.TimeZone == slot.TimeZone {
+			return nil
+		}
+		now := s.Now()
+		res := tx.Model(&Session{}).Where("id = ? AND state = ? AND sequence = ?", se.ID, se.State, se.Sequence).
+			Updates(map[string]any{"facilitator_id": slot.FacilitatorID, "starts_at": slot.Start, "ends_at": slot.End,
+				"time_zone": slot.TimeZone, "sequence": se.Sequence + 1, "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("move session %d: %w", se.ID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return &ConflictError{Message: "Cette séance vient d’être modifiée par quelqu’un d’autre : rechargez la page."}
+		}
+		before, after := describeSlot(tx, old), describeSlot(tx, slot)
+		if err := audit(tx, &actorID, "session", se.ID, "move", "avant : "+before+" ; après : "+after, now); err != nil {
+			return err
+		}
+		var r Request
+		if err := tx.Take(&r, se.RequestID).Error; err != nil {
+			return notFound(err, "request")
+		}
+		if err := tx.Create(&RequestEvent{RequestID: r.ID, ActorID: &actorID, FromState: r.State, ToState: r.State,
+			Comment: "Séance déplacée : " + after + ".", CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		se.FacilitatorID, se.StartsAt, se.EndsAt, se.TimeZone = slot.FacilitatorID, slot.Start, slot.End, slot.TimeZone
+		se.Sequence++
+		se.UpdatedAt = now
+		// mail: the updated invitation (higher SEQUENCE) is queued here.
+		return nil
+	})
+	return se, err
+}
+
+// CancelSession is an administrator cancelling a proposed or scheduled
+// session, with a reason: the request is cancelled with it, the SEQUENCE
+// rises (the invitations' METHOD:CANCEL carries it).
+func (s *Store) CancelSession(ctx context.Context, actorID, sessionID int64, reason string) (Session, error) {
+	reason, err := checkReason(reason, "Indiquez la raison de l’annulation : elle est communiquée aux personnes concernées.")
+	if err != nil {
+		return Session{}, err
+	}
+	err = s.withSessionRequest(ctx, sessionID, func(tx *gorm.DB, se Session, r *Request) error {
+		if err := requireAdmin(tx, actorID); err != nil {
+			return err
+		}
+		if err := checkSessionTransition(se.State, SessionCancelled); err != nil {
+			return err
+		}
+		_, err := moveRequest(tx, r, &actorID, RequestCancelled, reason, s.Now())
+		// mail: the cancellations (METHOD:CANCEL) are queued here.
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.SessionByID(ctx, sessionID)
+}
+
+// MarkSessionHeld records that a scheduled session took place (by its
+// facilitator or an administrator, once it has started): session and
+// request become held.
+func (s *Store) MarkSessionHeld(ctx context.Context, actorID, sessionID int64) (Session, error) {
+	err := s.withSessionRequest(ctx, sessionID, func(tx *gorm.DB, se Session, r *Request) error {
+		actor, err := activeActor(tx, actorID)
+		if err != nil || (actor.Role != RoleAdmin && actor.ID != se.FacilitatorID) {
+			return ErrForbidden
+		}
+		if err := checkSessionTransition(se.State, SessionHeld); err != nil {
+			return err
+		}
+		now := s.Now()
+		if now.Before(se.StartsAt) {
+			return &ConflictError{Message: "Cette séance n’a pas encore commencé : elle ne peut pas être marquée comme tenue."}
+		}
+		_, err = moveRequest(tx, r, &actorID, RequestHeld, "Séance tenue.", now)
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.SessionByID(ctx, sessionID)
+}
+
+// CloseSession closes a held session once its debrief and feedback period
+// are over (an administrator): session and request become closed.
+func (s *Store) CloseSession(ctx context.Context, actorID, sessionID int64) (Session, error) {
+	err := s.withSessionRequest(ctx, sessionID, func(tx *gorm.DB, se Session, r *Request) error {
+		if err := requireAdmin(tx, actorID); err != nil {
+			return err
+		}
+		if err := checkSessionTransition(se.State, SessionClosed); err != nil {
+			return err
+		}
+		_, err := moveRequest(tx, r, &actorID, RequestClosed, "Séance clôturée.", s.Now())
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.SessionByID(ctx, sessionID)
+}
+
+// withSessionRequest runs fn in one transaction with a session and its
+// request, which must point to it (a session that is no longer its
+// request's live one cannot move).
+func (s *Store) withSessionRequest(ctx context.Context, sessionID int64, fn func(tx *gorm.DB, se Session, r *Request) error) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var se Session
+		if err := tx.Take(&se, sessionID).Error; err != nil {
+			return notFound(err, "session")
+		}
+		var r Request
+		if err := tx.Take(&r, se.RequestID).Error; err != nil {
+			return notFound(err, "request")
+		}
+		if r.SessionID == nil || *r.SessionID != se.ID {
+			return &ConflictError{Message: fmt.Sprintf("Cette séance est à l’état « %s » et n’est plus celle de la demande : rechargez la page.", se.State.Label())}
+		}
+		return fn(tx, se, &r)
+	})
+}
+
+// SeedSession walks a seeded request (see SeedRequest, left accepted)
+// through steps with a session, for the demo and for tests only: the step
+// to proposed creates the session (at that step's time, by its actor),
+// the later ones (scheduled, held, closed…) move it with the request. No
+// email is queued: the past is not re-lived.
+func (s *Store) SeedSession(ctx context.Context, requestID int64, slot SessionSlot, steps []SeedStep) (Session, error) {
+	slot = slot.normalise()
+	var id int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var r Request
+		if err := tx.Take(&r, requestID).Error; err != nil {
+			return notFound(err, "request")
+		}
+		for _, st := range steps {
+			at, actor := st.At.UTC(), st.ActorID
+			if st.To == RequestProposed {
+				if err := checkSlot(tx, slot, 0); err != nil {
+					return err
+				}
+				se := Session{RequestID: r.ID, FacilitatorID: slot.FacilitatorID, State: SessionProposed,
+					StartsAt: slot.Start, EndsAt: slot.End, TimeZone: slot.TimeZone,
+					VenueName: r.VenueName, VenueAddress: r.VenueAddress, StepFree: r.StepFree, RemoteURL: r.RemoteURL,
+					Capacity: DefaultCapacity, OrgCap: DefaultOrgCap, CreatedAt: at, UpdatedAt: at}
+				if err := tx.Create(&se).Error; err != nil {
+					return fmt.Errorf("seed session of request %d: %w", r.ID, err)
+				}
+				id = se.ID
+				if err := tx.Model(&Request{}).Where("id = ?", r.ID).Update("session_id", se.ID).Error; err != nil {
+					return err
+				}
+				r.SessionID = &se.ID
+			}
+			if _, err := moveRequest(tx, &r, &actor, st.To, strings.TrimSpace(st.Comment), at); err != nil {
+				return fmt.Errorf("seed session of request %d: %w", r.ID, err)
+			}
+		}
+		if id == 0 {
+			return fmt.Errorf("seed session of request %d: no step to proposed", r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.SessionByID(ctx, id)
+}
