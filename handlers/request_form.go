@@ -108,7 +108,7 @@ func (h *Handler) requestFormOf(r models.Request, clsmQPVs []models.QPV, qpvName
 		Partners: strings.Join(r.PartnerList(), "\n"), Constraints: r.Constraints, Notes: r.Notes,
 	}
 	if c, ok := h.geo.Commune(r.CommuneINSEE); ok {
-		f.Commune = communeValue(c.Name, c.INSEE)
+		f.Commune = c.Label()
 	}
 	own := map[string]bool{}
 	for _, q := range clsmQPVs {
@@ -145,9 +145,6 @@ func (h *Handler) requestFormOf(r models.Request, clsmQPVs []models.QPV, qpvName
 }
 
 const isoDay = "2006-01-02"
-
-// communeValue is how a resolved commune is written back in its field.
-func communeValue(name, insee string) string { return name + " (" + insee + ")" }
 
 // formChoice is one choice of a radio group, checkbox group or select.
 type formChoice struct{ Value, Label string }
