@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"quartier/frtime"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -146,7 +147,7 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 		key := func(field string) string { return fmt.Sprintf("windows[%d].%s", i, field) }
 		w := models.RequestWindow{Kind: models.WindowDay, Part: models.DayPart(r.Part)}
 		ok := true
-		from, okFrom := parseFrenchOrISODate(r.Date)
+		from, okFrom := frtime.ParseDate(r.Date)
 		switch {
 		case r.Date == "":
 			e[key("date")], ok = "Indiquez la date de ce créneau (ou effacez-le entièrement).", false
@@ -156,7 +157,7 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 			w.DateFrom, w.DateTo = from, from
 		}
 		if r.Until != "" {
-			to, okTo := parseFrenchOrISODate(r.Until)
+			to, okTo := frtime.ParseDate(r.Until)
 			switch {
 			case !okTo:
 				e[key("until")], ok = "Saisissez une date de fin valide, par exemple 29/01/2027, ou laissez ce champ vide pour une seule journée.", false
@@ -202,17 +203,6 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 		}
 		e[k] = p.Message
 	}
-}
-
-// parseFrenchOrISODate reads "2027-01-12" (a date input) or "12/01/2027"
-// (typed by hand where date inputs are not supported).
-func parseFrenchOrISODate(s string) (time.Time, bool) {
-	for _, layout := range []string{isoDay, "02/01/2006", "2/1/2006"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t, t.Year() >= 2000 && t.Year() < 2100
-		}
-	}
-	return time.Time{}, false
 }
 
 func tooLong(e map[string]string, field, value string, limit int) {
