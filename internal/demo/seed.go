@@ -9,7 +9,6 @@ import (
 
 	"quartier/internal/welcome"
 	"quartier/models"
-	"quartier/territory"
 )
 
 // The demo's people. The first coordinator runs the CLSM of the demo's
@@ -111,7 +110,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	}
 
 	// The quartiers the demo CLSMs cover.
-	qpvs, err := territory.DemoQPVs(d.Geo)
+	qpvs, err := QPVs(d.Geo)
 	if err != nil {
 		return m, err
 	}
