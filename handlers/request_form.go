@@ -165,32 +165,27 @@ func audienceOptions() []audienceOption {
 }
 
 func stepFreeOptions() []formChoice {
-	return []formChoice{{"yes", "Oui, accessible de plain-pied"}, {"no", "Non"}, {"unknown", "Je ne sais pas encore"}}
+	var out []formChoice
+	for _, s := range models.StepFrees() {
+		out = append(out, formChoice{string(s), s.Label()})
+	}
+	return out
 }
 
 func formatOptions() []formChoice {
-	return []formChoice{{"in_person", "En présentiel"}, {"remote", "À distance (visioconférence)"}}
+	var out []formChoice
+	for _, f := range models.SessionFormats() {
+		out = append(out, formChoice{string(f), f.Label()})
+	}
+	return out
 }
 
 func partOptions() []formChoice {
 	var out []formChoice
 	for _, p := range models.DayParts() {
-		out = append(out, formChoice{string(p), partHours(p)})
+		out = append(out, formChoice{string(p), p.LabelWithHours()})
 	}
 	return out
-}
-
-// partHours names a part of the day with its usual hours.
-func partHours(p models.DayPart) string {
-	switch p {
-	case models.Morning:
-		return "Matin (9 h – 12 h)"
-	case models.Afternoon:
-		return "Après-midi (14 h – 17 h)"
-	case models.Evening:
-		return "Soirée (18 h – 21 h)"
-	}
-	return string(p)
 }
 
 func weekdayOptions() []formChoice {
