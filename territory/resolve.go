@@ -66,6 +66,10 @@ var (
 	// earlier versions wrote a commune back: the code is an INSEE code or
 	// a postcode.
 	inParens = regexp.MustCompile(`^(.*\S)\s*\(\s*([0-9][0-9ABab][0-9]{3})\s*(?:,[^)]*)?\)$`)
+	// postcodeThenName is « 59100 Roubaix », as on an envelope;
+	// nameThenPostcode is « Roubaix 59100 ».
+	postcodeThenName = regexp.MustCompile(`^([0-9]{5})\s+(\D.*)$`)
+	nameThenPostcode = regexp.MustCompile(`^(.*\D)\s+([0-9]{5})$`)
 )
 
 // ResolveCommune finds the commune a person typed, or says in French why
@@ -76,6 +80,8 @@ var (
 //   - five digits (or a Corsican 2A004): a postcode first — people type
 //     postcodes; a postcode of several communes asks to choose one —
 //     and an INSEE code only when no commune has that postcode;
+//   - « 59100 Roubaix » or « Roubaix 59100 », as on an envelope: the
+//     commune of that name with that postcode;
 //   - anything else: a name, compared by NormalizeName; homonyms ask to
 //     choose one.
 //
@@ -97,6 +103,16 @@ func (d *Directory) ResolveCommune(text string) (Commune, string) {
 			return c, ""
 		}
 		return d.resolveCode(strings.ToUpper(m[2]))
+	}
+	if m := postcodeThenName.FindStringSubmatch(text); m != nil {
+		if c, ok := d.byNameAndCode(m[2], m[1]); ok {
+			return c, ""
+		}
+	}
+	if m := nameThenPostcode.FindStringSubmatch(text); m != nil {
+		if c, ok := d.byNameAndCode(m[1], m[2]); ok {
+			return c, ""
+		}
 	}
 	if code := strings.ToUpper(text); isFullCode(code) {
 		return d.resolveCode(code)
