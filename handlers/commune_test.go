@@ -128,6 +128,23 @@ func TestCommuneFields_WrittenBackSavesAgain(t *testing.T) {
 	if got := valueOf(page.Body, "f-commune"); got != "Roubaix — CP 59100" {
 		t.Fatalf("edit page: commune %q", got)
 	}
+
+	// The CLSM form lists its communes one a line, written the same way,
+	// and saves them again as they are.
+	admin := e.as(&e.admin)
+	if r := admin.post("/admin/clsm/"+itoa(e.clsm2.ID), url.Values{"name": {e.clsm2.Name}, "departement": {"59"}, "communes": {"59100\n59160 Lille"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("CLSM: status %d", r.Status)
+	}
+	page = admin.get("/admin/clsm/" + itoa(e.clsm2.ID))
+	if !strings.Contains(page.Body, ">Lille — CP 59000\nRoubaix — CP 59100</textarea>") {
+		t.Fatalf("CLSM communes not written back as labels:\n%s", page.Body)
+	}
+	if r := admin.post("/admin/clsm/"+itoa(e.clsm2.ID), url.Values{"name": {e.clsm2.Name}, "departement": {"59"}, "communes": {"Lille — CP 59000\nRoubaix — CP 59100"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("CLSM saved again: status %d", r.Status)
+	}
+	if cov, _ := e.store.CLSMCoverageOf(context.Background(), e.clsm2.ID); strings.Join(cov.Communes, ",") != "59350,59512" {
+		t.Errorf("CLSM communes %v", cov.Communes)
+	}
 }
 
 // valueOf is the value attribute of the input with this id, or "".
