@@ -165,7 +165,7 @@ func (h *Handler) showCLSM(c echo.Context) error {
 	for _, insee := range cov.Communes {
 		lines = append(lines, h.geo.CommuneLabel(insee))
 		if com, ok := h.geo.Commune(insee); ok {
-			f.CommuneNames = append(f.CommuneNames, com.Label())
+			f.CommuneNames = append(f.CommuneNames, com.Name+" ("+insee+")")
 		}
 	}
 	f.Communes = strings.Join(lines, "\n")
