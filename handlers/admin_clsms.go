@@ -95,7 +95,7 @@ func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
-		com, msg := h.resolveCommune(line)
+		com, msg := h.geo.ResolveCommune(line)
 		if msg != "" {
 			f.Errors["communes"] = "« " + line + " » : " + msg
 			continue
@@ -163,7 +163,7 @@ func (h *Handler) showCLSM(c echo.Context) error {
 	}
 	var lines []string
 	for _, insee := range cov.Communes {
-		lines = append(lines, h.communeInput(insee))
+		lines = append(lines, h.geo.CommuneLabel(insee))
 		if com, ok := h.geo.Commune(insee); ok {
 			f.CommuneNames = append(f.CommuneNames, com.Name+" ("+insee+")")
 		}

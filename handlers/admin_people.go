@@ -85,11 +85,11 @@ func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64
 		MaxPerDay:  formInt(c, "max_per_day", "Le plafond par jour", f.Errors),
 		MaxPerWeek: formInt(c, "max_per_week", "Le plafond par semaine", f.Errors)}
 	if f.HomeCommune != "" {
-		com, msg := h.resolveCommune(f.HomeCommune)
+		com, msg := h.geo.ResolveCommune(f.HomeCommune)
 		if msg != "" {
 			f.Errors["home_commune"] = msg
 		} else {
-			in.HomeINSEE, f.HomeCommune = com.INSEE, communeValue(com.Name, com.INSEE)
+			in.HomeINSEE, f.HomeCommune = com.INSEE, com.LabelFor(f.HomeCommune)
 		}
 	}
 	if models.Role(f.Role) == models.RoleFacilitator && f.HomeCommune == "" {
@@ -149,7 +149,7 @@ func (h *Handler) showPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: h.communeInput(u.HomeINSEE), TimeZone: u.TimeZone,
+	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: h.geo.CommuneLabel(u.HomeINSEE), TimeZone: u.TimeZone,
 		MaxPerDay: strconv.Itoa(u.MaxPerDay), MaxPerWeek: strconv.Itoa(u.MaxPerWeek), Active: u.Active}
 	if mine, err := h.store.CLSMsOfCoordinator(ctx, u.ID); err == nil && len(mine) > 0 {
 		f.CLSM = strconv.FormatInt(mine[0].ID, 10)
@@ -224,16 +224,4 @@ func mergeFieldErrors(errs formErrors, err error) (formErrors, error) {
 		errs[k] = v
 	}
 	return errs, nil
-}
-
-// communeInput writes a stored INSEE code back into a form field the way
-// the commune resolver reads it unambiguously: « Lille (59350) ».
-func (h *Handler) communeInput(insee string) string {
-	if insee == "" {
-		return ""
-	}
-	if c, ok := h.geo.Commune(insee); ok {
-		return communeValue(c.Name, c.INSEE)
-	}
-	return insee
 }

@@ -27,7 +27,7 @@ type qpvPage struct {
 func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
 	ctx := c.Request().Context()
 	var err error
-	if p.QPVs, err = h.store.ListQPVs(ctx, p.Query, 200); err != nil {
+	if p.QPVs, err = h.findQPVs(ctx, p.Query, 200); err != nil {
 		return p, err
 	}
 	// Imports and edits are recorded against the list as a whole.
@@ -92,7 +92,7 @@ func (h *Handler) saveQPV(c echo.Context) error {
 		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
-		com, msg := h.resolveCommune(part)
+		com, msg := h.geo.ResolveCommune(part)
 		if msg != "" {
 			p.Errors["communes"] = fmt.Sprintf("« %s » : %s", part, msg)
 			continue

@@ -162,11 +162,11 @@ func TestAdmin_SavedFormsSaveAgain(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(&e.admin)
 	page := c.get("/admin/personnes/" + itoa(e.facil.ID))
-	if !strings.Contains(page.Body, `value="Lille (59350)"`) {
-		t.Fatalf("home commune not written back as « Lille (59350) »")
+	if !strings.Contains(page.Body, `value="Lille — CP 59000"`) {
+		t.Fatalf("home commune not written back as « Lille — CP 59000 »")
 	}
 	r := c.post("/admin/personnes/"+itoa(e.facil.ID), url.Values{"name": {e.facil.Name}, "email": {e.facil.Email}, "role": {"facilitator"},
-		"home_commune": {"Lille (59350)"}, "time_zone": {"Europe/Paris"}, "max_per_day": {"1"}, "max_per_week": {"3"}})
+		"home_commune": {"Lille — CP 59000"}, "time_zone": {"Europe/Paris"}, "max_per_day": {"1"}, "max_per_week": {"3"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("saving the page again: %d\n%s", r.Status, r.Body)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +27,7 @@ type dayForm struct {
 type availabilityForm struct {
 	Tabs                  []calTab
 	Days                  [7]dayForm
-	Home                  string // « Lille (59350) »
+	Home                  string // « Lille — CP 59000 »
 	TimeZone              string
 	MaxPerDay, MaxPerWeek string
 	Zones                 []zoneOption
@@ -50,7 +49,7 @@ func (h *Handler) showAvailability(c echo.Context) error {
 		}
 	}
 	if cm, ok := h.geo.Commune(u.HomeINSEE); ok {
-		f.Home = communeLabel(cm)
+		f.Home = cm.Label()
 	}
 	f.TimeZone, f.MaxPerDay, f.MaxPerWeek = u.TimeZone, strconv.Itoa(u.MaxPerDay), strconv.Itoa(u.MaxPerWeek)
 	return h.render(c, http.StatusOK, "calendar_availability", "availability", f)
@@ -93,7 +92,7 @@ func (h *Handler) saveAvailability(c echo.Context) error {
 	if cm, msg := h.resolveHome(f.Home); msg != "" {
 		f.Errors["home"] = msg
 	} else {
-		in.HomeINSEE, f.Home = cm.INSEE, communeLabel(cm)
+		in.HomeINSEE, f.Home = cm.INSEE, cm.LabelFor(f.Home)
 	}
 	f.MaxPerDay, f.MaxPerWeek = strings.TrimSpace(c.FormValue("max_per_day")), strings.TrimSpace(c.FormValue("max_per_week"))
 	in.MaxPerDay, _ = strconv.Atoi(f.MaxPerDay)
@@ -133,21 +132,10 @@ func addModelErrors(into map[string]string, err error) {
 	}
 }
 
-var inseeInLabel = regexp.MustCompile(`\(([0-9][0-9AB][0-9]{3})\)\s*$`)
-
-// resolveHome finds the home commune typed: « Lille (59350) » as this form
-// writes it, or anything resolveCommune understands (code, postcode, name).
+// resolveHome finds the home commune typed (see territory.ResolveCommune).
 func (h *Handler) resolveHome(q string) (territory.Commune, string) {
 	if q == "" {
 		return territory.Commune{}, "Indiquez votre commune de rattachement, d'où vous partez en déplacement."
 	}
-	if m := inseeInLabel.FindStringSubmatch(q); m != nil {
-		if cm, ok := h.geo.Commune(strings.ToUpper(m[1])); ok {
-			return cm, ""
-		}
-	}
-	return h.resolveCommune(q)
+	return h.geo.ResolveCommune(q)
 }
-
-// communeLabel writes « Lille (59350) ».
-func communeLabel(cm territory.Commune) string { return cm.Name + " (" + cm.INSEE + ")" }

@@ -71,11 +71,11 @@ func (h *Handler) addException(c echo.Context) error {
 	}
 	in := models.ExceptionInput{Kind: models.ExceptionKind(p.Kind), AllDay: p.AllDay, Label: p.Label}
 	var ok bool
-	if in.From, ok = parseDate(p.From); !ok {
+	if in.From, ok = frtime.ParseDate(p.From); !ok {
 		p.Errors["from"] = "Indiquez la date de début, par exemple 14/12/2026."
 	}
 	if p.To != "" {
-		if in.To, ok = parseDate(p.To); !ok {
+		if in.To, ok = frtime.ParseDate(p.To); !ok {
 			p.Errors["to"] = "Indiquez la date de fin, par exemple 18/12/2026, ou laissez vide pour un seul jour."
 		}
 	}
@@ -152,7 +152,7 @@ func (h *Handler) addBusy(c echo.Context) error {
 	loc := models.LocationOf(u.TimeZone)
 	p := busyPage{Date: strings.TrimSpace(c.FormValue("date")), Start: strings.TrimSpace(c.FormValue("start")),
 		End: strings.TrimSpace(c.FormValue("end")), Label: c.FormValue("label"), Errors: map[string]string{}}
-	day, okD := parseDate(p.Date)
+	day, okD := frtime.ParseDate(p.Date)
 	start, okS := parseClock(p.Start)
 	end, okE := parseClock(p.End)
 	if !okD {

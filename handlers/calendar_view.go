@@ -209,17 +209,6 @@ func parseClock(s string) (int, bool) {
 	return total, true
 }
 
-// parseDate reads an HTML date (« 2026-12-14 ») or a French one (« 14/12/2026 »).
-func parseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
 // zoneOptions are the zones a facilitator may work in: metropolitan France
 // and the overseas départements and collectivités.
 var zoneOptions = []string{

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"quartier/frtime"
 	"quartier/models"
 )
 
@@ -38,14 +39,14 @@ func formInt(c echo.Context, name, label string, errs formErrors) int {
 	return n
 }
 
-// formDate reads a YYYY-MM-DD date field (what <input type="date"> sends).
+// formDate reads a date field (see frtime.ParseDate).
 func formDate(c echo.Context, name, label string, errs formErrors) time.Time {
 	s := strings.TrimSpace(c.FormValue(name))
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	t, ok := frtime.ParseDate(s)
+	if !ok {
 		errs[name] = label + " : saisissez une date au format jj/mm/aaaa."
 	}
 	return t

@@ -90,7 +90,7 @@ func templateFuncs() template.FuncMap {
 		"add":          func(a, b int) int { return a + b },
 		"outboxKind":   outboxKindLabel,
 		"zoneOf":       sessionZone,
-		"outboxStatus": outboxStatusLabel,
+		"outboxStatus": models.OutboxStatus.Label,
 		"ordered":      orderedErrors,
 		"errFor": func(errs map[string]string, field string) *fieldError {
 			if m, ok := errs[field]; ok {
@@ -168,20 +168,6 @@ func outboxKindLabel(kind string) string {
 		return "annulation"
 	}
 	return kind
-}
-
-func outboxStatusLabel(s models.OutboxStatus) string {
-	switch s {
-	case models.OutboxPending:
-		return "à envoyer"
-	case models.OutboxSending:
-		return "en cours d'envoi"
-	case models.OutboxSent:
-		return "envoyé"
-	case models.OutboxFailed:
-		return "en échec"
-	}
-	return string(s)
 }
 
 // orderedErrors lists a form's messages for its summary: first the fields

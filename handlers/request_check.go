@@ -3,12 +3,12 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"quartier/frtime"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -55,24 +55,29 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 	}
 
 	if f.Commune != "" {
-		c, msg := h.resolveCommune(f.Commune)
+		c, msg := h.geo.ResolveCommune(f.Commune)
 		if msg != "" {
 			e["commune"] = msg
 		} else {
 			in.CommuneINSEE = c.INSEE
 			in.TimeZone = territory.TimeZone(c.Departement)
-			f.Commune = communeValue(c.Name, c.INSEE)
+			f.Commune = c.LabelFor(f.Commune)
 		}
 	}
 
-	codes, msg, err := h.resolveQPVs(ctx, f.QPVs, f.OtherQPVs)
-	if err != nil {
-		return out, err
+	in.QPVs = append([]string(nil), f.QPVs...)
+	if typed := territory.SplitQPVList(f.OtherQPVs); len(typed) > maxOtherQPVs {
+		e["other_qpvs"] = fmt.Sprintf("Indiquez au plus %d autres quartiers (il y en a %d)\u00a0: une demande porte sur quelques quartiers.", maxOtherQPVs, len(typed))
+	} else {
+		codes, msg, err := h.resolveQPVs(ctx, typed)
+		if err != nil {
+			return out, err
+		}
+		if msg != "" {
+			e["other_qpvs"] = msg
+		}
+		in.QPVs = append(in.QPVs, codes...)
 	}
-	if msg != "" {
-		e["other_qpvs"] = msg
-	}
-	in.QPVs = codes
 
 	in.VenueName, in.VenueAddress = f.VenueName, f.VenueAddress
 	tooLong(e, "venue_name", f.VenueName, maxVenueName)
@@ -143,7 +148,7 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 		key := func(field string) string { return fmt.Sprintf("windows[%d].%s", i, field) }
 		w := models.RequestWindow{Kind: models.WindowDay, Part: models.DayPart(r.Part)}
 		ok := true
-		from, okFrom := parseFrenchOrISODate(r.Date)
+		from, okFrom := frtime.ParseDate(r.Date)
 		switch {
 		case r.Date == "":
 			e[key("date")], ok = "Indiquez la date de ce créneau (ou effacez-le entièrement).", false
@@ -153,7 +158,7 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 			w.DateFrom, w.DateTo = from, from
 		}
 		if r.Until != "" {
-			to, okTo := parseFrenchOrISODate(r.Until)
+			to, okTo := frtime.ParseDate(r.Until)
 			switch {
 			case !okTo:
 				e[key("until")], ok = "Saisissez une date de fin valide, par exemple 29/01/2027, ou laissez ce champ vide pour une seule journée.", false
@@ -201,90 +206,14 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 	}
 }
 
-// parseFrenchOrISODate reads "2027-01-12" (a date input) or "12/01/2027"
-// (typed by hand where date inputs are not supported).
-func parseFrenchOrISODate(s string) (time.Time, bool) {
-	for _, layout := range []string{isoDay, "02/01/2006", "2/1/2006"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t, t.Year() >= 2000 && t.Year() < 2100
-		}
-	}
-	return time.Time{}, false
-}
-
 func tooLong(e map[string]string, field, value string, limit int) {
 	if utf8.RuneCountInString(value) > limit {
 		e[field] = fmt.Sprintf("Ce texte est trop long : %d caractères au plus (il en compte %d).", limit, utf8.RuneCountInString(value))
 	}
 }
 
-var codeInParens = regexp.MustCompile(`\(\s*([0-9A-Za-z]{5,10})\s*(?:,[^)]*)?\)\s*$`)
-
-// resolveCommune finds the commune a person typed: « Roubaix (59512) », an
-// INSEE code, a postcode or a name. It returns a French message, listing
-// the candidates, when the text names no commune or several.
-func (h *Handler) resolveCommune(text string) (territory.Commune, string) {
-	code := strings.ToUpper(strings.TrimSpace(text))
-	if m := codeInParens.FindStringSubmatch(text); m != nil {
-		// « Lille (59350) » is how the app writes a commune back into a
-		// form: the code in parentheses is its INSEE code, so a saved
-		// form sent again keeps its commune even where a postcode equals
-		// another commune's INSEE code.
-		if c, ok := h.geo.Commune(strings.ToUpper(m[1])); ok {
-			return c, ""
-		}
-		code = strings.ToUpper(m[1])
-	}
-	var candidates []territory.Commune
-	if isCommuneCode(code) {
-		seen := map[string]bool{}
-		if c, ok := h.geo.Commune(code); ok {
-			candidates, seen[c.INSEE] = append(candidates, c), true
-		}
-		for _, c := range h.geo.Search(code, 20) {
-			if !seen[c.INSEE] && containsString(c.Postcodes, code) {
-				candidates, seen[c.INSEE] = append(candidates, c), true
-			}
-		}
-		if len(candidates) == 0 {
-			return territory.Commune{}, fmt.Sprintf("Aucune commune ne correspond au code « %s ». Vérifiez le code postal ou le code INSEE, ou saisissez le nom de la commune.", code)
-		}
-	} else {
-		hits := h.geo.Search(text, 8)
-		for _, c := range hits {
-			if territory.NormalizeName(c.Name) == territory.NormalizeName(text) {
-				candidates = append(candidates, c)
-			}
-		}
-		if len(candidates) == 0 {
-			if len(hits) == 0 {
-				return territory.Commune{}, fmt.Sprintf("Aucune commune ne s’appelle « %s ». Vérifiez l’orthographe, ou saisissez le code postal.", strings.TrimSpace(text))
-			}
-			return territory.Commune{}, fmt.Sprintf("Aucune commune ne s’appelle exactement « %s ». Vouliez-vous dire : %s ? Recopiez l’une de ces propositions ou saisissez le code INSEE.",
-				strings.TrimSpace(text), h.communeList(hits, 5))
-		}
-	}
-	if len(candidates) > 1 {
-		return territory.Commune{}, fmt.Sprintf("Plusieurs communes correspondent à « %s » : %s. Recopiez l’une de ces propositions ou saisissez le code INSEE.",
-			strings.TrimSpace(text), h.communeList(candidates, 8))
-	}
-	return candidates[0], ""
-}
-
-// communeList writes candidates as « Saint-Denis (93066, Seine-Saint-Denis) ».
-func (h *Handler) communeList(cs []territory.Commune, limit int) string {
-	var parts []string
-	for i, c := range cs {
-		if i == limit {
-			parts = append(parts, "…")
-			break
-		}
-		parts = append(parts, "« "+h.communeLabel(c)+" »")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// communeLabel is « Roubaix (59512, Nord) ».
+// communeLabel is how a request page shows its commune to the reader:
+// « Roubaix (59512, Nord) ».
 func (h *Handler) communeLabel(c territory.Commune) string {
 	dep := c.Departement
 	if d, ok := h.geo.Departement(c.Departement); ok {
@@ -293,76 +222,35 @@ func (h *Handler) communeLabel(c territory.Commune) string {
 	return fmt.Sprintf("%s (%s, %s)", c.Name, c.INSEE, dep)
 }
 
-func isCommuneCode(s string) bool {
-	if len(s) != 5 {
-		return false
+// maxOtherQPVs bounds the quartiers typed in other_qpvs: a request
+// concerns a few neighbourhoods, never a whole list.
+const maxOtherQPVs = 50
+
+// resolveQPVs returns the codes of the quartiers typed in other_qpvs
+// (codes, « Nom (CODE) » or exact names), or a French message naming what
+// could not be found. It reads the list of quartiers in one query,
+// however many are typed.
+func (h *Handler) resolveQPVs(ctx context.Context, typed []string) ([]string, string, error) {
+	if len(typed) == 0 {
+		return nil, "", nil
 	}
-	for i, r := range s {
-		if !(r >= '0' && r <= '9') && !(i == 1 && (r == 'A' || r == 'B')) {
-			return false
-		}
+	idx, err := h.qpvIndex(ctx)
+	if err != nil {
+		return nil, "", err
 	}
-	return true
+	codes, msg := idx.Resolve(typed)
+	return codes, msg, nil
 }
 
-var qpvSeparators = regexp.MustCompile(`[,;\n]+`)
-
-// resolveQPVs returns the codes of the checked quartiers and of those
-// typed in other_qpvs (codes, « Nom (CODE) » or exact names), or a French
-// message naming what could not be found.
-func (h *Handler) resolveQPVs(ctx context.Context, checked []string, other string) ([]string, string, error) {
-	codes := append([]string(nil), checked...)
-	var unknown, ambiguous []string
-	for _, tok := range qpvSeparators.Split(other, -1) {
-		tok = strings.TrimSpace(tok)
-		if tok == "" {
-			continue
-		}
-		code := strings.ToUpper(tok)
-		if m := codeInParens.FindStringSubmatch(tok); m != nil {
-			code = strings.ToUpper(m[1])
-		}
-		found, err := h.store.QPVsByCode(ctx, []string{code})
-		if err != nil {
-			return nil, "", err
-		}
-		if len(found) == 1 {
-			codes = append(codes, found[0].Code)
-			continue
-		}
-		hits, err := h.store.FindQPVs(ctx, tok, 6)
-		if err != nil {
-			return nil, "", err
-		}
-		var exact []models.QPVWithCommunes
-		for _, q := range hits {
-			if territory.NormalizeName(q.Name) == territory.NormalizeName(tok) {
-				exact = append(exact, q)
-			}
-		}
-		switch {
-		case len(exact) == 1:
-			codes = append(codes, exact[0].Code)
-		case len(exact) > 1 || len(hits) > 0:
-			list := exact
-			if len(list) == 0 {
-				list = hits
-			}
-			var names []string
-			for _, q := range list {
-				names = append(names, fmt.Sprintf("« %s (%s) »", q.Name, q.Code))
-			}
-			ambiguous = append(ambiguous, fmt.Sprintf("« %s » : %s", tok, strings.Join(names, ", ")))
-		default:
-			unknown = append(unknown, "« "+tok+" »")
-		}
+// qpvIndex loads the list of quartiers (one query) for matching typed text.
+func (h *Handler) qpvIndex(ctx context.Context) (*territory.QPVIndex, error) {
+	all, err := h.store.QPVNames(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load quartiers: %w", err)
 	}
-	var msgs []string
-	if len(unknown) > 0 {
-		msgs = append(msgs, "Quartier introuvable dans la liste des QPV : "+strings.Join(unknown, ", ")+". Saisissez son code (par exemple QN05901M) ou son nom exact.")
+	names := make([]territory.QPVName, len(all))
+	for i, q := range all {
+		names[i] = territory.QPVName{Code: q.Code, Name: q.Name}
 	}
-	if len(ambiguous) > 0 {
-		msgs = append(msgs, "Précisez le quartier : "+strings.Join(ambiguous, " ; ")+".")
-	}
-	return codes, strings.Join(msgs, " "), nil
+	return territory.NewQPVIndex(names), nil
 }

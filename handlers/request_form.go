@@ -121,7 +121,7 @@ func (h *Handler) requestFormOf(r models.Request, clsmQPVs []models.QPV, qpvName
 		Partners: strings.Join(r.PartnerList(), "\n"), Constraints: r.Constraints, Notes: r.Notes,
 	}
 	if c, ok := h.geo.Commune(r.CommuneINSEE); ok {
-		f.Commune = communeValue(c.Name, c.INSEE)
+		f.Commune = c.Label()
 	}
 	own := map[string]bool{}
 	for _, q := range clsmQPVs {
@@ -159,9 +159,6 @@ func (h *Handler) requestFormOf(r models.Request, clsmQPVs []models.QPV, qpvName
 
 const isoDay = "2006-01-02"
 
-// communeValue is how a resolved commune is written back in its field.
-func communeValue(name, insee string) string { return name + " (" + insee + ")" }
-
 // formChoice is one choice of a radio group, checkbox group or select.
 type formChoice struct{ Value, Label string }
 
@@ -181,32 +178,27 @@ func audienceOptions() []audienceOption {
 }
 
 func stepFreeOptions() []formChoice {
-	return []formChoice{{"yes", "Oui, accessible de plain-pied"}, {"no", "Non"}, {"unknown", "Je ne sais pas encore"}}
+	var out []formChoice
+	for _, s := range models.StepFrees() {
+		out = append(out, formChoice{string(s), s.Label()})
+	}
+	return out
 }
 
 func formatOptions() []formChoice {
-	return []formChoice{{"in_person", "En présentiel"}, {"remote", "À distance (visioconférence)"}}
+	var out []formChoice
+	for _, f := range models.SessionFormats() {
+		out = append(out, formChoice{string(f), f.Label()})
+	}
+	return out
 }
 
 func partOptions() []formChoice {
 	var out []formChoice
 	for _, p := range models.DayParts() {
-		out = append(out, formChoice{string(p), partHours(p)})
+		out = append(out, formChoice{string(p), p.LabelWithHours()})
 	}
 	return out
-}
-
-// partHours names a part of the day with its usual hours.
-func partHours(p models.DayPart) string {
-	switch p {
-	case models.Morning:
-		return "Matin (9 h – 12 h)"
-	case models.Afternoon:
-		return "Après-midi (14 h – 17 h)"
-	case models.Evening:
-		return "Soirée (18 h – 21 h)"
-	}
-	return string(p)
 }
 
 func weekdayOptions() []formChoice {

@@ -165,8 +165,13 @@ func TestSuggestions(t *testing.T) {
 	c := e.as(&e.coord)
 	var got []struct{ Value, Label string }
 	r := c.get("/recherche/communes?q=roubaix")
-	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) == 0 || got[0].Value != "Roubaix (59512)" {
+	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) == 0 || got[0].Value != "Roubaix — CP 59100" || got[0].Label != "Nord" {
 		t.Errorf("communes: %s (%v)", r.Body, err)
+	}
+	// A postcode suggests its communes, each labelled with that postcode.
+	r = c.get("/recherche/communes?q=59160")
+	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) < 2 || !strings.Contains(r.Body, `"Lille — CP 59160"`) || !strings.Contains(r.Body, `"Capinghem — CP 59160"`) {
+		t.Errorf("communes by postcode: %s (%v)", r.Body, err)
 	}
 	r = c.get("/recherche/qpv?q=alma")
 	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || len(got) != 1 || got[0].Value != "Alma-Gare (QN05901M)" || got[0].Label != "Roubaix" {
@@ -176,7 +181,7 @@ func TestSuggestions(t *testing.T) {
 		t.Errorf("a one-letter query answers %s", r.Body)
 	}
 	// What a suggestion writes in the field is what the form reads back.
-	id := e.createRequest(c, with(validRequest(e), "commune", "Roubaix (59512)", "qpvs", "\x00", "other_qpvs", "Alma-Gare (QN05901M), Épeule"))
+	id := e.createRequest(c, with(validRequest(e), "commune", "Roubaix — CP 59100", "qpvs", "\x00", "other_qpvs", "Alma-Gare (QN05901M), Épeule"))
 	req, err := e.store.RequestByID(context.Background(), id)
 	if err != nil || req.CommuneINSEE != "59512" || strings.Join(req.QPVs, ",") != "QN05901M,QN05902M" {
 		t.Errorf("stored %+v, %v", req, err)

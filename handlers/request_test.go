@@ -96,9 +96,9 @@ func TestRequestForm_EveryFieldIsValidated(t *testing.T) {
 		form              url.Values
 	}{
 		{"commune missing", "commune", "Indiquez la commune", with(validRequest(e), "commune", "")},
-		{"commune ambiguous", "commune", "97411", with(validRequest(e), "commune", "Saint-Denis")},
+		{"commune ambiguous", "commune", "Saint-Denis — CP 97400", with(validRequest(e), "commune", "Saint-Denis")},
 		{"commune unknown", "commune", "Aucune commune", with(validRequest(e), "commune", "Nulle-Part-sur-Mer")},
-		{"commune code and postcode", "commune", "Roubaix (59512, Nord)", with(validRequest(e), "commune", "59100")},
+		{"commune postcode of several communes", "commune", "Toufflers — CP 59390", with(validRequest(e), "commune", "59390")},
 		{"commune bad code", "commune", "Aucune commune ne correspond au code", with(validRequest(e), "commune", "00000")},
 		{"no quartier", "qpvs", "au moins un quartier", with(validRequest(e), "qpvs", "\x00")},
 		{"unknown quartier", "other_qpvs", "QZ999999", with(validRequest(e), "other_qpvs", "QZ999999")},

@@ -72,15 +72,11 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 			v.Audience = append(v.Audience, a.Label)
 		}
 	}
-	for _, o := range stepFreeOptions() {
-		if o.Value == string(r.StepFree) {
-			v.StepFreeTxt = o.Label
-		}
+	if r.StepFree != "" {
+		v.StepFreeTxt = r.StepFree.Label()
 	}
-	for _, o := range formatOptions() {
-		if o.Value == string(r.Format) {
-			v.FormatTxt = o.Label
-		}
+	if r.Format != "" {
+		v.FormatTxt = r.Format.Label()
 	}
 	events, err := h.store.RequestEvents(ctx, r.ID)
 	if err != nil {

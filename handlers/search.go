@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"quartier/models"
 )
 
 // suggestion is one proposal of the search-as-you-type fields: Value is
@@ -30,7 +33,8 @@ func suggestQuery(c echo.Context) string {
 }
 
 // suggestCommunes answers GET /recherche/communes?q= with communes by name
-// or postcode, written « Roubaix (59512) » as the request form reads them.
+// or postcode, written « Roubaix — CP 59100 » as every commune field reads
+// them (territory.Commune.Label), with the département beside.
 func (h *Handler) suggestCommunes(c echo.Context) error {
 	out := []suggestion{}
 	if q := suggestQuery(c); q != "" {
@@ -39,10 +43,7 @@ func (h *Handler) suggestCommunes(c echo.Context) error {
 			if d, ok := h.geo.Departement(cm.Departement); ok {
 				label = d.Name
 			}
-			if len(cm.Postcodes) > 0 {
-				label = strings.Join(cm.Postcodes[:min(3, len(cm.Postcodes))], ", ") + " · " + label
-			}
-			out = append(out, suggestion{Value: communeValue(cm.Name, cm.INSEE), Label: label})
+			out = append(out, suggestion{Value: cm.LabelFor(q), Label: label})
 		}
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
@@ -54,7 +55,7 @@ func (h *Handler) suggestCommunes(c echo.Context) error {
 func (h *Handler) suggestQPVs(c echo.Context) error {
 	out := []suggestion{}
 	if q := suggestQuery(c); q != "" {
-		qpvs, err := h.store.FindQPVs(c.Request().Context(), q, maxSuggestions)
+		qpvs, err := h.findQPVs(c.Request().Context(), q, maxSuggestions)
 		if err != nil {
 			return err
 		}
@@ -70,4 +71,23 @@ func (h *Handler) suggestQPVs(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
 	return c.JSON(http.StatusOK, out)
+}
+
+// findQPVs returns the quartiers whose code or name contains query
+// (territory.QPVIndex.Search), with their communes, or the first ones by
+// name when query is empty: three queries whatever the list's size.
+func (h *Handler) findQPVs(ctx context.Context, query string, limit int) ([]models.QPVWithCommunes, error) {
+	if strings.TrimSpace(query) == "" {
+		return h.store.ListQPVs(ctx, limit)
+	}
+	idx, err := h.qpvIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hits := idx.Search(query, limit)
+	codes := make([]string, len(hits))
+	for i, q := range hits {
+		codes[i] = q.Code
+	}
+	return h.store.QPVsWithCommunes(ctx, codes)
 }

@@ -19,6 +19,21 @@ const (
 	OutboxFailed  OutboxStatus = "failed"
 )
 
+// Label is the status in French, as the outbox page shows it.
+func (s OutboxStatus) Label() string {
+	switch s {
+	case OutboxPending:
+		return "à envoyer"
+	case OutboxSending:
+		return "en cours d'envoi"
+	case OutboxSent:
+		return "envoyé"
+	case OutboxFailed:
+		return "en échec"
+	}
+	return string(s)
+}
+
 // Envelope is a composed message ready to be queued. The mailer builds it
 // (templates, iCalendar); the business operation queues it in its own
 // transaction. Payload is the mailer's serialised message; models never

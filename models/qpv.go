@@ -34,12 +34,10 @@ type QPVWithCommunes struct {
 	Communes []string `gorm:"-"`
 }
 
-// ListQPVs returns QPVs whose name or code contains query, compared
-// without case or accents (FindQPVs), or all of them when query is empty.
-func (s *Store) ListQPVs(ctx context.Context, query string, limit int) ([]QPVWithCommunes, error) {
-	if strings.TrimSpace(query) != "" {
-		return s.FindQPVs(ctx, query, limit)
-	}
+// ListQPVs returns the first limit QPVs by name (all when limit <= 0),
+// each with its communes. To find quartiers by name, match QPVNames with
+// territory.QPVIndex, then load them with QPVsWithCommunes.
+func (s *Store) ListQPVs(ctx context.Context, limit int) ([]QPVWithCommunes, error) {
 	q := s.q(ctx).Model(&QPV{}).Order("name")
 	if limit > 0 {
 		q = q.Limit(limit)
@@ -47,6 +45,38 @@ func (s *Store) ListQPVs(ctx context.Context, query string, limit int) ([]QPVWit
 	var out []QPVWithCommunes
 	if err := q.Find(&out).Error; err != nil {
 		return nil, err
+	}
+	return out, s.fillQPVCommunes(ctx, out)
+}
+
+// QPVNames returns the code and name of every QPV, by name, in one query:
+// what matching typed names needs (about 1,600 rows for the whole
+// official list).
+func (s *Store) QPVNames(ctx context.Context) ([]QPV, error) {
+	var out []QPV
+	return out, s.q(ctx).Select("code", "name").Order("name").Find(&out).Error
+}
+
+// QPVsWithCommunes returns the QPVs with these codes, in the order of
+// codes (unknown codes are skipped), each with its communes: two queries.
+func (s *Store) QPVsWithCommunes(ctx context.Context, codes []string) ([]QPVWithCommunes, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	found, err := s.QPVsByCode(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]QPV, len(found))
+	for _, q := range found {
+		byCode[q.Code] = q
+	}
+	out := make([]QPVWithCommunes, 0, len(found))
+	for _, c := range codes {
+		if q, ok := byCode[c]; ok {
+			out = append(out, QPVWithCommunes{QPV: q})
+			delete(byCode, c)
+		}
 	}
 	return out, s.fillQPVCommunes(ctx, out)
 }

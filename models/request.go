@@ -20,6 +20,22 @@ const (
 	StepFreeUnknown StepFree = "unknown"
 )
 
+// StepFrees lists the step-free access answers in the form's order.
+func StepFrees() []StepFree { return []StepFree{StepFreeYes, StepFreeNo, StepFreeUnknown} }
+
+// Label is the answer in French, as the request form offers it.
+func (s StepFree) Label() string {
+	switch s {
+	case StepFreeYes:
+		return "Oui, accessible de plain-pied"
+	case StepFreeNo:
+		return "Non"
+	case StepFreeUnknown:
+		return "Je ne sais pas encore"
+	}
+	return string(s)
+}
+
 // SessionFormat is in person or remote.
 type SessionFormat string
 
@@ -28,6 +44,20 @@ const (
 	FormatInPerson SessionFormat = "in_person"
 	FormatRemote   SessionFormat = "remote"
 )
+
+// SessionFormats lists the formats in the form's order.
+func SessionFormats() []SessionFormat { return []SessionFormat{FormatInPerson, FormatRemote} }
+
+// Label is the format in French, as the request form offers it.
+func (f SessionFormat) Label() string {
+	switch f {
+	case FormatInPerson:
+		return "En présentiel"
+	case FormatRemote:
+		return "À distance (visioconférence)"
+	}
+	return string(f)
+}
 
 // Request is a CLSM's request for a session, and its whole life: the state
 // machine's state (see RequestState.Next) and its live session.

@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -142,49 +140,6 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 		}
 	}
 	return out, nil
-}
-
-// FindQPVs returns the quartiers whose code or name contains text,
-// compared without case, accents, hyphens or apostrophes (SQLite's LOWER
-// only folds ASCII, so « épeule » would not find « Épeule » in SQL): exact
-// names first, then by name. Each comes with its communes.
-func (s *Store) FindQPVs(ctx context.Context, text string, limit int) ([]QPVWithCommunes, error) {
-	q := FoldText(text)
-	if q == "" {
-		return nil, nil
-	}
-	var all []QPV
-	if err := s.q(ctx).Select("code", "name").Find(&all).Error; err != nil {
-		return nil, err
-	}
-	var out []QPVWithCommunes
-	for _, qp := range all {
-		name := FoldText(qp.Name)
-		if strings.Contains(name, q) || strings.Contains(FoldText(qp.Code), q) {
-			out = append(out, QPVWithCommunes{QPV: qp})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		ei, ej := FoldText(out[i].Name) == q, FoldText(out[j].Name) == q
-		if ei != ej {
-			return ei
-		}
-		return out[i].Name < out[j].Name
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, s.fillQPVCommunes(ctx, out)
-}
-
-// FoldText lower-cases s and drops accents, hyphens and apostrophes, so
-// that names typed by hand compare with official ones.
-func FoldText(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "ä", "a", "î", "i", "ï", "i",
-		"ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ç", "c", "œ", "oe", "æ", "ae", "ÿ", "y",
-		"-", " ", "'", " ", "’", " ").Replace(s)
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // RequestsToPlan returns the accepted requests of a season (all seasons

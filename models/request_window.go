@@ -45,6 +45,20 @@ func (p DayPart) Label() string {
 	return string(p)
 }
 
+// LabelWithHours names the part with its usual hours, as the request
+// form offers it: « Matin (9 h – 12 h) ».
+func (p DayPart) LabelWithHours() string {
+	switch p {
+	case Morning:
+		return "Matin (9 h – 12 h)"
+	case Afternoon:
+		return "Après-midi (14 h – 17 h)"
+	case Evening:
+		return "Soirée (18 h – 21 h)"
+	}
+	return string(p)
+}
+
 // MaxWindowDays is the longest date range one window may span; longer
 // availability is several windows, so that the planner's choice stays
 // meaningful.

@@ -19,6 +19,17 @@ const (
 	SeasonClosed SeasonStatus = "closed"
 )
 
+// Label is the status in French, as the seasons' badges show it.
+func (s SeasonStatus) Label() string {
+	switch s {
+	case SeasonOpen:
+		return "ouverte"
+	case SeasonClosed:
+		return "clôturée"
+	}
+	return string(s)
+}
+
 // Season is one programme season, reported to funders as a whole.
 type Season struct {
 	ID        int64

@@ -28,6 +28,10 @@ type Option func(*Store)
 // WithClock replaces the wall clock, for tests that move time.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
+// WithLogger sends every SQL statement to l (GORM's logger interface), to
+// debug or to count the statements an operation runs.
+func WithLogger(l logger.Interface) Option { return func(s *Store) { s.db.Logger = l } }
+
 // Open opens (creating if needed) the SQLite database at dsn with the pragmas
 // a real service needs: WAL, foreign keys, a busy timeout, synchronous=FULL
 // so that an acknowledged write survives a crash, and BEGIN IMMEDIATE for

@@ -2,7 +2,6 @@ package territory
 
 import (
 	"bytes"
-	_ "embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,9 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 )
-
-//go:embed demo_qpv.csv
-var demoQPVCSV []byte
 
 // QPVRow is one quartier prioritaire read from a CSV list.
 type QPVRow struct {
@@ -189,20 +185,6 @@ func ParseQPVCSV(r io.Reader, dir *Directory) (rows []QPVRow, problems []LinePro
 		rows = append(rows, QPVRow{Line: line, Code: code, Name: name, Communes: communes})
 	}
 	return rows, problems, nil
-}
-
-// DemoQPVs returns the quartiers shipped for the demo (demo_qpv.csv): real
-// quartiers prioritaires of the Hauts-de-France, Maine-et-Loire, Martinique
-// and La Réunion, with local QX codes.
-func DemoQPVs(dir *Directory) ([]QPVRow, error) {
-	rows, problems, err := ParseQPVCSV(bytes.NewReader(demoQPVCSV), dir)
-	if err != nil {
-		return nil, fmt.Errorf("territory: demo_qpv.csv: %w", err)
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("territory: demo_qpv.csv: %s", problems[0])
-	}
-	return rows, nil
 }
 
 // resolveCommunes checks a field of INSEE codes and returns the current

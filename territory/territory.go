@@ -1,6 +1,8 @@
 // Package territory is the reference data on French communes, départements
 // and régions (overseas included), plus the parsing of the official list of
-// quartiers prioritaires de la politique de la ville (QPV).
+// quartiers prioritaires de la politique de la ville (QPV), and the reading
+// of what people type for either: a commune by name or postcode
+// (ResolveCommune), quartiers by code or name (QPVIndex).
 //
 // The data comes from a compact file generated from open datasets (see
 // SOURCES.md) and embedded in the binary: a clean checkout builds without

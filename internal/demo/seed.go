@@ -111,7 +111,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	}
 
 	// The quartiers the demo CLSMs cover.
-	qpvs, err := territory.DemoQPVs(d.Geo)
+	qpvs, err := QPVs(d.Geo)
 	if err != nil {
 		return m, err
 	}
@@ -161,7 +161,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		}
 		m.People = append(m.People, Person{Email: u.Email, Name: u.Name, Role: u.Role, CLSM: c.Name})
 		for _, p := range dc.partners {
-			slug := strings.NewReplacer(" ", "-", "'", "", "é", "e", "è", "e", "œ", "oe").Replace(strings.ToLower(p[0]))
+			slug := strings.ReplaceAll(territory.NormalizeName(p[0]), " ", "-")
 			if _, err := s.CreateOrganisation(ctx, admin.ID, c.ID, p[0], p[1], "contact@"+slug+".example.fr"); err != nil {
 				return m, fmt.Errorf("demo partner %s: %w", p[0], err)
 			}

@@ -88,7 +88,7 @@ func TestRequest_FillWithMistakesFixSubmitAccept(t *testing.T) {
 	}
 
 	fill(t, ctx, map[string]string{
-		"#f-commune": "Roubaix (59512)", "#f-venue-name": "Salle Watremez", "#f-expected-count": "15",
+		"#f-commune": "59100", "#f-venue-name": "Salle Watremez", "#f-expected-count": "15",
 		"#f-windows-0-date": day(35), "#f-windows-2-date": day(42), "#f-windows-2-part": "evening",
 	})
 	submitAndWait(t, ctx, `button[value="submit"]`, ".flash-success")

@@ -1,6 +1,9 @@
 // Search-as-you-type for the request form, as progressive enhancement: an
 // input with data-suggest="/url" gets a <datalist> filled from that JSON
-// endpoint ([{value, label}]) as the person types. With
+// endpoint ([{value, label}]) as the person types. The endpoint writes
+// each value the way the server reads it back (a commune as
+// « Roubaix — CP 59100 », a quartier as « Alma-Gare (QN05901M) ») and
+// its label as a hint beside it (the département, the communes). With
 // data-suggest-multi, only the text after the last comma is searched and
 // the earlier entries are kept. Without JavaScript the field is a plain
 // text input that the server resolves.
