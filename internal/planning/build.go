@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"quartier/frtime"
 	"quartier/models"
 	"quartier/planner"
 )
@@ -108,9 +109,11 @@ func Build(ctx context.Context, store *models.Store, geo Places, seasonID int64,
 }
 
 // windows turns a request's preferred windows into the planner's, each
-// day's part in the request's own zone, kept when inside [from, to).
+// day's part in the request's own zone, kept when inside [from, to) and
+// not a public holiday of the request's commune (venues are closed).
 func windows(r models.Request, from, to time.Time) []planner.Interval {
 	loc := models.LocationOf(r.TimeZone)
+	dept := frtime.DepartementOfCommune(r.CommuneINSEE)
 	out := []planner.Interval{}
 	for _, w := range r.Windows {
 		hours, ok := partHours[w.Part]
@@ -118,6 +121,9 @@ func windows(r models.Request, from, to time.Time) []planner.Interval {
 			continue
 		}
 		for _, d := range w.Days() {
+			if frtime.Holiday(d, dept) != "" {
+				continue
+			}
 			start := time.Date(d.Year(), d.Month(), d.Day(), 0, hours[0], 0, 0, loc)
 			end := time.Date(d.Year(), d.Month(), d.Day(), 0, hours[1], 0, 0, loc)
 			if start.Before(from) || end.After(to) {

@@ -28,3 +28,22 @@ func TestConvert_HolidaysAreNotAvailable(t *testing.T) {
 		t.Errorf("Fort-de-France, 22 May: %+v, want nothing available", got.Facilitators)
 	}
 }
+
+// TestWindows_HolidaysOfTheCommuneAreLeftOut: a request in Strasbourg
+// offering Thursday 25 to Saturday 27 March 2027 (Monday–Saturday) loses
+// Good Friday; the same window in Lille keeps it.
+func TestWindows_HolidaysOfTheCommuneAreLeftOut(t *testing.T) {
+	w := models.RequestWindow{Kind: models.WindowRange, DateFrom: day("2027-03-25"), DateTo: day("2027-03-27"),
+		Part: models.Morning, Weekdays: "1,2,3,4,5,6"}
+	from, to := utc("2027-03-01T00:00:00Z"), utc("2027-04-01T00:00:00Z")
+	strasbourg := windows(models.Request{CommuneINSEE: "67482", TimeZone: "Europe/Paris", Windows: []models.RequestWindow{w}}, from, to)
+	lille := windows(models.Request{CommuneINSEE: "59350", TimeZone: "Europe/Paris", Windows: []models.RequestWindow{w}}, from, to)
+	if len(lille) != 3 || len(strasbourg) != 2 {
+		t.Fatalf("Lille %v, Strasbourg %v: want 3 and 2 mornings", lille, strasbourg)
+	}
+	for _, iv := range strasbourg {
+		if iv.Start[:10] == "2027-03-26" {
+			t.Errorf("Good Friday offered in Strasbourg: %v", iv)
+		}
+	}
+}
