@@ -1,32 +1,15 @@
 package handlers
 
 import (
-	"crypto/hmac"
-	"fmt"
+	"errors"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 )
-
-// feedPurpose separates the feed's HMAC from the other signed links.
-const feedPurpose = "feed"
-
-// feedToken is the secret part of a facilitator's feed link: their id and
-// an HMAC of (purpose "feed", id, version) under the server secret.
-// Nothing secret is stored; bumping the version revokes the link.
-func (h *Handler) feedToken(userID int64, version int) string {
-	return strconv.FormatInt(userID, 10) + "-" + h.sign(feedPurpose, fmt.Sprintf("%d:%d", userID, version))
-}
-
-// feedURL is the absolute address of the feed.
-func (h *Handler) feedURL(userID int64, version int) string {
-	return strings.TrimRight(h.cfg.Server.BaseURL, "/") + "/flux/" + h.feedToken(userID, version) + "/calendrier.ics"
-}
 
 // feedPage shows the feed link.
 type feedPage struct {
@@ -42,12 +25,8 @@ func (h *Handler) showFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link := h.feedURL(u.ID, st.FeedVersion)
-	webcal := link
-	if i := strings.Index(link, "://"); i >= 0 {
-		webcal = "webcal" + link[i:]
-	}
-	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcal})
+	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"),
+		URL: h.links.FeedURL(u.ID, st.FeedVersion), WebcalURL: h.links.Webcal(u.ID, st.FeedVersion)})
 }
 
 // regenerateFeed revokes the current link and makes a new one.
@@ -66,18 +45,15 @@ func (h *Handler) serveFeed(c echo.Context) error {
 	unknown := newPageError(http.StatusNotFound, "Lien d'abonnement non valable",
 		"Ce lien d'abonnement au calendrier n'existe pas ou a été remplacé.",
 		"Copiez le lien actuel depuis la page « S'abonner à mes séances » de votre calendrier.")
-	idPart, mac, ok := strings.Cut(c.Param("token"), "-")
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if !ok || err != nil || id <= 0 {
+	id, err := h.links.Verify(links.Feed, c.Param("token"), func(id int64) (int, error) {
+		st, err := h.store.CalendarSettingsOf(ctx, id)
+		return st.FeedVersion, err
+	})
+	if errors.Is(err, links.ErrInvalid) {
 		return unknown
 	}
-	st, err := h.store.CalendarSettingsOf(ctx, id)
 	if err != nil {
 		return err
-	}
-	want := h.sign(feedPurpose, fmt.Sprintf("%d:%d", id, st.FeedVersion))
-	if !hmac.Equal([]byte(mac), []byte(want)) {
-		return unknown
 	}
 	u, err := h.store.UserByID(ctx, id)
 	if err != nil || !u.Active || u.Role != models.RoleFacilitator {
@@ -88,7 +64,7 @@ func (h *Handler) serveFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.mail.BookingsFeed(mailer.FeedData{Name: u.Name, Sessions: sessions, CommuneName: h.communeName})
+	body, err := h.feed.BookingsFeed(mailer.FeedData{Name: u.Name, Sessions: sessions, CommuneName: h.communeName})
 	if err != nil {
 		return err
 	}

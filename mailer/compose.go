@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"unicode"
 
 	"quartier/assets"
+	"quartier/links"
 	"quartier/models"
 )
 
@@ -29,28 +31,37 @@ const (
 	KindInvitation       = "invitation"
 	KindInvitationUpdate = "invitation_update"
 	KindCancellation     = "cancellation"
+	KindRequestReceived  = "request_received"
+	KindRequestToReview  = "request_to_review"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
-	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation}
+	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
+		KindRequestReceived, KindRequestToReview}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
 // public base URL (links, Message-ID and UID host) and the sender.
 type ComposerConfig struct {
 	BaseURL, From, FromName string
+	// Links builds the links that carry a secret, under server.secret. When
+	// nil, a Links under a random secret of this Composer is used: sign-in
+	// links (not signed) are right, signed links would not verify anywhere
+	// else. The application always passes the shared one.
+	Links *links.Links
 	// Now is the clock for Date and DTSTAMP; time.Now when nil.
 	Now func() time.Time
 }
 
 // Composer builds the messages quartier sends, ready for the outbox.
 type Composer struct {
-	cfg  ComposerConfig
-	base string // BaseURL without trailing slash
-	host string // BaseURL's host without port
-	html map[string]*htmltemplate.Template
-	text map[string]*texttemplate.Template
+	cfg   ComposerConfig
+	links *links.Links
+	base  string // BaseURL without trailing slash
+	host  string // BaseURL's host without port
+	html  map[string]*htmltemplate.Template
+	text  map[string]*texttemplate.Template
 }
 
 // NewComposer parses every email template at start-up: a missing or broken
@@ -66,8 +77,18 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Links == nil {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("mailer: link secret: %w", err)
+		}
+		if cfg.Links, err = links.New(secret, cfg.BaseURL); err != nil {
+			return nil, err
+		}
+	}
 	c := &Composer{
-		cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(),
+		links: cfg.Links,
+		cfg:   cfg, base: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(),
 		html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
 	}
 	emails, err := fs.Sub(assets.FS, "templates/emails")

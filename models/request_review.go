@@ -12,22 +12,12 @@ import (
 // MaxCommentLength bounds the messages sent with a decision or withdrawal.
 const MaxCommentLength = 4000
 
-// DecisionMail is what composing a decision email needs: the request (with
-// its windows), its CLSM, the person to tell, and the history line of the
-// decision (its id makes the email's dedup key).
-type DecisionMail struct {
-	Request   Request
-	CLSM      CLSM
-	Recipient User
-	Event     RequestEvent
-}
-
 // DecideRequest is an administrator's review of a submitted request: to is
 // RequestAccepted, RequestDeclined (the reason in comment is sent to the
 // coordinator) or RequestChangesRequested (comment says what to change).
-// The transition, its history line and the email to the coordinator (built
-// by compose) are written in one transaction.
-func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to RequestState, comment string, compose func(DecisionMail) (Envelope, error)) (Request, error) {
+// The transition, its history line and the email to the coordinator are
+// written in one transaction.
+func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to RequestState, comment string) (Request, error) {
 	comment = strings.TrimSpace(comment)
 	switch to {
 	case RequestAccepted:
@@ -59,28 +49,11 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 		if err != nil {
 			return err
 		}
-		if compose == nil {
-			return nil
-		}
-		m := DecisionMail{Request: r, Event: ev}
-		if err := tx.Take(&m.CLSM, r.CLSMID).Error; err != nil {
-			return notFound(err, "clsm")
-		}
-		if err := tx.Where("request_id = ?", id).Order("position").Find(&m.Request.Windows).Error; err != nil {
+		r, c, coord, err := requestNotice(tx, r)
+		if err != nil {
 			return err
 		}
-		recipient := r.CreatedBy
-		if m.CLSM.CoordinatorID != nil {
-			recipient = *m.CLSM.CoordinatorID
-		}
-		if err := tx.Take(&m.Recipient, recipient).Error; err != nil {
-			return notFound(err, "user")
-		}
-		env, err := compose(m)
-		if err != nil {
-			return fmt.Errorf("compose decision on request %d: %w", id, err)
-		}
-		return enqueue(tx, env, now)
+		return s.queue(tx, &RequestDecisionNotice{Request: r, CLSM: c, Recipient: coord, Event: ev}, now)
 	})
 	if err != nil {
 		return Request{}, err
@@ -89,7 +62,8 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 }
 
 // WithdrawRequest is the coordinator giving up a request of their CLSM,
-// from any state where the state machine allows it.
+// from any state where the state machine allows it. The admins are told,
+// unless it was a draft they never saw.
 func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment string) error {
 	comment = strings.TrimSpace(comment)
 	if len([]rune(comment)) > MaxCommentLength {
@@ -100,8 +74,12 @@ func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment 
 		if err != nil {
 			return err
 		}
-		_, err = moveRequest(tx, &r, &actorID, RequestWithdrawn, comment, s.Now())
-		return err
+		now := s.Now()
+		ev, err := moveRequest(tx, &r, &actorID, RequestWithdrawn, comment, now)
+		if err != nil {
+			return err
+		}
+		return s.queueRequestNotice(tx, id, ev, now)
 	})
 }
 

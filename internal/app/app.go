@@ -18,6 +18,7 @@ import (
 	"quartier/config"
 	"quartier/handlers"
 	"quartier/internal/demo"
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
@@ -29,6 +30,7 @@ type App struct {
 	Store    *models.Store
 	Geo      *territory.Directory
 	Composer *mailer.Composer
+	Links    *links.Links
 	Log      *slog.Logger
 	secret   []byte
 }
@@ -43,7 +45,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, fmt.Errorf("load communes: %w", err)
 	}
-	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName})
+	lk, err := links.New(secret, cfg.Server.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName, Links: lk})
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +57,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Log: log, secret: secret}, nil
+	// Every operation queues its email through the composer: pages, the
+	// demo and the background jobs alike.
+	store.UseMail(composer)
+	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
 // OpenStore opens the database and applies pending migrations; it refuses
@@ -78,7 +87,7 @@ func (a *App) Close() error { return a.Store.Close() }
 // Handler builds the web handler.
 func (a *App) Handler() (*handlers.Handler, error) {
 	return handlers.New(handlers.Deps{
-		Config: a.Config, Store: a.Store, Mail: a.Composer, Territory: a.Geo, Secret: a.secret, Log: a.Log,
+		Config: a.Config, Store: a.Store, Feed: a.Composer, Links: a.Links, Territory: a.Geo, Secret: a.secret, Log: a.Log,
 	})
 }
 
@@ -171,7 +180,7 @@ func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest
 			return m, false, err
 		}
 	case demo.Empty:
-		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Composer: a.Composer, Geo: a.Geo, BaseURL: a.Config.Server.BaseURL, Now: a.Store.Now()})
+		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now()})
 		if err != nil {
 			return m, false, fmt.Errorf("seed the demo: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -100,13 +99,6 @@ func SeedRequests(ctx context.Context, d Deps) error {
 	for _, c := range clsms {
 		byName[c.Name] = c
 	}
-	compose := func(m models.DecisionMail) (models.Envelope, error) {
-		return d.Composer.RequestDecision(mailer.RequestDecisionData{
-			Key:  fmt.Sprintf("request-decision:%d:%d", m.Request.ID, m.Event.ID),
-			Name: m.Recipient.Name, Email: m.Recipient.Email, CLSMName: m.CLSM.Name, RequestID: m.Request.ID,
-			Decision: string(m.Event.ToState), Comment: m.Event.Comment, RequestURL: fmt.Sprintf("/demandes/%d", m.Request.ID),
-		})
-	}
 	today := models.CalendarDay(d.Now)
 	for i, dr := range demoRequests {
 		c, ok := byName[dr.clsm]
@@ -132,7 +124,7 @@ func SeedRequests(ctx context.Context, d Deps) error {
 		}
 		switch dr.state {
 		case models.RequestAccepted, models.RequestDeclined, models.RequestChangesRequested:
-			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment, compose)
+			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment)
 		case models.RequestWithdrawn:
 			err = s.WithdrawRequest(ctx, *c.CoordinatorID, r.ID, dr.comment)
 		}
