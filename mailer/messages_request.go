@@ -4,8 +4,51 @@ import (
 	"fmt"
 	"strings"
 
+	"quartier/frtime"
 	"quartier/models"
 )
+
+// RequestDecisionData tells a coordinator what became of their request.
+// Decision is "accepted", "declined" or "changes_requested"; Windows are
+// the preferred time windows, already written in French.
+type RequestDecisionData struct {
+	Key, Name, Email, CLSMName string
+	RequestID                  int64
+	Decision                   string
+	Comment                    string
+	RequestURL                 string
+	Windows                    []string
+}
+
+type requestDecisionView struct {
+	layout
+	Name, CLSMName, Decision, Comment, RequestURL string
+	RequestID                                     int64
+	Windows                                       []string
+}
+
+// RequestDecision composes the message sent to a coordinator when an
+// administrator accepts, declines or sends back their request.
+func (c *Composer) RequestDecision(d RequestDecisionData) (models.Envelope, error) {
+	if err := checkRecipient(d.Key, d.Email); err != nil {
+		return models.Envelope{}, err
+	}
+	switch d.Decision {
+	case "accepted", "declined", "changes_requested":
+	default:
+		return models.Envelope{}, fmt.Errorf("mailer: request decision: unknown decision %q", d.Decision)
+	}
+	v := &requestDecisionView{
+		layout: layout{Why: "Vous recevez ce message parce que vous suivez cette demande de séance pour votre CLSM."},
+		Name:   d.Name, CLSMName: d.CLSMName, Decision: d.Decision, Comment: frenchTypography(strings.TrimSpace(d.Comment)),
+		RequestURL: c.link(d.RequestURL), RequestID: d.RequestID, Windows: d.Windows,
+	}
+	r, err := c.render(KindRequestDecision, v)
+	if err != nil {
+		return models.Envelope{}, err
+	}
+	return envelope(KindRequestDecision, d.Key, false, c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r))
+}
 
 // RequestReceivedData acknowledges a submitted request to its coordinator:
 // what they sent and what happens next. Resubmitted says it came back after
@@ -153,4 +196,19 @@ func audienceLabel(r models.Request) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// windowLabels writes each preferred window in French, in order:
+// « lundi 11 janvier 2027, matin », « du lundi 18 au vendredi 29 janvier
+// 2027, les mardis et jeudis, après-midi ».
+func windowLabels(ws []models.RequestWindow) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		if w.Kind != models.WindowRange {
+			out[i] = frtime.Date(w.DateFrom) + ", " + w.Part.Label()
+			continue
+		}
+		out[i] = frtime.Span(w.DateFrom, w.DateTo) + ", " + frtime.Weekdays(w.WeekdayList()) + ", " + w.Part.Label()
+	}
+	return out
 }

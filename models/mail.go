@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Mail turns what a business operation did into the messages to send. The
@@ -128,6 +129,18 @@ func (s *Store) queue(tx *gorm.DB, n Notice, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// enqueue writes env into the outbox inside the caller's transaction. A
+// second message with the same dedup key is silently ignored: retrying an
+// operation never sends twice.
+func enqueue(tx *gorm.DB, env Envelope, now time.Time) error {
+	row := OutboxMessage{
+		DedupKey: env.DedupKey, Kind: env.Kind, Recipient: env.To, Subject: env.Subject,
+		MessageID: env.MessageID, Payload: string(env.Payload), Sensitive: env.Sensitive,
+		Status: OutboxPending, NextAttemptAt: now, CreatedAt: now,
+	}
+	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).Create(&row).Error
 }
 
 // activeAdmins are the people told about requests to review.
