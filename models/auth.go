@@ -81,7 +81,9 @@ func (s *Store) RequestSignInLink(ctx context.Context, email, next string, p Sig
 		now := s.Now()
 		allowed := true
 		if p.PerAddress > 0 {
+			// The bucket the handler used to count in, so counts carry over.
 			bucket := "login-address:" + HashSecret("login-address|" + email)[:32]
+			var err error
 			if allowed, err = allowRate(tx, bucket, p.PerAddress, p.Window, now); err != nil {
 				return err
 			}
