@@ -4,6 +4,7 @@ package frtime
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -69,6 +70,36 @@ func ZoneLabel(zone string) string {
 		return "UTC"
 	}
 	return "heure locale, " + zone
+}
+
+// Span writes a range of days without repeating what both ends share:
+// « du lundi 18 au vendredi 29 janvier 2027 », « du lundi 28 décembre 2026
+// au vendredi 8 janvier 2027 ».
+func Span(from, to time.Time) string {
+	start := Date(from)
+	switch {
+	case from.Year() == to.Year() && from.Month() == to.Month():
+		start = Weekday(from.Weekday()) + " " + day(from.Day())
+	case from.Year() == to.Year():
+		start = strings.TrimSuffix(start, fmt.Sprintf(" %d", from.Year()))
+	}
+	return "du " + start + " au " + Date(to)
+}
+
+// Weekdays writes ISO weekdays (1 = Monday) as « les mardis et jeudis », or
+// « du lundi au vendredi » for the working week.
+func Weekdays(days []int) string {
+	if len(days) == 5 && days[0] == 1 && days[4] == 5 {
+		return "du lundi au vendredi"
+	}
+	var names []string
+	for _, d := range days {
+		names = append(names, Weekday(time.Weekday(d%7))+"s")
+	}
+	if len(names) == 1 {
+		return "les " + names[0]
+	}
+	return "les " + strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
 }
 
 func day(d int) string {

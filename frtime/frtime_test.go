@@ -29,3 +29,21 @@ func TestRange(t *testing.T) {
 		})
 	}
 }
+
+func TestSpanAndWeekdays(t *testing.T) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	cases := []struct{ got, want string }{
+		{Span(d(2027, 1, 18), d(2027, 1, 29)), "du lundi 18 au vendredi 29 janvier 2027"},
+		{Span(d(2027, 2, 1), d(2027, 3, 5)), "du lundi 1er février au vendredi 5 mars 2027"},
+		{Span(d(2026, 12, 28), d(2027, 1, 8)), "du lundi 28 décembre 2026 au vendredi 8 janvier 2027"},
+		{Weekdays([]int{1, 2, 3, 4, 5}), "du lundi au vendredi"},
+		{Weekdays([]int{2, 4}), "les mardis et jeudis"},
+		{Weekdays([]int{1, 3, 5}), "les lundis, mercredis et vendredis"},
+		{Weekdays([]int{6}), "les samedis"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"quartier/internal/welcome"
 	"quartier/models"
 )
 
@@ -122,9 +121,7 @@ func (h *Handler) createPerson(c echo.Context) error {
 	var u models.User
 	var err error
 	if len(f.Errors) == 0 {
-		u, err = h.store.CreateUser(ctx, actor.ID, in, clsmID, func(u models.User) (models.Envelope, models.LoginGrant, error) {
-			return welcome.Mail(h.mail, h.cfg.Server.BaseURL, u, actor.Name, h.now())
-		})
+		u, err = h.store.CreateUser(ctx, actor.ID, in, clsmID)
 		if f.Errors, err = mergeFieldErrors(f.Errors, err); err != nil {
 			return err
 		}

@@ -1,34 +1,17 @@
 package handlers
 
 import (
-	"crypto/hmac"
-	"fmt"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 )
-
-// feedPurpose separates the feed's HMAC from the other signed links.
-const feedPurpose = "feed"
-
-// feedToken is the secret part of a facilitator's feed link: their id and
-// an HMAC of (purpose "feed", id, version) under the server secret.
-// Nothing secret is stored; bumping the version revokes the link.
-func (h *Handler) feedToken(userID int64, version int) string {
-	return strconv.FormatInt(userID, 10) + "-" + h.sign(feedPurpose, fmt.Sprintf("%d:%d", userID, version))
-}
-
-// feedURL is the absolute address of the feed.
-func (h *Handler) feedURL(userID int64, version int) string {
-	return strings.TrimRight(h.cfg.Server.BaseURL, "/") + "/flux/" + h.feedToken(userID, version) + "/calendrier.ics"
-}
 
 // feedPage shows the feed link.
 type feedPage struct {
@@ -44,22 +27,20 @@ func (h *Handler) showFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link := h.feedURL(u.ID, st.FeedVersion)
-	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcalURL(link)})
+	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"),
+		URL: h.links.FeedURL(u.ID, st.FeedVersion), WebcalURL: vettedWebcal(h.links.Webcal(u.ID, st.FeedVersion))})
 }
 
-// webcalURL is the feed link with the webcal: scheme, which opens the
-// subscription dialog of the person's calendar application. html/template
-// refuses that scheme (it writes #ZgotmplZ), so the link is vetted here: it
-// is built only from our own http(s) base URL and the HMAC token, and it is
-// parsed again to be sure it holds nothing but a host and a path.
-func webcalURL(link string) template.URL {
+// vettedWebcal lets html/template write the feed's webcal: link, a scheme
+// it refuses otherwise (it writes #ZgotmplZ). The link comes from links,
+// built from our own base URL and the HMAC token; it is parsed again here
+// to be sure it holds nothing but a host and a path.
+func vettedWebcal(link string) template.URL {
 	u, err := url.Parse(link)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if err != nil || u.Scheme != "webcal" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return ""
 	}
-	u.Scheme = "webcal"
-	return template.URL(u.String()) // #nosec: scheme and parts checked above
+	return template.URL(u.String()) // scheme and parts checked above
 }
 
 // regenerateFeed revokes the current link and makes a new one.
@@ -78,18 +59,15 @@ func (h *Handler) serveFeed(c echo.Context) error {
 	unknown := newPageError(http.StatusNotFound, "Lien d'abonnement non valable",
 		"Ce lien d'abonnement au calendrier n'existe pas ou a été remplacé.",
 		"Copiez le lien actuel depuis la page « S'abonner à mes séances » de votre calendrier.")
-	idPart, mac, ok := strings.Cut(c.Param("token"), "-")
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if !ok || err != nil || id <= 0 {
+	id, err := h.links.Verify(links.Feed, c.Param("token"), func(id int64) (int, error) {
+		st, err := h.store.CalendarSettingsOf(ctx, id)
+		return st.FeedVersion, err
+	})
+	if errors.Is(err, links.ErrInvalid) {
 		return unknown
 	}
-	st, err := h.store.CalendarSettingsOf(ctx, id)
 	if err != nil {
 		return err
-	}
-	want := h.sign(feedPurpose, fmt.Sprintf("%d:%d", id, st.FeedVersion))
-	if !hmac.Equal([]byte(mac), []byte(want)) {
-		return unknown
 	}
 	u, err := h.store.UserByID(ctx, id)
 	if err != nil || !u.Active || u.Role != models.RoleFacilitator {
@@ -100,7 +78,7 @@ func (h *Handler) serveFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.mail.BookingsFeed(mailer.FeedData{Name: u.Name, Sessions: sessions, CommuneName: h.communeName})
+	body, err := h.feed.BookingsFeed(mailer.FeedData{Name: u.Name, Sessions: sessions, CommuneName: h.communeName})
 	if err != nil {
 		return err
 	}

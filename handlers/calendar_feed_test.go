@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
@@ -43,13 +44,18 @@ func TestServeFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Deps{Config: cfg, Store: store, Mail: composer, Territory: geo, Secret: []byte(strings.Repeat("k", 40)),
+	secret := []byte(strings.Repeat("k", 40))
+	l, err := links.New(secret, cfg.Server.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Deps{Config: cfg, Store: store, Feed: composer, Links: l, Territory: geo, Secret: secret,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := store.CreateFirstAdmin(ctx, "admin@exemple.fr", "Admin")
-	f, err := store.CreateUser(ctx, admin.ID, models.NewUser{Email: "f@exemple.fr", Name: "Camille Lefebvre", Role: models.RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	f, err := store.CreateUser(ctx, admin.ID, models.NewUser{Email: "f@exemple.fr", Name: "Camille Lefebvre", Role: models.RoleFacilitator, HomeINSEE: "59350"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +94,7 @@ func TestServeFeed(t *testing.T) {
 		e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 		return rec
 	}
-	link := strings.TrimPrefix(h.feedURL(f.ID, 1), cfg.Server.BaseURL)
+	link := strings.TrimPrefix(l.FeedURL(f.ID, 1), cfg.Server.BaseURL)
 	rec := get(link)
 	body := rec.Body.String()
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "text/calendar; charset=utf-8" ||
@@ -107,7 +113,7 @@ func TestServeFeed(t *testing.T) {
 	if rec := get(link); rec.Code != http.StatusNotFound {
 		t.Errorf("old link after regeneration: %d", rec.Code)
 	}
-	if rec := get(strings.TrimPrefix(h.feedURL(f.ID, 2), cfg.Server.BaseURL)); rec.Code != http.StatusOK {
+	if rec := get(strings.TrimPrefix(l.FeedURL(f.ID, 2), cfg.Server.BaseURL)); rec.Code != http.StatusOK {
 		t.Errorf("new link: %d", rec.Code)
 	}
 }

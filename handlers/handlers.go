@@ -10,19 +10,29 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
 
+// FeedBuilder writes a facilitator's bookings feed (.ics). The handlers
+// compose no email: messages leave from the store's operations.
+type FeedBuilder interface {
+	BookingsFeed(d mailer.FeedData) ([]byte, error)
+}
+
 // Deps are the handler's dependencies, built by cmd/quartier.
 type Deps struct {
 	Config    config.Config
 	Store     *models.Store
-	Mail      *mailer.Composer
+	Feed      FeedBuilder
 	Territory *territory.Directory
-	Secret    []byte
-	Log       *slog.Logger
+	// Links builds and verifies the links that carry a secret; when nil,
+	// one is made from Secret and the configured base URL.
+	Links  *links.Links
+	Secret []byte
+	Log    *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Outbox, when set, is woken after a sign-in link is queued, so that it
@@ -38,7 +48,8 @@ type Waker interface{ Wake() }
 type Handler struct {
 	cfg    config.Config
 	store  *models.Store
-	mail   *mailer.Composer
+	feed   FeedBuilder
+	links  *links.Links
 	geo    *territory.Directory
 	secret []byte
 	log    *slog.Logger
@@ -51,8 +62,15 @@ type Handler struct {
 // New checks the dependencies, parses every template (a missing template
 // fails here, at start-up, not in front of a user) and returns the handler.
 func New(d Deps) (*Handler, error) {
-	if d.Store == nil || d.Log == nil || d.Mail == nil || d.Territory == nil || len(d.Secret) == 0 {
+	if d.Store == nil || d.Log == nil || d.Feed == nil || d.Territory == nil || len(d.Secret) == 0 {
 		return nil, fmt.Errorf("handlers.New: missing dependency")
+	}
+	if d.Links == nil {
+		l, err := links.New(d.Secret, d.Config.Server.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("handlers.New: %w", err)
+		}
+		d.Links = l
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -66,7 +84,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		cfg: d.Config, store: d.Store, mail: d.Mail, geo: d.Territory, secret: d.Secret,
+		cfg: d.Config, store: d.Store, feed: d.Feed, links: d.Links, geo: d.Territory, secret: d.Secret,
 		log: d.Log, now: d.Now, outbox: d.Outbox, views: v, static: static,
 	}, nil
 }

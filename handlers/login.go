@@ -3,12 +3,10 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"quartier/mailer"
 	"quartier/models"
 )
 
@@ -30,7 +28,9 @@ func (h *Handler) showLogin(c echo.Context) error {
 
 // sendLoginLink always answers with the same neutral message, so nobody can
 // learn which addresses have an account; only an active user's address gets
-// a link. Both rate limits answer 429 whatever the address.
+// a link. Too many posts from one client get 429; an address that has had
+// its share of links gets the same neutral page and no more mail, so that
+// nobody can lock a person out by asking for their links.
 func (h *Handler) sendLoginLink(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := h.cfg.Auth
@@ -45,56 +45,15 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 		form.Errors = map[string]string{"email": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."}
 		return h.render(c, http.StatusUnprocessableEntity, "login", "login", form)
 	}
-	if ok, err := h.store.AllowRate(ctx, rateBucket("login-address", email), a.LoginMailsPerAddr, a.RateWindow.Duration); err != nil {
-		return err
-	} else if !ok {
-		return tooManyAttempts()
-	}
-	u, err := h.store.UserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-		// Same answer as for a real account.
-	case err != nil:
-		return err
-	case u.Active:
-		if err := h.issueLoginLink(c, u, form.Next); err != nil {
-			return err
-		}
-	}
-	form.Sent = true
-	return h.render(c, http.StatusOK, "login", "login", form)
-}
-
-// issueLoginLink stores a new sign-in link for u and queues its email.
-func (h *Handler) issueLoginLink(c echo.Context, u models.User, next string) error {
-	token, hash, err := models.NewSecret()
-	if err != nil {
-		return err
-	}
-	expires := h.now().Add(h.cfg.Auth.LoginTokenTTL.Duration)
-	env, err := h.mail.MagicLink(mailer.MagicLinkData{
-		Key: "login:" + hash[:24], Name: u.Name, Email: u.Email,
-		Link: h.loginLinkURL(token, next), Expires: expires,
-	})
-	if err != nil {
-		return err
-	}
-	if err := h.store.IssueLoginToken(c.Request().Context(), u.ID, hash, expires, env); err != nil {
+	policy := models.SignInPolicy{TTL: a.LoginTokenTTL.Duration, PerAddress: a.LoginMailsPerAddr, Window: a.RateWindow.Duration}
+	if err := h.store.RequestSignInLink(ctx, email, form.Next, policy); err != nil {
 		return err
 	}
 	if h.outbox != nil {
-		h.outbox.Wake()
+		h.outbox.Wake() // the link goes out now, not at the next poll
 	}
-	return nil
-}
-
-// loginLinkURL is the absolute link mailed to a user.
-func (h *Handler) loginLinkURL(token, next string) string {
-	link := strings.TrimRight(h.cfg.Server.BaseURL, "/") + "/connexion/lien/" + token
-	if next != "" && next != "/tableau-de-bord" {
-		link += "?suite=" + url.QueryEscape(next)
-	}
-	return link
+	form.Sent = true
+	return h.render(c, http.StatusOK, "login", "login", form)
 }
 
 // linkPage is the data of the page behind a sign-in link.

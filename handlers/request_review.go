@@ -9,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"quartier/mailer"
 	"quartier/models"
 )
 
@@ -156,7 +155,7 @@ func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, 
 		return err
 	}
 	comment := c.FormValue("comment")
-	_, err = h.store.DecideRequest(c.Request().Context(), currentUser(c).ID, id, to, comment, h.composeDecision)
+	_, err = h.store.DecideRequest(c.Request().Context(), currentUser(c).ID, id, to, comment)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		errs := map[string]string{}
@@ -169,18 +168,4 @@ func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, 
 		return err
 	}
 	return h.redirect(c, fmt.Sprintf("/admin/demandes/%d", id), "success", done)
-}
-
-// composeDecision writes the email that tells the coordinator.
-func (h *Handler) composeDecision(m models.DecisionMail) (models.Envelope, error) {
-	link := fmt.Sprintf("/demandes/%d", m.Request.ID)
-	if m.Event.ToState == models.RequestChangesRequested {
-		link += "/modifier"
-	}
-	return h.mail.RequestDecision(mailer.RequestDecisionData{
-		Key:  fmt.Sprintf("request-decision:%d:%d", m.Request.ID, m.Event.ID),
-		Name: m.Recipient.Name, Email: m.Recipient.Email, CLSMName: m.CLSM.Name, RequestID: m.Request.ID,
-		Decision: string(m.Event.ToState), Comment: m.Event.Comment, RequestURL: link,
-		Windows: windowLabels(m.Request.Windows),
-	})
 }

@@ -187,3 +187,70 @@ func TestSuggestions(t *testing.T) {
 		t.Errorf("stored %+v, %v", req, err)
 	}
 }
+
+// newestPayload is the rendered body of the newest message of kind to addr.
+func (e *env) newestPayload(addr, kind string) string {
+	e.t.Helper()
+	msgs, _, err := e.store.ListOutbox(context.Background(), models.OutboxFilter{Limit: 1000})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Recipient == addr && m.Kind == kind {
+			full, err := e.store.OutboxMessageByID(context.Background(), m.ID)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return full.Payload
+		}
+	}
+	e.t.Fatalf("no %s message to %s", kind, addr)
+	return ""
+}
+
+func TestRequestMail_SubmitEditWithdrawTellTheRightPeople(t *testing.T) {
+	e := newRequestEnv(t)
+	coord := e.as(&e.coord)
+	id := e.createRequest(coord, validRequest(e))
+	review := fmt.Sprintf("/admin/demandes/%d", id)
+	if n := e.countKind(e.coord.Email, "request_received"); n != 1 {
+		t.Fatalf("%d acknowledgements to the coordinator, want 1", n)
+	}
+	if p := e.newestPayload(e.coord.Email, "request_received"); !strings.Contains(p, "Salle Watremez") || !strings.Contains(p, fmt.Sprintf("/demandes/%d", id)) {
+		t.Errorf("the acknowledgement does not say what was sent")
+	}
+	steps := []struct {
+		name string
+		do   func() resp
+		want int // request_to_review messages to the admin so far
+		says string
+	}{
+		{"submitted", nil, 1, "a envoyé la demande"},
+		{"edited", func() resp {
+			f := validRequest(e)
+			f.Set("action", "save")
+			f.Set("venue_name", "Salle Watremez, 1er étage")
+			return coord.post(fmt.Sprintf("/demandes/%d/modifier", id), f)
+		}, 2, "a modifié la demande"},
+		{"withdrawn", func() resp {
+			return coord.post(fmt.Sprintf("/demandes/%d/retirer", id), url.Values{"comment": {"Plus de salle."}})
+		}, 3, "a retiré la demande"},
+	}
+	for _, st := range steps {
+		if st.do != nil {
+			if r := st.do(); r.Status != http.StatusSeeOther {
+				t.Fatalf("%s: %d\n%s", st.name, r.Status, summaryOf(r.Body))
+			}
+		}
+		if n := e.countKind(e.admin.Email, "request_to_review"); n != st.want {
+			t.Fatalf("%s: %d messages to the admin, want %d", st.name, n, st.want)
+		}
+		p := e.newestPayload(e.admin.Email, "request_to_review")
+		if !strings.Contains(p, st.says) || !strings.Contains(p, review) {
+			t.Errorf("%s: the admin's message does not say it or link to %s", st.name, review)
+		}
+	}
+	if n := e.countKind(e.coord.Email, "request_received"); n != 1 {
+		t.Errorf("an edit was acknowledged again: %d", n)
+	}
+}

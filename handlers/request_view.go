@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"quartier/frtime"
@@ -155,36 +154,5 @@ func windowLabel(w models.RequestWindow) string {
 	if w.Kind != models.WindowRange {
 		return frtime.Date(w.DateFrom) + ", " + w.Part.Label()
 	}
-	from, to := w.DateFrom, w.DateTo
-	start := frtime.Date(from)
-	switch {
-	case from.Year() == to.Year() && from.Month() == to.Month():
-		start = frtime.Weekday(from.Weekday()) + " " + dayOfMonth(from.Day())
-	case from.Year() == to.Year():
-		start = strings.TrimSuffix(start, fmt.Sprintf(" %d", from.Year()))
-	}
-	return fmt.Sprintf("du %s au %s, %s, %s", start, frtime.Date(to), weekdaysText(w.WeekdayList()), w.Part.Label())
-}
-
-func dayOfMonth(d int) string {
-	if d == 1 {
-		return "1er"
-	}
-	return fmt.Sprint(d)
-}
-
-// weekdaysText writes ISO weekdays as « les mardis et jeudis », or « du
-// lundi au vendredi » for the working week.
-func weekdaysText(days []int) string {
-	if len(days) == 5 && days[0] == 1 && days[4] == 5 {
-		return "du lundi au vendredi"
-	}
-	var names []string
-	for _, d := range days {
-		names = append(names, frtime.Weekday(time.Weekday(d%7))+"s")
-	}
-	if len(names) == 1 {
-		return "les " + names[0]
-	}
-	return "les " + strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
+	return frtime.Span(w.DateFrom, w.DateTo) + ", " + frtime.Weekdays(w.WeekdayList()) + ", " + w.Part.Label()
 }

@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"unicode"
 
 	"quartier/assets"
+	"quartier/links"
 	"quartier/models"
 )
 
@@ -29,28 +31,37 @@ const (
 	KindInvitation       = "invitation"
 	KindInvitationUpdate = "invitation_update"
 	KindCancellation     = "cancellation"
+	KindRequestReceived  = "request_received"
+	KindRequestToReview  = "request_to_review"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
-	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation}
+	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
+		KindRequestReceived, KindRequestToReview}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
 // public base URL (links, Message-ID and UID host) and the sender.
 type ComposerConfig struct {
 	BaseURL, From, FromName string
+	// Links builds the links that carry a secret, under server.secret. When
+	// nil, a Links under a random secret of this Composer is used: sign-in
+	// links (not signed) are right, signed links would not verify anywhere
+	// else. The application always passes the shared one.
+	Links *links.Links
 	// Now is the clock for Date and DTSTAMP; time.Now when nil.
 	Now func() time.Time
 }
 
 // Composer builds the messages quartier sends, ready for the outbox.
 type Composer struct {
-	cfg  ComposerConfig
-	base string // BaseURL without trailing slash
-	host string // BaseURL's host without port
-	html map[string]*htmltemplate.Template
-	text map[string]*texttemplate.Template
+	cfg   ComposerConfig
+	links *links.Links
+	base  string // BaseURL without trailing slash
+	host  string // BaseURL's host without port
+	html  map[string]*htmltemplate.Template
+	text  map[string]*texttemplate.Template
 }
 
 // NewComposer parses every email template at start-up: a missing or broken
@@ -66,8 +77,18 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Links == nil {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("mailer: link secret: %w", err)
+		}
+		if cfg.Links, err = links.New(secret, cfg.BaseURL); err != nil {
+			return nil, err
+		}
+	}
 	c := &Composer{
-		cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(),
+		links: cfg.Links,
+		cfg:   cfg, base: strings.TrimRight(cfg.BaseURL, "/"), host: u.Hostname(),
 		html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{},
 	}
 	emails, err := fs.Sub(assets.FS, "templates/emails")
@@ -96,6 +117,88 @@ func NewComposer(cfg ComposerConfig) (*Composer, error) {
 		c.html[k], c.text[k] = h, t
 	}
 	return c, nil
+}
+
+// Compose implements models.Mail: it turns what an operation did into its
+// messages, choosing for each the template, the dedup key and the links.
+// The messages are dated at (the operation's time), so the same notice at
+// the same time always gives the same bytes.
+func (c *Composer) Compose(at time.Time, n models.Notice) ([]models.Envelope, error) {
+	cc := *c
+	cc.cfg.Now = func() time.Time { return at }
+	return cc.compose(n)
+}
+
+func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
+	one := func(env models.Envelope, err error) ([]models.Envelope, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []models.Envelope{env}, nil
+	}
+	switch n := n.(type) {
+	case *models.SignInLinkNotice:
+		return one(c.MagicLink(MagicLinkData{
+			Key: "login:" + models.HashSecret(n.Token)[:24], Name: n.User.Name, Email: n.User.Email,
+			Link: c.links.SignIn(n.Token, n.Next), Expires: n.Expires,
+		}))
+	case *models.WelcomeNotice:
+		return one(c.Welcome(WelcomeData{
+			Key: fmt.Sprintf("welcome:%d", n.User.ID), Name: n.User.Name, Email: n.User.Email, Role: n.User.Role,
+			Link: c.links.SignIn(n.Token, ""), Expires: n.Expires, InvitedBy: n.InvitedBy,
+		}))
+	case *models.RequestDecisionNotice:
+		link := fmt.Sprintf("/demandes/%d", n.Request.ID)
+		if n.Event.ToState == models.RequestChangesRequested {
+			link += "/modifier"
+		}
+		return one(c.RequestDecision(RequestDecisionData{
+			Key:  fmt.Sprintf("request-decision:%d:%d", n.Request.ID, n.Event.ID),
+			Name: n.Recipient.Name, Email: n.Recipient.Email, CLSMName: n.CLSM.Name, RequestID: n.Request.ID,
+			Decision: string(n.Event.ToState), Comment: n.Event.Comment, RequestURL: link,
+			Windows: windowLabels(n.Request.Windows),
+		}))
+	case *models.RequestSubmittedNotice:
+		change := ChangeSubmitted
+		if n.Event.FromState == models.RequestChangesRequested {
+			change = ChangeResubmitted
+		}
+		ack, err := c.RequestReceived(RequestReceivedData{
+			Key:  fmt.Sprintf("request-received:%d:%d", n.Request.ID, n.Event.ID),
+			Name: n.Recipient.Name, Email: n.Recipient.Email, CLSMName: n.CLSM.Name,
+			Resubmitted: change == ChangeResubmitted, Request: n.Request, Windows: windowLabels(n.Request.Windows),
+			RequestURL: fmt.Sprintf("/demandes/%d", n.Request.ID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		admins, err := c.toReview(n.Admins, n.Request, n.CLSM, n.Recipient, n.Event, change)
+		return append([]models.Envelope{ack}, admins...), err
+	case *models.RequestEditedNotice:
+		return c.toReview(n.Admins, n.Request, n.CLSM, n.Editor, n.Event, ChangeEdited)
+	case *models.RequestWithdrawnNotice:
+		return c.toReview(n.Admins, n.Request, n.CLSM, n.Editor, n.Event, ChangeWithdrawn)
+	}
+	return nil, fmt.Errorf("mailer: no message for %T", n)
+}
+
+// toReview tells each admin what happened to a request, one message each
+// (one dedup key each, so a retry resends only what is missing).
+func (c *Composer) toReview(admins []models.User, r models.Request, cl models.CLSM, by models.User, ev models.RequestEvent, change string) ([]models.Envelope, error) {
+	out := make([]models.Envelope, 0, len(admins))
+	for _, a := range admins {
+		env, err := c.RequestToReview(RequestToReviewData{
+			Key:  fmt.Sprintf("request-review:%d:%d:%d", r.ID, ev.ID, a.ID),
+			Name: a.Name, Email: a.Email, CLSMName: cl.Name, RequestID: r.ID, Change: change,
+			By: by.Name, Comment: ev.Comment, Windows: windowLabels(r.Windows),
+			ReviewURL: fmt.Sprintf("/admin/demandes/%d", r.ID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, env)
+	}
+	return out, nil
 }
 
 // layout is what the common layout shows around every message. Each kind's

@@ -36,6 +36,15 @@ func choletSession() SessionInfo {
 	}
 }
 
+// choletRequest is a submitted request as the coordinator typed it.
+func choletRequest() models.Request {
+	return models.Request{ID: 12, State: models.RequestSubmitted, VenueName: "Centre social Le Verger",
+		VenueAddress: "12 rue du Verger, 49300 Cholet", StepFree: models.StepFreeYes, Format: models.FormatInPerson,
+		AudienceResidents: true, AudienceProfessionals: true, ExpectedCount: 18,
+		Partners:    "Mission locale du Choletais\nRégie de quartier Jean-Monnet",
+		Constraints: "Pas le mercredi : la salle est prise.", Notes: "Un interprète en langue des signes serait bienvenu."}
+}
+
 // goldenCase is one message of each kind (and the variants worth a look).
 type goldenCase struct {
 	name  string
@@ -106,6 +115,36 @@ func goldenCases() []goldenCase {
 		}},
 		{"invitation_reunion", func(c *Composer) (models.Envelope, error) {
 			return c.Invitation(attendee("invite:78:4:0", reunion, 0))
+		}},
+		// Appended: other tests pick the cases above by position.
+		{"request_received", func(c *Composer) (models.Envelope, error) {
+			return c.RequestReceived(RequestReceivedData{Key: "request-received:12:30", Name: "Camille Durand",
+				Email: "camille.durand@example.fr", CLSMName: "CLSM de Cholet", Request: choletRequest(),
+				Windows:    []string{"mardi 12 mai 2026, après-midi", "du lundi 18 au vendredi 29 mai 2026, les mardis et jeudis, matin"},
+				RequestURL: "/demandes/12"})
+		}},
+		{"request_received_again", func(c *Composer) (models.Envelope, error) {
+			r := choletRequest()
+			r.Partners, r.Constraints, r.Notes, r.AudienceResidents, r.AudienceProfessionals = "", "", "", false, false
+			return c.RequestReceived(RequestReceivedData{Key: "request-received:12:33", Name: "Camille Durand",
+				Email: "camille.durand@example.fr", CLSMName: "CLSM de Cholet", Resubmitted: true, Request: r,
+				Windows: []string{"mardi 12 mai 2026, après-midi"}, RequestURL: "/demandes/12"})
+		}},
+		{"request_to_review_new", func(c *Composer) (models.Envelope, error) {
+			return c.RequestToReview(RequestToReviewData{Key: "request-review:12:30:1", Name: "Alice Martin", Email: "alice.martin@example.org",
+				CLSMName: "CLSM de Cholet", RequestID: 12, Change: ChangeSubmitted, By: "Camille Durand",
+				Windows: []string{"mardi 12 mai 2026, après-midi", "mardi 19 mai 2026, matin"}, ReviewURL: "/admin/demandes/12"})
+		}},
+		{"request_to_review_edited", func(c *Composer) (models.Envelope, error) {
+			return c.RequestToReview(RequestToReviewData{Key: "request-review:12:31:1", Name: "Alice Martin", Email: "alice.martin@example.org",
+				CLSMName: "CLSM de Cholet", RequestID: 12, Change: ChangeEdited, By: "Camille Durand", Comment: "Demande modifiée.",
+				Windows: []string{"mardi 12 mai 2026, après-midi"}, ReviewURL: "/admin/demandes/12"})
+		}},
+		{"request_to_review_withdrawn", func(c *Composer) (models.Envelope, error) {
+			return c.RequestToReview(RequestToReviewData{Key: "request-review:12:32:1", Name: "Alice Martin", Email: "alice.martin@example.org",
+				CLSMName: "CLSM de Cholet", RequestID: 12, Change: ChangeWithdrawn, By: "Camille Durand",
+				Comment: "La salle n’est plus disponible ; nous reviendrons vers vous !", Windows: []string{"mardi 12 mai 2026, après-midi"},
+				ReviewURL: "/admin/demandes/12"})
 		}},
 	}
 }

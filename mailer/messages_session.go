@@ -10,48 +10,6 @@ import (
 	"quartier/models"
 )
 
-// RequestDecisionData tells a coordinator what became of their request.
-// Decision is "accepted", "declined" or "changes_requested"; Windows are
-// the preferred time windows, already written in French.
-type RequestDecisionData struct {
-	Key, Name, Email, CLSMName string
-	RequestID                  int64
-	Decision                   string
-	Comment                    string
-	RequestURL                 string
-	Windows                    []string
-}
-
-type requestDecisionView struct {
-	layout
-	Name, CLSMName, Decision, Comment, RequestURL string
-	RequestID                                     int64
-	Windows                                       []string
-}
-
-// RequestDecision composes the message sent to a coordinator when an
-// administrator accepts, declines or sends back their request.
-func (c *Composer) RequestDecision(d RequestDecisionData) (models.Envelope, error) {
-	if err := checkRecipient(d.Key, d.Email); err != nil {
-		return models.Envelope{}, err
-	}
-	switch d.Decision {
-	case "accepted", "declined", "changes_requested":
-	default:
-		return models.Envelope{}, fmt.Errorf("mailer: request decision: unknown decision %q", d.Decision)
-	}
-	v := &requestDecisionView{
-		layout: layout{Why: "Vous recevez ce message parce que vous suivez cette demande de séance pour votre CLSM."},
-		Name:   d.Name, CLSMName: d.CLSMName, Decision: d.Decision, Comment: frenchTypography(strings.TrimSpace(d.Comment)),
-		RequestURL: c.link(d.RequestURL), RequestID: d.RequestID, Windows: d.Windows,
-	}
-	r, err := c.render(KindRequestDecision, v)
-	if err != nil {
-		return models.Envelope{}, err
-	}
-	return envelope(KindRequestDecision, d.Key, false, c.newMessage(d.Key, Address{Name: d.Name, Email: d.Email}, r))
-}
-
 // SessionInfo describes a session as its participants see it. Start and
 // End are instants; Zone (IANA) is the session's own zone, in which every
 // time is written.

@@ -9,10 +9,15 @@ import (
 	"gorm.io/gorm"
 )
 
+// WelcomeLinkTTL is how long the sign-in link of a welcome email lasts: a
+// newcomer may read it the next day or after a weekend. It still works only
+// once.
+const WelcomeLinkTTL = 72 * time.Hour
+
 // CreateUser creates an account on behalf of an admin, attaches a
 // coordinator to their CLSM, and queues the welcome email with its sign-in
 // link, all in one transaction.
-func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser, clsmID *int64, welcome func(User) (Envelope, LoginGrant, error)) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser, clsmID *int64) (User, error) {
 	var u User
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -28,25 +33,24 @@ func (s *Store) CreateUser(ctx context.Context, actorID int64, n NewUser, clsmID
 				return err
 			}
 		}
-		if welcome == nil {
+		if s.mail == nil {
 			return nil
 		}
-		env, grant, err := welcome(u)
+		var actor User
+		if err := tx.Take(&actor, actorID).Error; err != nil {
+			return notFound(err, "user")
+		}
+		token, hash, err := NewSecret()
 		if err != nil {
 			return err
 		}
-		if err := tx.Create(&LoginToken{UserID: u.ID, TokenHash: grant.TokenHash, ExpiresAt: grant.Expires, CreatedAt: now}).Error; err != nil {
+		expires := now.Add(WelcomeLinkTTL)
+		if err := tx.Create(&LoginToken{UserID: u.ID, TokenHash: hash, ExpiresAt: expires, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return enqueue(tx, env, now)
+		return s.queue(tx, &WelcomeNotice{User: u, InvitedBy: actor.Name, Token: token, Expires: expires}, now)
 	})
 	return u, err
-}
-
-// LoginGrant is a sign-in link's stored half, created with a welcome email.
-type LoginGrant struct {
-	TokenHash string
-	Expires   time.Time
 }
 
 // assignCoordinator hands a CLSM over to u; its requests and sessions stay

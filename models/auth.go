@@ -55,15 +55,59 @@ func (e *LinkError) UserMessage() string {
 	return "Ce lien de connexion n'est pas valable."
 }
 
-// IssueLoginToken stores a sign-in link for user and queues its email, both
-// in one transaction: the link exists if and only if its email will leave.
-func (s *Store) IssueLoginToken(ctx context.Context, userID int64, tokenHash string, expires time.Time, mail Envelope) error {
+// SignInPolicy bounds the sign-in emails: each link lasts TTL; an address
+// gets at most PerAddress links per Window (0: no limit).
+type SignInPolicy struct {
+	TTL        time.Duration
+	PerAddress int
+	Window     time.Duration
+}
+
+// RequestSignInLink mails a sign-in link to email (already normalised) if
+// it is an active account's and the address is within its limit. The link
+// is stored (its hash) and queued in one transaction: it exists if and only
+// if its email will leave. The caller learns nothing of which happened, and
+// the work is the same either way: the attempt is counted, the account
+// looked up and the message composed, for a known address or not, so that
+// neither the answer nor its time tells whether an account exists. An
+// address over its limit is not refused (anyone could otherwise lock a
+// person out by asking for their links): it silently gets no more mail.
+func (s *Store) RequestSignInLink(ctx context.Context, email, next string, p SignInPolicy) error {
+	token, hash, err := NewSecret()
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.Now()
-		if err := tx.Create(&LoginToken{UserID: userID, TokenHash: tokenHash, ExpiresAt: expires, CreatedAt: now}).Error; err != nil {
+		allowed := true
+		if p.PerAddress > 0 {
+			// The bucket the handler used to count in, so counts carry over.
+			bucket := "login-address:" + HashSecret("login-address|" + email)[:32]
+			var err error
+			if allowed, err = allowRate(tx, bucket, p.PerAddress, p.Window, now); err != nil {
+				return err
+			}
+		}
+		u := User{Email: email}
+		known := true
+		if err := tx.Where("email = ?", email).Take(&u).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			known, u = false, User{Email: email}
+		} else if err != nil {
+			return err
+		}
+		envs, err := s.compose(now, &SignInLinkNotice{User: u, Token: token, Next: next, Expires: now.Add(p.TTL)})
+		if err != nil || !known || !u.Active || !allowed {
+			return err
+		}
+		if err := tx.Create(&LoginToken{UserID: u.ID, TokenHash: hash, ExpiresAt: now.Add(p.TTL), CreatedAt: now}).Error; err != nil {
 			return fmt.Errorf("insert login token: %w", err)
 		}
-		return enqueue(tx, mail, now)
+		for _, env := range envs {
+			if err := enqueue(tx, env, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -173,20 +217,25 @@ type RateHit struct {
 // the window out always works. Stored in the database so that several
 // instances share the count.
 func (s *Store) AllowRate(ctx context.Context, bucket string, limit int, window time.Duration) (bool, error) {
-	allowed := false
+	var allowed bool
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		now := s.Now()
-		var n int64
-		if err := tx.Model(&RateHit{}).Where("bucket = ? AND at > ?", bucket, now.Add(-window)).Count(&n).Error; err != nil {
-			return err
-		}
-		if n >= int64(limit) {
-			return nil
-		}
-		allowed = true
-		return tx.Create(&RateHit{Bucket: bucket, At: now}).Error
+		var err error
+		allowed, err = allowRate(tx, bucket, limit, window, s.Now())
+		return err
 	})
 	return allowed, err
+}
+
+// allowRate is AllowRate inside the caller's transaction.
+func allowRate(tx *gorm.DB, bucket string, limit int, window time.Duration, now time.Time) (bool, error) {
+	var n int64
+	if err := tx.Model(&RateHit{}).Where("bucket = ? AND at > ?", bucket, now.Add(-window)).Count(&n).Error; err != nil {
+		return false, err
+	}
+	if n >= int64(limit) {
+		return false, nil
+	}
+	return true, tx.Create(&RateHit{Bucket: bucket, At: now}).Error
 }
 
 // PurgeExpiredAuth deletes old rate hits, used or expired links and dead

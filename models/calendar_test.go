@@ -15,11 +15,11 @@ func newCalendarStore(t *testing.T) (*Store, *obClock, User) {
 	ctx := context.Background()
 	admin, err := s.CreateFirstAdmin(ctx, "admin@exemple.fr", "Alice Admin")
 	obMust(t, err)
-	f, err := s.CreateUser(ctx, admin.ID, NewUser{Email: "f@exemple.fr", Name: "Camille", Role: RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	f, err := s.CreateUser(ctx, admin.ID, NewUser{Email: "f@exemple.fr", Name: "Camille", Role: RoleFacilitator, HomeINSEE: "59350"}, nil)
 	obMust(t, err)
 	c, err := s.CreateCLSM(ctx, admin.ID, CLSMInput{Name: "CLSM de Roubaix", RegionCode: "32", DepartementCode: "59", Communes: []string{"59512"}})
 	obMust(t, err)
-	_, err = s.CreateUser(ctx, admin.ID, NewUser{Email: "c@exemple.fr", Name: "Nadia Benali", Role: RoleCoordinator}, &c.ID, nil)
+	_, err = s.CreateUser(ctx, admin.ID, NewUser{Email: "c@exemple.fr", Name: "Nadia Benali", Role: RoleCoordinator}, &c.ID)
 	obMust(t, err)
 	now := s.Now()
 	obMust(t, s.db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,

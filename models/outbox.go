@@ -1,11 +1,6 @@
 package models
 
-import (
-	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-)
+import "time"
 
 // OutboxStatus is where a message is in its delivery.
 type OutboxStatus string
@@ -67,16 +62,4 @@ type OutboxMessage struct {
 	Permanent     bool
 	CreatedAt     time.Time
 	SentAt        *time.Time
-}
-
-// enqueue writes env into the outbox inside the caller's transaction. A
-// second message with the same dedup key is silently ignored: retrying an
-// operation never sends twice.
-func enqueue(tx *gorm.DB, env Envelope, now time.Time) error {
-	row := OutboxMessage{
-		DedupKey: env.DedupKey, Kind: env.Kind, Recipient: env.To, Subject: env.Subject,
-		MessageID: env.MessageID, Payload: string(env.Payload), Sensitive: env.Sensitive,
-		Status: OutboxPending, NextAttemptAt: now, CreatedAt: now,
-	}
-	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).Create(&row).Error
 }

@@ -233,7 +233,9 @@ func (in RequestInput) columns() map[string]any {
 }
 
 // CreateRequest records a new request of a CLSM the actor coordinates, as
-// a draft or submitted at once, with its creation in the history.
+// a draft or submitted at once, with its creation in the history. A
+// submitted request is acknowledged to its coordinator and announced to the
+// admins, in the same transaction.
 func (s *Store) CreateRequest(ctx context.Context, actorID, clsmID int64, in RequestInput, submit bool) (Request, error) {
 	in = in.normalise()
 	if verr := in.check(submit); verr != nil {
@@ -261,7 +263,11 @@ func (s *Store) CreateRequest(ctx context.Context, actorID, clsmID int64, in Req
 		if err := writeContent(tx, id, in, now); err != nil {
 			return err
 		}
-		return tx.Create(&RequestEvent{RequestID: id, ActorID: &actorID, ToState: state, CreatedAt: now}).Error
+		ev := RequestEvent{RequestID: id, ActorID: &actorID, ToState: state, CreatedAt: now}
+		if err := tx.Create(&ev).Error; err != nil {
+			return err
+		}
+		return s.queueRequestNotice(tx, id, ev, now)
 	})
 	if err != nil {
 		return Request{}, err
@@ -273,6 +279,8 @@ func (s *Store) CreateRequest(ctx context.Context, actorID, clsmID int64, in Req
 // editable (draft, submitted, changes requested). With submit, a draft or
 // a request sent back for changes is (re)submitted; an edit of a request
 // already submitted is recorded in its history, so the reviewer sees it.
+// A submission is acknowledged and announced as in CreateRequest; an edit
+// of a request awaiting review is announced to the admins.
 func (s *Store) UpdateRequest(ctx context.Context, actorID, id int64, in RequestInput, submit bool) (Request, error) {
 	in = in.normalise()
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -291,15 +299,22 @@ func (s *Store) UpdateRequest(ctx context.Context, actorID, id int64, in Request
 		if err := writeContent(tx, id, in, now); err != nil {
 			return err
 		}
+		var ev RequestEvent
 		switch {
 		case submit && r.State != RequestSubmitted:
-			_, err = moveRequest(tx, &r, &actorID, RequestSubmitted, "", now)
-			return err
+			if ev, err = moveRequest(tx, &r, &actorID, RequestSubmitted, "", now); err != nil {
+				return err
+			}
 		case r.State != RequestDraft:
-			return tx.Create(&RequestEvent{RequestID: id, ActorID: &actorID, FromState: r.State, ToState: r.State,
-				Comment: "Demande modifiée.", CreatedAt: now}).Error
+			ev = RequestEvent{RequestID: id, ActorID: &actorID, FromState: r.State, ToState: r.State,
+				Comment: "Demande modifiée.", CreatedAt: now}
+			if err := tx.Create(&ev).Error; err != nil {
+				return err
+			}
+		default:
+			return nil
 		}
-		return nil
+		return s.queueRequestNotice(tx, id, ev, now)
 	})
 	if err != nil {
 		return Request{}, err

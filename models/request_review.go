@@ -12,22 +12,12 @@ import (
 // MaxCommentLength bounds the messages sent with a decision or withdrawal.
 const MaxCommentLength = 4000
 
-// DecisionMail is what composing a decision email needs: the request (with
-// its windows), its CLSM, the person to tell, and the history line of the
-// decision (its id makes the email's dedup key).
-type DecisionMail struct {
-	Request   Request
-	CLSM      CLSM
-	Recipient User
-	Event     RequestEvent
-}
-
 // DecideRequest is an administrator's review of a submitted request: to is
 // RequestAccepted, RequestDeclined (the reason in comment is sent to the
 // coordinator) or RequestChangesRequested (comment says what to change).
-// The transition, its history line and the email to the coordinator (built
-// by compose) are written in one transaction.
-func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to RequestState, comment string, compose func(DecisionMail) (Envelope, error)) (Request, error) {
+// The transition, its history line and the email to the coordinator are
+// written in one transaction.
+func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to RequestState, comment string) (Request, error) {
 	comment = strings.TrimSpace(comment)
 	switch to {
 	case RequestAccepted:
@@ -59,28 +49,11 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 		if err != nil {
 			return err
 		}
-		if compose == nil {
-			return nil
-		}
-		m := DecisionMail{Request: r, Event: ev}
-		if err := tx.Take(&m.CLSM, r.CLSMID).Error; err != nil {
-			return notFound(err, "clsm")
-		}
-		if err := tx.Where("request_id = ?", id).Order("position").Find(&m.Request.Windows).Error; err != nil {
+		r, c, coord, err := requestNotice(tx, r)
+		if err != nil {
 			return err
 		}
-		recipient := r.CreatedBy
-		if m.CLSM.CoordinatorID != nil {
-			recipient = *m.CLSM.CoordinatorID
-		}
-		if err := tx.Take(&m.Recipient, recipient).Error; err != nil {
-			return notFound(err, "user")
-		}
-		env, err := compose(m)
-		if err != nil {
-			return fmt.Errorf("compose decision on request %d: %w", id, err)
-		}
-		return enqueue(tx, env, now)
+		return s.queue(tx, &RequestDecisionNotice{Request: r, CLSM: c, Recipient: coord, Event: ev}, now)
 	})
 	if err != nil {
 		return Request{}, err
@@ -88,8 +61,88 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 	return s.RequestByID(ctx, id)
 }
 
+// requestNotice loads what every message about request r needs: r with its
+// windows and QPVs, its CLSM, and the coordinator to address (the CLSM's
+// current coordinator, else the request's author).
+func requestNotice(tx *gorm.DB, r Request) (Request, CLSM, User, error) {
+	var c CLSM
+	if err := tx.Take(&c, r.CLSMID).Error; err != nil {
+		return r, c, User{}, notFound(err, "clsm")
+	}
+	if err := tx.Where("request_id = ?", r.ID).Order("position").Find(&r.Windows).Error; err != nil {
+		return r, c, User{}, err
+	}
+	if err := tx.Table("request_qpvs").Where("request_id = ?", r.ID).Order("qpv_code").Pluck("qpv_code", &r.QPVs).Error; err != nil {
+		return r, c, User{}, err
+	}
+	recipient := r.CreatedBy
+	if c.CoordinatorID != nil {
+		recipient = *c.CoordinatorID
+	}
+	var u User
+	if err := tx.Take(&u, recipient).Error; err != nil {
+		return r, c, u, notFound(err, "user")
+	}
+	return r, c, u, nil
+}
+
+// queueRequestNotice queues the message of event ev on request id, if the
+// event is one people are told about: a submission (acknowledged to the
+// coordinator, announced to the admins), an edit of a request awaiting
+// review, a withdrawal of a request the admins had seen.
+func (s *Store) queueRequestNotice(tx *gorm.DB, id int64, ev RequestEvent, now time.Time) error {
+	if s.mail == nil {
+		return nil
+	}
+	var r Request
+	if err := tx.Take(&r, id).Error; err != nil {
+		return notFound(err, "request")
+	}
+	r, c, coord, err := requestNotice(tx, r)
+	if err != nil {
+		return err
+	}
+	var n Notice
+	switch {
+	case ev.ToState == RequestSubmitted && ev.FromState != RequestSubmitted:
+		admins, err := activeAdmins(tx)
+		if err != nil {
+			return err
+		}
+		n = &RequestSubmittedNotice{Request: r, CLSM: c, Recipient: coord, Admins: admins, Event: ev}
+	case ev.ToState == RequestSubmitted:
+		admins, err := activeAdmins(tx)
+		if err != nil {
+			return err
+		}
+		n = &RequestEditedNotice{Request: r, CLSM: c, Editor: actorOf(tx, ev, coord), Admins: admins, Event: ev}
+	case ev.ToState == RequestWithdrawn && ev.FromState != RequestDraft:
+		admins, err := activeAdmins(tx)
+		if err != nil {
+			return err
+		}
+		n = &RequestWithdrawnNotice{Request: r, CLSM: c, Editor: actorOf(tx, ev, coord), Admins: admins, Event: ev}
+	default:
+		return nil
+	}
+	return s.queue(tx, n, now)
+}
+
+// actorOf is who made event ev, or fallback when it cannot be told.
+func actorOf(tx *gorm.DB, ev RequestEvent, fallback User) User {
+	if ev.ActorID == nil {
+		return fallback
+	}
+	var u User
+	if err := tx.Take(&u, *ev.ActorID).Error; err != nil {
+		return fallback
+	}
+	return u
+}
+
 // WithdrawRequest is the coordinator giving up a request of their CLSM,
-// from any state where the state machine allows it.
+// from any state where the state machine allows it. The admins are told,
+// unless it was a draft they never saw.
 func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment string) error {
 	comment = strings.TrimSpace(comment)
 	if len([]rune(comment)) > MaxCommentLength {
@@ -100,8 +153,12 @@ func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment 
 		if err != nil {
 			return err
 		}
-		_, err = moveRequest(tx, &r, &actorID, RequestWithdrawn, comment, s.Now())
-		return err
+		now := s.Now()
+		ev, err := moveRequest(tx, &r, &actorID, RequestWithdrawn, comment, now)
+		if err != nil {
+			return err
+		}
+		return s.queueRequestNotice(tx, id, ev, now)
 	})
 }
 

@@ -47,9 +47,9 @@ func newReqFixture(t *testing.T) *reqFixture {
 	must(err)
 	f.clsm2, err = s.CreateCLSM(ctx, f.admin.ID, CLSMInput{Name: "CLSM de Cholet", RegionCode: "52", DepartementCode: "49", Communes: []string{"49099"}})
 	must(err)
-	f.coord, err = s.CreateUser(ctx, f.admin.ID, NewUser{Email: "coord@exemple.fr", Name: "Nadia Coord", Role: RoleCoordinator}, &f.clsm.ID, nil)
+	f.coord, err = s.CreateUser(ctx, f.admin.ID, NewUser{Email: "coord@exemple.fr", Name: "Nadia Coord", Role: RoleCoordinator}, &f.clsm.ID)
 	must(err)
-	f.coord2, err = s.CreateUser(ctx, f.admin.ID, NewUser{Email: "coord2@exemple.fr", Name: "Sophie Coord", Role: RoleCoordinator}, &f.clsm2.ID, nil)
+	f.coord2, err = s.CreateUser(ctx, f.admin.ID, NewUser{Email: "coord2@exemple.fr", Name: "Sophie Coord", Role: RoleCoordinator}, &f.clsm2.ID)
 	must(err)
 	_, err = s.CreateSeason(ctx, f.admin.ID, "Saison 2026-2027", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 7, 2, 0, 0, 0, 0, time.UTC))
 	must(err)
@@ -195,27 +195,30 @@ func TestCheckWindows(t *testing.T) {
 func TestDecideRequest_OneEmailPerDecision(t *testing.T) {
 	f := newReqFixture(t)
 	ctx := context.Background()
-	compose := func(m DecisionMail) (Envelope, error) {
-		if m.Recipient.ID != f.coord.ID || m.CLSM.ID != f.clsm.ID || len(m.Request.Windows) != 3 || m.Event.ID == 0 {
-			t.Errorf("decision mail = %+v", m)
+	mail := &recordingMail{}
+	f.s.UseMail(mail)
+	check := func(n Notice) {
+		if m, ok := n.(*RequestDecisionNotice); ok {
+			if m.Recipient.ID != f.coord.ID || m.CLSM.ID != f.clsm.ID || len(m.Request.Windows) != 3 || len(m.Request.QPVs) != 1 || m.Event.ID == 0 {
+				t.Errorf("decision notice = %+v", m)
+			}
 		}
-		key := "decision:" + string(m.Event.ToState) + ":" + m.Event.CreatedAt.String()
-		return Envelope{DedupKey: key, Kind: "request_decision", To: m.Recipient.Email, Subject: "s", MessageID: key, Payload: []byte("{}")}, nil
 	}
+	mail.check = check
 	r, err := f.s.CreateRequest(ctx, f.coord.ID, f.clsm.ID, f.input(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestDeclined, "  ", compose); fieldsOf(t, err)["comment"] == "" {
+	if _, err := f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestDeclined, "  "); fieldsOf(t, err)["comment"] == "" {
 		t.Error("a refusal without a reason was accepted")
 	}
-	if _, err := f.s.DecideRequest(ctx, f.coord.ID, r.ID, RequestAccepted, "", compose); !errors.Is(err, ErrForbidden) {
+	if _, err := f.s.DecideRequest(ctx, f.coord.ID, r.ID, RequestAccepted, ""); !errors.Is(err, ErrForbidden) {
 		t.Errorf("a coordinator decided: %v", err)
 	}
-	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestChangesRequested, "Précisez la salle.", compose); err != nil || r.State != RequestChangesRequested {
+	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestChangesRequested, "Précisez la salle."); err != nil || r.State != RequestChangesRequested {
 		t.Fatalf("ask for changes: %v, %s", err, r.State)
 	}
-	if _, err := f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, "", compose); err == nil {
+	if _, err := f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, ""); err == nil {
 		t.Fatal("accepted a request waiting for changes")
 	} else {
 		var ite *InvalidTransitionError
@@ -228,15 +231,18 @@ func TestDecideRequest_OneEmailPerDecision(t *testing.T) {
 	if _, err := f.s.UpdateRequest(ctx, f.coord.ID, r.ID, f.input(), true); err != nil {
 		t.Fatal(err)
 	}
-	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, "", compose); err != nil || r.State != RequestAccepted || r.DecidedAt == nil {
+	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, ""); err != nil || r.State != RequestAccepted || r.DecidedAt == nil {
 		t.Fatalf("accept: %v, %+v", err, r)
 	}
 	if _, err := f.s.UpdateRequest(ctx, f.coord.ID, r.ID, f.input(), true); err == nil {
 		t.Error("an accepted request was edited")
 	}
+	if got, want := mail.kinds(), "submitted changes_requested submitted accepted"; got != want {
+		t.Errorf("notices = %s, want %s", got, want)
+	}
 	_, total, err := f.s.ListOutbox(ctx, OutboxFilter{})
-	if err != nil || total != 2 {
-		t.Errorf("outbox holds %d messages, want 2 (changes, accepted): %v", total, err)
+	if err != nil || total != 6 { // two submissions (coordinator + admin), two decisions
+		t.Errorf("outbox holds %d messages, want 6: %v", total, err)
 	}
 	evs, _ := f.s.RequestEvents(ctx, r.ID)
 	var path []string
@@ -255,6 +261,9 @@ func TestDecideRequest_OneEmailPerDecision(t *testing.T) {
 	}
 	if err := f.s.WithdrawRequest(ctx, f.coord.ID, r.ID, ""); err == nil {
 		t.Error("withdrew twice")
+	}
+	if got, want := mail.kinds(), "submitted changes_requested submitted accepted withdrawn"; got != want {
+		t.Errorf("notices = %s, want %s", got, want)
 	}
 }
 

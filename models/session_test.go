@@ -21,11 +21,11 @@ func newSessFixture(t *testing.T) *sessFixture {
 	ctx := context.Background()
 	f := &sessFixture{reqFixture: newReqFixture(t)}
 	var err error
-	f.fac, err = f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "camille@exemple.fr", Name: "Camille Lefebvre", Role: RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	f.fac, err = f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "camille@exemple.fr", Name: "Camille Lefebvre", Role: RoleFacilitator, HomeINSEE: "59350"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.fac2, err = f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "ines@exemple.fr", Name: "Inès Martin", Role: RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	f.fac2, err = f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "ines@exemple.fr", Name: "Inès Martin", Role: RoleFacilitator, HomeINSEE: "59350"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func (f *sessFixture) accepted(t *testing.T) Request {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, "", nil); err != nil {
+	if r, err = f.s.DecideRequest(ctx, f.admin.ID, r.ID, RequestAccepted, ""); err != nil {
 		t.Fatal(err)
 	}
 	return r
@@ -160,7 +160,7 @@ func TestProposeSession_Refused(t *testing.T) {
 		t.Fatal(err) // the other request takes fac on 11 January
 	}
 	coordUser := f.coord.ID
-	inactive, err := f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "old@exemple.fr", Name: "Ancienne", Role: RoleFacilitator}, nil, nil)
+	inactive, err := f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "old@exemple.fr", Name: "Ancienne", Role: RoleFacilitator}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

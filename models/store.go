@@ -18,8 +18,9 @@ import (
 
 // Store is the database handle every business operation goes through.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db   *gorm.DB
+	now  func() time.Time
+	mail Mail
 }
 
 // Option configures a Store.

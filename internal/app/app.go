@@ -20,6 +20,7 @@ import (
 	"quartier/internal/calendarsub"
 	"quartier/internal/demo"
 	"quartier/internal/scheduler"
+	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
@@ -31,6 +32,7 @@ type App struct {
 	Store    *models.Store
 	Geo      *territory.Directory
 	Composer *mailer.Composer
+	Links    *links.Links
 	Log      *slog.Logger
 	secret   []byte
 }
@@ -45,7 +47,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, fmt.Errorf("load communes: %w", err)
 	}
-	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName})
+	lk, err := links.New(secret, cfg.Server.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName, Links: lk})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +59,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Log: log, secret: secret}, nil
+	// Every operation queues its email through the composer: pages, the
+	// demo and the background jobs alike.
+	store.UseMail(composer)
+	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
 // OpenStore opens the database and applies pending migrations; it refuses
@@ -85,7 +94,7 @@ func (a *App) Handler() (*handlers.Handler, error) { return a.handler(nil) }
 // queued a message that should go at once (a sign-in link).
 func (a *App) handler(outbox handlers.Waker) (*handlers.Handler, error) {
 	return handlers.New(handlers.Deps{
-		Config: a.Config, Store: a.Store, Mail: a.Composer, Territory: a.Geo, Secret: a.secret, Log: a.Log,
+		Config: a.Config, Store: a.Store, Feed: a.Composer, Links: a.Links, Territory: a.Geo, Secret: a.secret, Log: a.Log,
 		Outbox: outbox,
 	})
 }
@@ -215,7 +224,7 @@ func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest
 			return m, false, err
 		}
 	case demo.Empty:
-		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Composer: a.Composer, Geo: a.Geo, BaseURL: a.Config.Server.BaseURL, Now: a.Store.Now()})
+		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now()})
 		if err != nil {
 			return m, false, fmt.Errorf("seed the demo: %w", err)
 		}

@@ -61,7 +61,7 @@ func TestRefresher_ETagFailureAndRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := store.CreateUser(ctx, admin.ID, models.NewUser{Email: "f@exemple.fr", Name: "Camille", Role: models.RoleFacilitator, HomeINSEE: "59350"}, nil, nil)
+	f, err := store.CreateUser(ctx, admin.ID, models.NewUser{Email: "f@exemple.fr", Name: "Camille", Role: models.RoleFacilitator, HomeINSEE: "59350"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestSeedCalendars(t *testing.T) {
 	}
 	var fs []models.User
 	for _, n := range demoFacilitators {
-		u, err := s.CreateUser(ctx, admin.ID, n, nil, nil)
+		u, err := s.CreateUser(ctx, admin.ID, n, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -73,13 +72,12 @@ func Inspect(ctx context.Context, store *models.Store) (State, error) {
 	return HoldsOther, nil
 }
 
-// Deps are what seeding needs.
+// Deps are what seeding needs. The demo composes no email of its own: the
+// store's operations queue them, through the mail the store was given.
 type Deps struct {
-	Store    *models.Store
-	Composer *mailer.Composer
-	Geo      *territory.Directory
-	BaseURL  string
-	Now      time.Time
+	Store *models.Store
+	Geo   *territory.Directory
+	Now   time.Time
 }
 
 // ManifestPath is where the manifest lives: beside the database.

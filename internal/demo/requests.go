@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -122,13 +121,6 @@ func SeedRequests(ctx context.Context, d Deps) error {
 	for _, c := range clsms {
 		byName[c.Name] = c
 	}
-	compose := func(m models.DecisionMail) (models.Envelope, error) {
-		return d.Composer.RequestDecision(mailer.RequestDecisionData{
-			Key:  fmt.Sprintf("request-decision:%d:%d", m.Request.ID, m.Event.ID),
-			Name: m.Recipient.Name, Email: m.Recipient.Email, CLSMName: m.CLSM.Name, RequestID: m.Request.ID,
-			Decision: string(m.Event.ToState), Comment: m.Event.Comment, RequestURL: fmt.Sprintf("/demandes/%d", m.Request.ID),
-		})
-	}
 	today := models.CalendarDay(d.Now)
 	for i, dr := range demoRequests {
 		c, ok := byName[dr.clsm]
@@ -154,11 +146,11 @@ func SeedRequests(ctx context.Context, d Deps) error {
 		}
 		switch dr.state {
 		case models.RequestAccepted, models.RequestDeclined, models.RequestChangesRequested:
-			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment, compose)
+			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment)
 		case models.RequestWithdrawn:
 			err = s.WithdrawRequest(ctx, *c.CoordinatorID, r.ID, dr.comment)
 		case models.RequestProposed, models.RequestScheduled:
-			err = dr.seedSession(ctx, s, admin.ID, *c.CoordinatorID, r.ID, in, compose)
+			err = dr.seedSession(ctx, s, admin.ID, *c.CoordinatorID, r.ID, in)
 		}
 		if err != nil {
 			return fmt.Errorf("demo request %d: %w", i, err)
@@ -257,9 +249,8 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 // seedSession accepts a request of the current season and proposes its
 // session through the real operations (confirmed by the coordinator when
 // the request is to be scheduled).
-func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID, coordID, requestID int64, in models.RequestInput,
-	compose func(models.DecisionMail) (models.Envelope, error)) error {
-	if _, err := s.DecideRequest(ctx, adminID, requestID, models.RequestAccepted, "", compose); err != nil {
+func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID, coordID, requestID int64, in models.RequestInput) error {
+	if _, err := s.DecideRequest(ctx, adminID, requestID, models.RequestAccepted, ""); err != nil {
 		return err
 	}
 	slot, err := dr.slot(ctx, s, in)

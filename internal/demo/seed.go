@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"quartier/internal/welcome"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -84,12 +83,6 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	m.Accounts.Admin = admin.Email
 	m.People = append(m.People, Person{Email: admin.Email, Name: admin.Name, Role: admin.Role})
 
-	welcome := func(invitedBy string) func(models.User) (models.Envelope, models.LoginGrant, error) {
-		return func(u models.User) (models.Envelope, models.LoginGrant, error) {
-			return welcome.Mail(d.Composer, d.BaseURL, u, invitedBy, d.Now)
-		}
-	}
-
 	// Seasons: the previous one, closed, and the current one.
 	y := d.Now.Year()
 	if d.Now.Month() < time.September {
@@ -125,7 +118,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 
 	var facs []models.User
 	for _, f := range demoFacilitators {
-		u, err := s.CreateUser(ctx, admin.ID, f, nil, welcome(admin.Name))
+		u, err := s.CreateUser(ctx, admin.ID, f, nil)
 		if err != nil {
 			return m, fmt.Errorf("demo facilitator %s: %w", f.Email, err)
 		}
@@ -152,7 +145,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		if err != nil {
 			return m, fmt.Errorf("demo CLSM %s: %w", dc.name, err)
 		}
-		u, err := s.CreateUser(ctx, admin.ID, dc.coordinator, &c.ID, welcome(admin.Name))
+		u, err := s.CreateUser(ctx, admin.ID, dc.coordinator, &c.ID)
 		if err != nil {
 			return m, fmt.Errorf("demo coordinator %s: %w", dc.coordinator.Email, err)
 		}

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -30,11 +29,7 @@ func TestSeed_SessionsFollowTheirRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: "http://127.0.0.1:8080", From: "ne-pas-repondre@exemple.fr", FromName: "Démo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Seed(ctx, Deps{Store: s, Composer: composer, Geo: geo, BaseURL: "http://127.0.0.1:8080", Now: now}); err != nil {
+	if _, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := s.ListRequests(ctx, models.RequestFilter{})

@@ -28,7 +28,7 @@ func ensureDemoCalendars(t *testing.T, s *site) {
 	if p, err := s.App.Store.WeeklyPattern(ctx, fs[0].ID); err != nil || len(p) > 0 {
 		return
 	}
-	d := demo.Deps{Store: s.App.Store, Composer: s.App.Composer, Geo: s.App.Geo, BaseURL: s.URL, Now: s.App.Store.Now()}
+	d := demo.Deps{Store: s.App.Store, Geo: s.App.Geo, Now: s.App.Store.Now()}
 	if err := demo.SeedCalendars(ctx, d, fs); err != nil {
 		t.Fatal(err)
 	}

@@ -52,13 +52,13 @@ func seed(t *testing.T) seeded {
 	clsm, err := store.CreateCLSM(ctx, sd.admin.ID, models.CLSMInput{Name: "CLSM de Roubaix", RegionCode: "32", DepartementCode: "59",
 		Communes: []string{"59512"}, QPVs: []string{"QN05901M"}})
 	must(err)
-	sd.coord, err = store.CreateUser(ctx, sd.admin.ID, models.NewUser{Email: "coord@exemple.fr", Name: "Nadia", Role: models.RoleCoordinator}, &clsm.ID, nil)
+	sd.coord, err = store.CreateUser(ctx, sd.admin.ID, models.NewUser{Email: "coord@exemple.fr", Name: "Nadia", Role: models.RoleCoordinator}, &clsm.ID)
 	must(err)
 	sd.season, err = store.CreateSeason(ctx, sd.admin.ID, "Saison 2026-2027", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 7, 2, 0, 0, 0, 0, time.UTC))
 	must(err)
 	for _, name := range []string{"Camille", "Inès"} {
 		u, err := store.CreateUser(ctx, sd.admin.ID, models.NewUser{Email: name + "@exemple.fr", Name: name, Role: models.RoleFacilitator,
-			HomeINSEE: "59350", MaxPerDay: 1, MaxPerWeek: 3}, nil, nil)
+			HomeINSEE: "59350", MaxPerDay: 1, MaxPerWeek: 3}, nil)
 		must(err)
 		in := models.AvailabilityInput{HomeINSEE: "59350", TimeZone: "Europe/Paris", MaxPerDay: 1, MaxPerWeek: 3}
 		for d := 0; d < 5; d++ {
@@ -88,7 +88,7 @@ func seed(t *testing.T) seeded {
 	for i := 0; i < 4; i++ {
 		r, err := store.CreateRequest(ctx, sd.coord.ID, clsm.ID, input(i == 2), true)
 		must(err)
-		r, err = store.DecideRequest(ctx, sd.admin.ID, r.ID, models.RequestAccepted, "", nil)
+		r, err = store.DecideRequest(ctx, sd.admin.ID, r.ID, models.RequestAccepted, "")
 		must(err)
 		if i < 3 {
 			sd.accepted = append(sd.accepted, r)
