@@ -45,6 +45,11 @@ func Kinds() []string {
 // public base URL (links, Message-ID and UID host) and the sender.
 type ComposerConfig struct {
 	BaseURL, From, FromName string
+	// Contact is the programme team's address (team.contact_email): the
+	// Reply-To of every message that has no better one, and shown in every
+	// footer, so that nobody is left without someone to write to. TeamName
+	// names it.
+	Contact, TeamName string
 	// Links builds the links that carry a secret, under server.secret. When
 	// nil, a Links under a random secret of this Composer is used: sign-in
 	// links (not signed) are right, signed links would not verify anywhere
@@ -216,13 +221,20 @@ type layout struct {
 	// PrivacyNotice adds the notice for people registered by a partner.
 	PrivacyNotice bool
 	PrivacyURL    string
+	// Contact and TeamName: who answers questions, in every footer.
+	Contact, TeamName string
 }
 
 func (l *layout) base() *layout { return l }
 
 type view interface{ base() *layout }
 
+// noReply is the reply line when no team contact is configured (tests of
+// the composer alone); the application always configures one.
 const noReply = "Ce message est envoyé automatiquement : merci de ne pas y répondre."
+
+// teamReply is the reply line that sends questions to the programme team.
+const teamReply = "Une question ? Répondez simplement à ce message : votre réponse arrive à l’équipe du programme."
 
 // rendered is one composed body.
 type rendered struct{ subject, text, html string }
@@ -230,7 +242,12 @@ type rendered struct{ subject, text, html string }
 func (c *Composer) render(kind string, v view) (rendered, error) {
 	l := v.base()
 	l.BaseURL = c.base
-	if l.ReplyLine == "" {
+	l.Contact, l.TeamName = c.cfg.Contact, c.cfg.TeamName
+	switch {
+	case l.ReplyLine != "":
+	case c.cfg.Contact != "":
+		l.ReplyLine = teamReply
+	default:
 		l.ReplyLine = noReply
 	}
 	l.ReplyLine = frenchTypography(l.ReplyLine)
@@ -298,8 +315,12 @@ func (c *Composer) messageID(key string) string {
 // newMessage starts a message to one recipient with the headers every
 // message carries.
 func (c *Composer) newMessage(key string, to Address, r rendered) *Message {
+	var replyTo *Address
+	if c.cfg.Contact != "" {
+		replyTo = &Address{Name: c.cfg.TeamName, Email: c.cfg.Contact}
+	}
 	return &Message{
-		From: Address{Name: c.cfg.FromName, Email: c.cfg.From}, To: to,
+		From: Address{Name: c.cfg.FromName, Email: c.cfg.From}, To: to, ReplyTo: replyTo,
 		Subject: r.subject, MessageID: c.messageID(key), Date: c.cfg.Now().UTC().Truncate(time.Second),
 		Text: r.text, HTML: r.html,
 		Headers: []Header{{Name: "Auto-Submitted", Value: "auto-generated"}, {Name: "X-Auto-Response-Suppress", Value: "All"}},

@@ -53,7 +53,8 @@ func testComposer(t testing.TB) *Composer {
 	c, err := NewComposer(ComposerConfig{
 		BaseURL: "https://quartier.example.org", From: "ne-pas-repondre@quartier.example.org",
 		FromName: "La santé mentale dans mon quartier",
-		Now:      func() time.Time { return time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC) },
+		Contact:  "contact@quartier.example.org", TeamName: "Centre national de ressources et d’appui aux CLSM",
+		Now: func() time.Time { return time.Date(2026, 4, 2, 9, 30, 0, 0, time.UTC) },
 	})
 	if err != nil {
 		t.Fatal(err)
