@@ -7,20 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"quartier/models"
 	"quartier/territory"
 )
 
-// Length limits of the request form's free-text fields, in characters.
-const (
-	maxVenueName    = 200
-	maxVenueAddress = 500
-	maxPartners     = 3000
-	maxLongText     = 2000
-	maxExpected     = 500
-)
+// maxExpected bounds the number of people expected at a session. The
+// lengths of the text fields are bounded by limitFor and the models.
+const maxExpected = 500
 
 // checkedRequest is a request form once read: what to store, and the
 // French message of each field at fault.
@@ -75,8 +69,6 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 	in.QPVs = codes
 
 	in.VenueName, in.VenueAddress = f.VenueName, f.VenueAddress
-	tooLong(e, "venue_name", f.VenueName, maxVenueName)
-	tooLong(e, "venue_address", f.VenueAddress, maxVenueAddress)
 	in.StepFree = models.StepFree(f.StepFree)
 	in.Format = models.SessionFormat(f.Format)
 	in.RemoteURL = f.RemoteURL
@@ -109,10 +101,7 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 		}
 	}
 	in.Partners = strings.Split(f.Partners, "\n")
-	tooLong(e, "partners", f.Partners, maxPartners)
 	in.Constraints, in.Notes = f.Constraints, f.Notes
-	tooLong(e, "constraints", f.Constraints, maxLongText)
-	tooLong(e, "notes", f.Notes, maxLongText)
 
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil {
@@ -209,12 +198,6 @@ func parseFrenchOrISODate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-func tooLong(e map[string]string, field, value string, limit int) {
-	if utf8.RuneCountInString(value) > limit {
-		e[field] = fmt.Sprintf("Ce texte est trop long : %d caractères au plus (il en compte %d).", limit, utf8.RuneCountInString(value))
-	}
 }
 
 var codeInParens = regexp.MustCompile(`\(\s*([0-9A-Za-z]{5,10})\s*(?:,[^)]*)?\)\s*$`)

@@ -27,9 +27,10 @@ func (in CLSMInput) validate() (CLSMInput, error) {
 	in.Territory = strings.TrimSpace(in.Territory)
 	if in.Name == "" {
 		f["name"] = "Saisissez le nom du CLSM."
-	} else if len([]rune(in.Name)) > 150 {
-		f["name"] = "Le nom ne doit pas dépasser 150 caractères."
+	} else {
+		checkLine(f, "name", in.Name, MaxTitle)
 	}
+	checkText(f, "territory", in.Territory, MaxAddress, true)
 	if in.DepartementCode == "" {
 		f["departement"] = "Choisissez le département du CLSM."
 	}

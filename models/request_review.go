@@ -42,8 +42,8 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 	default:
 		return Request{}, fmt.Errorf("decide request %d: %q is not a decision", id, to)
 	}
-	if len([]rune(comment)) > MaxCommentLength {
-		return Request{}, invalid("comment", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxCommentLength))
+	if m := TextProblem(comment, MaxCommentLength, true); m != "" {
+		return Request{}, invalid("comment", m)
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var actor User
@@ -92,8 +92,8 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 // from any state where the state machine allows it.
 func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment string) error {
 	comment = strings.TrimSpace(comment)
-	if len([]rune(comment)) > MaxCommentLength {
-		return invalid("comment", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxCommentLength))
+	if m := TextProblem(comment, MaxCommentLength, true); m != "" {
+		return invalid("comment", m)
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		r, err := coordinatorsRequest(tx, actorID, id)

@@ -1,0 +1,175 @@
+package handlers_test
+
+import (
+	"database/sql"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3" // the driver behind gorm's sqlite, to read the test database
+)
+
+// fingerprint counts the rows of every table a form may write, so that a
+// test can tell that a refused form stored nothing.
+func (e *env) fingerprint() string {
+	e.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+e.cfg.Database.DSN+"?mode=ro")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	for _, table := range []string{"users", "seasons", "clsms", "audit_events", "qpvs", "qpv_communes", "clsm_communes", "clsm_qpvs",
+		"requests", "request_qpvs", "request_windows", "request_events", "availability_slots", "calendar_exceptions", "busy_times",
+		"facilitator_calendars", "outbox_messages", "organisations"} {
+		var n int
+		if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+			e.t.Fatalf("count %s: %v", table, err)
+		}
+		fmt.Fprintf(&b, "%s=%d ", table, n)
+	}
+	var updated sql.NullString
+	if err := db.QueryRow("SELECT MAX(updated_at) FROM users").Scan(&updated); err != nil {
+		e.t.Fatal(err)
+	}
+	b.WriteString(updated.String)
+	return b.String()
+}
+
+// lines is n lines « prefix 1 », « prefix 2 »… joined by sep.
+func lines(prefix string, n int, sep string) string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s %d", prefix, i+1)
+	}
+	return strings.Join(out, sep)
+}
+
+// merge returns base with the fields of over set (over's slices replace).
+func merge(base url.Values, over url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range base {
+		out[k] = append([]string(nil), v...)
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+// TestFormBounds_EveryFormNamesTheLimitAndKeepsWhatWasTyped posts, to
+// every form, a text over its length limit or a list over its count: the
+// form comes back (422) with a French message naming the limit next to the
+// field, what was typed is still there, and nothing is stored.
+func TestFormBounds_EveryFormNamesTheLimitAndKeepsWhatWasTyped(t *testing.T) {
+	e := newRequestEnv(t)
+	admin, coord, facil := e.as(&e.admin), e.as(&e.coord), e.as(&e.facil)
+	submitted := e.createRequest(coord, validRequest(e))
+	other := e.createRequest(coord, validRequest(e))
+	qpvs := make([]string, 301)
+	for i := range qpvs {
+		qpvs[i] = fmt.Sprintf("QN%06dM", i)
+	}
+	person := url.Values{"name": {"Léa Picard"}, "email": {"lea.picard@exemple.fr"}, "role": {"coordinator"}, "time_zone": {"Europe/Paris"}}
+	clsm := url.Values{"name": {"CLSM d'Amiens"}, "departement": {"80"}, "communes": {"Amiens"}, "territory": {"Amiens Nord"}}
+	qpv := url.Values{"code": {"QN08001M"}, "name": {"Étouvie"}, "communes": {"Amiens"}}
+	season := url.Values{"name": {"Saison 2027-2028"}, "starts_on": {"2027-09-01"}, "ends_on": {"2028-07-01"}}
+	long := func(n int) string { return strings.Repeat("x", n) }
+	cases := []struct {
+		name   string
+		c      *client
+		path   string
+		form   url.Values
+		field  string // the field whose message is expected
+		limit  string // the words of the message that name the limit
+		typed  string // something typed that must come back
+		errKey string // the id of the message, when it is not the field's
+	}{
+		{"request: other quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"other_qpvs": {lines("Quartier", 51, ", ")}}), "other_qpvs", "50 au plus", "Quartier 51", ""},
+		{"request: checked quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Salle Watremez", ""},
+		{"request: partners", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"partners": {lines("Structure", 101, "\n")}}), "partners", "100 au plus", "Structure 101", ""},
+		{"request: venue address", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"venue_address": {long(501)}}), "venue_address", "500 caractères au plus", long(501), ""},
+		{"request: remote link", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"format": {"remote"}, "remote_url": {"https://exemple.fr/" + long(2000)}}), "remote_url", "2000 caractères au plus", "Salle Watremez", ""},
+		{"request edit: notes", coord, fmt.Sprintf("/demandes/%d/modifier", submitted), merge(validRequest(e), url.Values{"notes": {long(2001)}}), "notes", "2000 caractères au plus", long(2001), ""},
+		{"withdrawal: comment", coord, fmt.Sprintf("/demandes/%d/retirer", other), url.Values{"comment": {long(4001)}}, "comment", "4000 caractères au plus", long(4001), ""},
+		{"decision: reason", admin, fmt.Sprintf("/admin/demandes/%d/refuser", submitted), url.Values{"comment": {long(4001)}}, "decline_comment", "4000 caractères au plus", long(4001), ""},
+		{"person: name", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"name": {long(121)}}), "name", "120 caractères au plus", long(121), ""},
+		{"person: address", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"email": {long(250) + "@exemple.fr"}}), "email", "254 caractères au plus", long(250), ""},
+		{"person edit: name", admin, fmt.Sprintf("/admin/personnes/%d", e.coord.ID), merge(person, url.Values{"name": {long(151)}, "email": {"coord@exemple.fr"}}), "name", "caractères au plus", long(151), ""},
+		{"CLSM: communes", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"communes": {lines("Amiens", 501, "\n")}}), "communes", "500 au plus", "Amiens 501", ""},
+		{"CLSM: quartiers", admin, fmt.Sprintf("/admin/clsm/%d", e.clsm.ID), merge(clsm, url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Amiens Nord", ""},
+		{"CLSM: territory", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"territory": {long(501)}}), "territory", "500 caractères au plus", long(501), ""},
+		{"CLSM: name", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
+		{"season: name", admin, "/admin/saisons", merge(season, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
+		{"quartier: name", admin, "/admin/qpv", merge(qpv, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
+		{"quartier: communes", admin, "/admin/qpv", merge(qpv, url.Values{"communes": {lines("Amiens", 501, ", ")}}), "communes", "500 au plus", "Amiens 501", ""},
+		{"exception: label", facil, "/calendrier/exceptions", url.Values{"kind": {"unavailable"}, "from": {"2026-11-30"}, "all_day": {"1"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121), ""},
+		{"busy time: label", facil, "/calendrier/occupations", url.Values{"date": {"2026-12-01"}, "start": {"09:00"}, "end": {"10:00"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121), ""},
+		{"availability: home", facil, "/calendrier/disponibilites", merge(patternForm([2]string{"08:00", "12:00"}, long(201)), nil), "home", "200 caractères au plus", long(201), ""},
+		{"subscription: address", facil, "/calendrier/abonnement", url.Values{"url": {"https://exemple.fr/" + long(2000)}}, "url", "2000 caractères au plus", long(2000), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.fingerprint()
+			r := tc.c.post(tc.path, tc.form)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			id := fieldIDOf(tc.field)
+			msg := messageOf(r.Body, id)
+			if msg == "" {
+				t.Fatalf("no message next to %s", tc.field)
+			}
+			if !strings.Contains(msg, tc.limit) {
+				t.Errorf("the message next to %s, %q, does not name the limit %q", tc.field, msg, tc.limit)
+			}
+			if !strings.Contains(r.Body, tc.typed) {
+				t.Errorf("what was typed (%.40s…) is lost", tc.typed)
+			}
+			if after := e.fingerprint(); after != before {
+				t.Errorf("a refused form stored something:\n before %s\n after  %s", before, after)
+			}
+		})
+	}
+}
+
+// messageOf is the text of the field-error message with this id prefix.
+func messageOf(body, id string) string {
+	marker := `id="` + id + `-erreur">`
+	i := strings.Index(body, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(marker):]
+	if j := strings.Index(rest, "</small>"); j >= 0 {
+		rest = rest[:j]
+	}
+	return html.UnescapeString(rest)
+}
+
+// TestFormBounds_ActionsWithoutAFormRefuseOversizedFields checks the posts
+// that do not show a form again: a field over its bound gets the French
+// 422 page, and the action is not done.
+func TestFormBounds_ActionsWithoutAFormRefuseOversizedFields(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	before := e.countMail("coord@exemple.fr")
+	r := c.post("/connexion", url.Values{"email": {strings.Repeat("a", 300) + "@exemple.fr"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "254 caractères au plus") || !strings.Contains(r.Body, `lang="fr"`) {
+		t.Fatalf("login with a 300-character address: %d\n%s", r.Status, r.Body)
+	}
+	admin := e.as(&e.admin)
+	r = admin.post(fmt.Sprintf("/admin/personnes/%d/desactiver", e.coord.ID), url.Values{"confirm": {strings.Repeat("oui", 100)}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("deactivation with an oversized field: status %d", r.Status)
+	}
+	if u, _ := e.store.UserByID(t.Context(), e.coord.ID); !u.Active {
+		t.Error("the refused action was done")
+	}
+	if e.countMail("coord@exemple.fr") != before {
+		t.Error("a refused sign-in sent a link")
+	}
+}
