@@ -32,6 +32,9 @@ type formLimit struct {
 	Items     int
 	Sep       string // separators of the entries of a list typed in one field
 	Multiline bool
+	// Any says every character is allowed: the handler keeps the value
+	// only if it is safe (suite, the destination after signing in).
+	Any bool
 }
 
 // limitFor is the bound of a form field, by name: a name means the same
@@ -49,8 +52,10 @@ func limitFor(name string) formLimit {
 		return formLimit{Chars: models.MaxTitle, Items: 1}
 	case "label":
 		return formLimit{Chars: models.MaxLabel, Items: 1}
-	case "url", "remote_url", "suite":
+	case "url", "remote_url":
 		return formLimit{Chars: models.MaxURL, Items: 1}
+	case "suite":
+		return formLimit{Chars: models.MaxURL, Items: 1, Any: true}
 	case "territory", "venue_address":
 		return formLimit{Chars: models.MaxAddress, Items: 1, Multiline: true}
 	case "constraints", "notes":
@@ -77,6 +82,11 @@ func (l formLimit) problem(values []string) string {
 		return models.TooManyMessage(l.Items, len(values))
 	}
 	for _, v := range values {
+		if n := utf8.RuneCountInString(v); l.Any && n > l.Chars {
+			return models.TooLongMessage(l.Chars, n)
+		} else if l.Any {
+			continue
+		}
 		if m := models.TextProblem(v, l.Chars, l.Multiline); m != "" {
 			return m
 		}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"html"
@@ -8,8 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the driver behind gorm's sqlite, to read the test database
+
+	"quartier/models"
 )
 
 // fingerprint counts the rows of every table a form may write, so that a
@@ -171,5 +175,70 @@ func TestFormBounds_ActionsWithoutAFormRefuseOversizedFields(t *testing.T) {
 	}
 	if e.countMail("coord@exemple.fr") != before {
 		t.Error("a refused sign-in sent a link")
+	}
+}
+
+// signInWith signs u in through a sign-in link posted with suite, and
+// returns where the app sends the browser (or the status, if it does not).
+func (c *client) signInWith(u models.User, suite string) string {
+	c.e.t.Helper()
+	token, hash, err := models.NewSecret()
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	env := models.Envelope{DedupKey: "test-login:" + hash[:12], Kind: "magic_link", To: u.Email, Subject: "test", MessageID: "<" + hash[:12] + "@test>", Payload: []byte("{}")}
+	if err := c.e.store.IssueLoginToken(context.Background(), u.ID, hash, c.e.clock.Now().Add(15*time.Minute), env); err != nil {
+		c.e.t.Fatal(err)
+	}
+	r := c.post("/connexion/lien/"+token, url.Values{"suite": {suite}})
+	if r.Status != http.StatusSeeOther {
+		return fmt.Sprintf("(status %d)", r.Status)
+	}
+	return r.Location
+}
+
+// TestLogin_NextIsASameOriginPathOnly: after signing in, the browser goes
+// to suite only when it is a path of this site; anything a URL parser
+// could resolve to another host sends it to the dashboard.
+func TestLogin_NextIsASameOriginPathOnly(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct{ suite, want string }{
+		{"/demandes", "/demandes"},
+		{"/admin/demandes/3?etat=submitted", "/admin/demandes/3?etat=submitted"},
+		{"/calendrier?semaine=2026-W49#jour", "/calendrier?semaine=2026-W49#jour"},
+		{"//evil.example", "/tableau-de-bord"},
+		{"/\\evil.example", "/tableau-de-bord"},
+		{"\\\\evil.example", "/tableau-de-bord"},
+		{"/\t/evil.example", "/tableau-de-bord"},
+		{"/%09/evil.example", "/tableau-de-bord"},
+		{"/%2F/evil.example", "/tableau-de-bord"},
+		{"/%5Cevil.example", "/tableau-de-bord"},
+		{"https://evil.example/", "/tableau-de-bord"},
+		{"https:/evil.example", "/tableau-de-bord"},
+		{"javascript:alert(1)", "/tableau-de-bord"},
+		{" /demandes", "/tableau-de-bord"},
+		{"/demandes\r\nSet-Cookie: x=1", "/tableau-de-bord"},
+		{"/x\r\n", "/tableau-de-bord"},
+		{"/x y", "/tableau-de-bord"},
+		{"/x\u00a0y", "/tableau-de-bord"},
+		{"/x\u2028", "/tableau-de-bord"},
+		{"/%E2%80%A8", "/tableau-de-bord"},
+		{"", "/tableau-de-bord"},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%q", tc.suite), func(t *testing.T) {
+			c := e.client()
+			if got := c.signInWith(e.coord, tc.suite); got != tc.want {
+				t.Errorf("after sign-in: Location %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// The sign-in page keeps only a safe destination in its form.
+	c := e.client()
+	for _, bad := range []string{"/%09/evil.example", "//evil.example", "/\\evil"} {
+		page := c.get("/connexion?suite=" + url.QueryEscape(bad))
+		if strings.Contains(page.Body, "evil") {
+			t.Errorf("the sign-in form carries %q on", bad)
+		}
 	}
 }
