@@ -242,3 +242,35 @@ func TestLogin_NextIsASameOriginPathOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestCLSM_CoordinatorMustBeACoordinator: creating or editing a CLSM with
+// a coordinator who does not exist, or who is a facilitator or an admin,
+// is refused next to the field, and nothing is stored.
+func TestCLSM_CoordinatorMustBeACoordinator(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	for _, path := range []string{"/admin/clsm/nouveau", fmt.Sprintf("/admin/clsm/%d", e.clsm.ID)} {
+		for _, tc := range []struct{ name, id, want string }{
+			{"unknown", "999999", "dans la liste"},
+			{"facilitator", fmt.Sprint(e.facil.ID), "rôle de coordination"},
+			{"admin", fmt.Sprint(e.admin.ID), "rôle de coordination"},
+		} {
+			t.Run(path+" "+tc.name, func(t *testing.T) {
+				before := e.fingerprint()
+				r := c.post(path, url.Values{"name": {"CLSM d'Amiens"}, "departement": {"80"}, "communes": {"Amiens"}, "coordinator": {tc.id}})
+				if r.Status != http.StatusUnprocessableEntity {
+					t.Fatalf("status %d, want 422", r.Status)
+				}
+				if m := messageOf(r.Body, "f-coordinator"); !strings.Contains(m, tc.want) {
+					t.Errorf("message next to the coordinator: %q, want %q", m, tc.want)
+				}
+				if !strings.Contains(r.Body, `value="CLSM d&#39;Amiens"`) {
+					t.Error("the name typed is lost")
+				}
+				if after := e.fingerprint(); after != before {
+					t.Errorf("stored something:\n%s\n%s", before, after)
+				}
+			})
+		}
+	}
+}
