@@ -211,17 +211,27 @@ func badCharacters() error {
 }
 
 // headAsGet answers HEAD like GET on every GET route (static files and
-// /healthz included). The handler sees a GET; the server, which still
-// holds the HEAD request, sends the headers and drops the body.
+// /healthz included): routing, middleware and handler see a GET, and the
+// body they write is dropped. Echo routes on the request it was given, so
+// the method is changed in place, and put back before net/http finishes
+// the response.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method != http.MethodHead {
 			return next(c)
 		}
-		get := *req
-		get.Method = http.MethodGet
-		c.SetRequest(&get)
+		req.Method = http.MethodGet
+		defer func() { req.Method = http.MethodHead }()
+		c.Response().Writer = headWriter{c.Response().Writer}
 		return next(c)
 	}
 }
+
+// headWriter drops the body of the answer to a HEAD request.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

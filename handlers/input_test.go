@@ -7,12 +7,14 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the driver behind gorm's sqlite, to read the test database
 
+	"quartier/handlers"
 	"quartier/models"
 )
 
@@ -271,6 +273,58 @@ func TestCLSM_CoordinatorMustBeACoordinator(t *testing.T) {
 					t.Errorf("stored something:\n%s\n%s", before, after)
 				}
 			})
+		}
+	}
+}
+
+// TestHEAD_AnswersLikeGETOnEveryRoute walks every GET route of the route
+// table, as a role allowed in, and checks that HEAD gets GET's status and
+// headers, without a body.
+func TestHEAD_AnswersLikeGETOnEveryRoute(t *testing.T) {
+	e := newEnv(t)
+	as := map[handlers.Access]*client{
+		handlers.AccessPublic: e.client(), handlers.AccessToken: e.client(), handlers.AccessSignedIn: e.as(&e.admin),
+		handlers.AccessCoordinator: e.as(&e.coord), handlers.AccessFacilitator: e.as(&e.facil), handlers.AccessAdmin: e.as(&e.admin),
+	}
+	static := e.client().get("/")
+	asset := regexp.MustCompile(`/static/[0-9a-f]+/css/app\.css`).FindString(static.Body)
+	if asset == "" {
+		t.Fatal("no stylesheet link on the home page")
+	}
+	paths := map[string]string{"/static/:version/*": asset}
+	n := 0
+	for _, r := range e.routes {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		n++
+		path := paths[r.Path]
+		if path == "" {
+			path = concretePath(r.Path)
+		}
+		t.Run(r.Path, func(t *testing.T) {
+			c := as[r.Access]
+			get := c.get(path)
+			req, _ := http.NewRequest(http.MethodHead, e.srv.URL+path, nil)
+			head := c.do(req)
+			if head.Status != get.Status {
+				t.Errorf("HEAD %s: status %d, GET %d", path, head.Status, get.Status)
+			}
+			if head.Body != "" {
+				t.Errorf("HEAD %s has a body of %d bytes", path, len(head.Body))
+			}
+			if got, want := head.Header.Get("Content-Type"), get.Header.Get("Content-Type"); got != want {
+				t.Errorf("HEAD %s: Content-Type %q, GET %q", path, got, want)
+			}
+		})
+	}
+	if n < 20 {
+		t.Fatalf("only %d GET routes", n)
+	}
+	for _, path := range []string{"/healthz", asset} {
+		req, _ := http.NewRequest(http.MethodHead, e.srv.URL+path, nil)
+		if r := e.client().do(req); r.Status != http.StatusOK {
+			t.Errorf("HEAD %s: status %d, want 200", path, r.Status)
 		}
 	}
 }
