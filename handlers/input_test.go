@@ -1,11 +1,15 @@
 package handlers_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"html"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -326,5 +330,136 @@ func TestHEAD_AnswersLikeGETOnEveryRoute(t *testing.T) {
 		if r := e.client().do(req); r.Status != http.StatusOK {
 			t.Errorf("HEAD %s: status %d, want 200", path, r.Status)
 		}
+	}
+}
+
+// TestBadBytes_AreRefusedBeforeAnyHandler: a form field or a query that is
+// not valid UTF-8, or holds a NUL byte, gets a French 422 page and nothing
+// is stored or echoed.
+func TestBadBytes_AreRefusedBeforeAnyHandler(t *testing.T) {
+	e := newRequestEnv(t)
+	admin, coord := e.as(&e.admin), e.as(&e.coord)
+	person := url.Values{"email": {"lea.picard@exemple.fr"}, "role": {"coordinator"}, "time_zone": {"Europe/Paris"}}
+	cases := []struct {
+		name string
+		c    *client
+		path string
+		form url.Values
+	}{
+		{"invalid UTF-8 in a name", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"name": {"Léa \xff\xfe Picard"}})},
+		{"NUL in a name", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"name": {"Léa\x00Picard"}})},
+		{"Latin-1 in the request notes", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"notes": {"Pr\xe9voir un caf\xe9"}})},
+		{"NUL in a field name", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"notes\x00": {"x"}})},
+		{"invalid UTF-8 in a season", admin, "/admin/saisons", url.Values{"name": {"Saison \xc3"}, "starts_on": {"2027-09-01"}, "ends_on": {"2028-07-01"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.fingerprint()
+			r := tc.c.post(tc.path, tc.form)
+			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Caractères non valides") || !strings.Contains(r.Body, `lang="fr"`) {
+				t.Fatalf("status %d, want the French 422 page\n%.300s", r.Status, r.Body)
+			}
+			if strings.Contains(r.Body, "\xff") || strings.Contains(r.Body, "\x00") || strings.Contains(r.Body, "\xe9") {
+				t.Error("the bad bytes are echoed")
+			}
+			if after := e.fingerprint(); after != before {
+				t.Errorf("stored something:\n%s\n%s", before, after)
+			}
+		})
+	}
+	r := admin.get("/admin/personnes?q=" + url.QueryEscape("L\xe9a"))
+	if r.Status != http.StatusUnprocessableEntity || strings.Contains(r.Body, "\xe9") {
+		t.Errorf("a search with Latin-1 bytes: status %d", r.Status)
+	}
+}
+
+// endless is a body of n bytes of form text with no announced length, so
+// that the client sends it chunked.
+type endless struct{ n int }
+
+func (b *endless) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), b.n)
+	for i := range p[:k] {
+		p[i] = 'a'
+	}
+	b.n -= k
+	return k, nil
+}
+
+// TestBodyLimit_ChunkedOrAnnouncedIsAFrench413: a body over the limit is
+// refused with the French 413 page, whether its length is announced or it
+// comes chunked (which used to answer « Formulaire expiré »).
+func TestBodyLimit_ChunkedOrAnnouncedIsAFrench413(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	token := c.csrf()
+	for _, chunked := range []bool{true, false} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			body := io.MultiReader(strings.NewReader("csrf_token="+token+"&name="), &endless{n: 13 << 20})
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/admin/saisons", body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if !chunked {
+				req.ContentLength = int64(len("csrf_token="+token+"&name=")) + 13<<20
+			}
+			r := c.do(req)
+			if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "Envoi trop volumineux") || !strings.Contains(r.Body, "12 Mo") {
+				t.Fatalf("status %d\n%.400s", r.Status, r.Body)
+			}
+		})
+	}
+}
+
+// TestProtocolErrors_AreFrenchPages sends, on a raw connection, what
+// net/http refuses before any handler runs: through the listener of
+// internal/app (FrenchProtocolErrors), the page is French.
+func TestProtocolErrors_AreFrenchPages(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewUnstartedServer(e.echo)
+	srv.Config.MaxHeaderBytes = handlers.MaxHeaderBytes
+	srv.Listener = handlers.FrenchProtocolErrors(srv.Listener)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	cases := []struct {
+		name, request string
+		status        int
+		want          string
+	}{
+		{"malformed header", "GET / HTTP/1.1\r\nHost: x\r\nPas un en-tête\r\n\r\n", 400, "Demande incorrecte"},
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400, "Demande incorrecte"},
+		{"headers too large", "GET / HTTP/1.1\r\nHost: x\r\nCookie: " + strings.Repeat("a", 2*handlers.MaxHeaderBytes) + "\r\n\r\n", 431, "En-têtes trop volumineux"},
+		{"unknown transfer encoding", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: zip\r\n\r\n", 501, "non pris en charge"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+			go func() { _, _ = io.WriteString(conn, tc.request) }()
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.want) || !strings.Contains(string(body), `lang="fr"`) ||
+				!strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("status %d, %s\n%s", res.StatusCode, res.Header.Get("Content-Type"), body)
+			}
+		})
+	}
+	// An ordinary answer goes through untouched.
+	res, err := http.Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Date") == "" {
+		t.Errorf("healthz through the wrapper: %d", res.StatusCode)
 	}
 }
