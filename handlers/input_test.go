@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the driver behind gorm's sqlite, to read the test database
 
 	"quartier/handlers"
+	"quartier/mailer"
 	"quartier/models"
 )
 
@@ -461,5 +463,38 @@ func TestProtocolErrors_AreFrenchPages(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || res.Header.Get("Date") == "" {
 		t.Errorf("healthz through the wrapper: %d", res.StatusCode)
+	}
+}
+
+// TestLogs_SignInAndItsMailHoldNoAddress signs in by the mailed link, with
+// the outbox delivering through the file driver into the same log: the
+// log names users and messages by id, never by address or name.
+func TestLogs_SignInAndItsMailHoldNoAddress(t *testing.T) {
+	e := newEnv(t)
+	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	c := e.client()
+	if r := c.post("/connexion", url.Values{"email": {"coord@exemple.fr"}}); r.Status != http.StatusOK {
+		t.Fatalf("sign-in form: %d", r.Status)
+	}
+	token := e.lastLink("coord@exemple.fr") // before delivery, which empties the stored message
+	file, err := mailer.NewFileDriver(e.cfg.Mail.Dir, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := mailer.NewWorker(e.store, file, mailer.WorkerOptions{Log: log}).RunOnce(context.Background()); n != 1 || err != nil {
+		t.Fatalf("outbox: %d sent, %v", n, err)
+	}
+	if r := c.post("/connexion/lien/"+token, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.Status)
+	}
+	c.get("/tableau-de-bord")
+	logs := e.logs.String()
+	if !strings.Contains(logs, "mail written to file") || !strings.Contains(logs, fmt.Sprintf("user_id=%d", e.coord.ID)) {
+		t.Fatalf("the log misses the mail or the sign-in:\n%s", logs)
+	}
+	for _, personal := range []string{"coord@exemple.fr", "Nadia", "Coord"} {
+		if strings.Contains(logs, personal) {
+			t.Errorf("the log holds %q:\n%s", personal, logs)
+		}
 	}
 }

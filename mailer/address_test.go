@@ -3,9 +3,11 @@ package mailer
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +99,42 @@ func TestDisplayNames_BadAddressIsPermanent(t *testing.T) {
 	_, err := m.goMail()
 	if err == nil || !IsPermanent(err) {
 		t.Fatalf("goMail = %v, want a permanent error", err)
+	}
+}
+
+// TestLogs_NameNoRecipient delivers through the file driver and through an
+// SMTP server that refuses some recipients (its refusals quote the
+// address): the logs name messages by their outbox id and Message-ID,
+// never by an address.
+func TestLogs_NameNoRecipient(t *testing.T) {
+	srv := startSMTP(t)
+	srv.refuse["p1@example.org"] = 550
+	srv.refuse["p2@example.org"] = 451
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	s, _ := newTestStore(t, nil)
+	queueLinks(t, s, testComposer(t), 4)
+	w := NewWorker(s, srv.driver(t), WorkerOptions{Log: log})
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	file, err := NewFileDriver(filepath.Join(t.TempDir(), "mail"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := newTestStore(t, nil)
+	queueLinks(t, s2, testComposer(t), 4)
+	if _, err := NewWorker(s2, file, WorkerOptions{Log: log}).RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "mail not delivered") || !strings.Contains(out, "mail written to file") {
+		t.Fatalf("the logs miss the failures or the files:\n%s", out)
+	}
+	if regexp.MustCompile(`[A-Za-z0-9._%+-]+@example\.org`).MatchString(out) {
+		t.Errorf("an address appears in the logs:\n%s", out)
+	}
+	if !strings.Contains(out, "outbox_id=") || !strings.Contains(out, "message_id=") {
+		t.Errorf("the logs do not name the messages by id:\n%s", out)
 	}
 }
