@@ -2,12 +2,14 @@ package handlers_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -496,5 +498,64 @@ func TestLogs_SignInAndItsMailHoldNoAddress(t *testing.T) {
 		if strings.Contains(logs, personal) {
 			t.Errorf("the log holds %q:\n%s", personal, logs)
 		}
+	}
+}
+
+// TestPersonName_OneLineAnyPunctuation: a name with a line break or
+// another control character is refused next to the field; quotes,
+// apostrophes and accents are kept as typed.
+func TestPersonName_OneLineAnyPunctuation(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	person := url.Values{"email": {"lea.picard@exemple.fr"}, "role": {"coordinator"}, "time_zone": {"Europe/Paris"}}
+	for _, name := range []string{"Léa\r\nBcc: x@exemple.fr", "Léa\nPicard", "Léa\x07Picard", "Léa\u2028Picard"} {
+		before := e.fingerprint()
+		r := c.post("/admin/personnes/nouvelle", merge(person, url.Values{"name": {name}}))
+		if r.Status != http.StatusUnprocessableEntity || messageOf(r.Body, "f-name") == "" {
+			t.Errorf("%q: status %d, or no message next to the name", name, r.Status)
+		}
+		if e.fingerprint() != before {
+			t.Errorf("%q: stored", name)
+		}
+	}
+	r := c.post("/admin/personnes/nouvelle", merge(person, url.Values{"name": {`Léa "Lulu" O’Brien-d'Été`}}))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("an ordinary name: status %d\n%s", r.Status, r.Body)
+	}
+	u, err := e.store.UserByEmail(context.Background(), "lea.picard@exemple.fr")
+	if err != nil || u.Name != `Léa "Lulu" O’Brien-d'Été` {
+		t.Errorf("stored name %q (%v)", u.Name, err)
+	}
+}
+
+// TestQPVImport_BoundsEachLine: an imported line whose name is too long or
+// holds a control character is rejected with its reason, the other lines
+// are imported.
+func TestQPVImport_BoundsEachLine(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(&e.admin)
+	csv := "code_qp;lib_qp;insee_com\nQN05910M;Bon quartier;59512\nQN05911M;" + strings.Repeat("n", 151) + ";59512\nQN05912M;Nom\x07cloche;59512\n"
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("csrf_token", c.csrf())
+	fw, _ := w.CreateFormFile("file", "qpv.csv")
+	_, _ = io.WriteString(fw, csv)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/admin/qpv/import", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	r := c.do(req)
+	if r.Status != http.StatusOK {
+		t.Fatalf("import: %d\n%s", r.Status, r.Body)
+	}
+	page := html.UnescapeString(r.Body)
+	if !strings.Contains(page, "150 caractères au plus") || !strings.Contains(page, "ligne 3") {
+		t.Errorf("the long name is not reported on its line:\n%s", page)
+	}
+	qpvs, err := e.store.QPVsByCode(context.Background(), []string{"QN05910M", "QN05911M", "QN05912M"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qpvs) != 1 || qpvs[0].Code != "QN05910M" {
+		t.Errorf("imported %+v, want only the good line", qpvs)
 	}
 }
