@@ -19,7 +19,8 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the driver behind gorm's sqlite, to read the test database
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
 
 	"quartier/handlers"
 	"quartier/mailer"
@@ -30,7 +31,11 @@ import (
 // test can tell that a refused form stored nothing.
 func (e *env) fingerprint() string {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.cfg.Database.DSN+"?mode=ro")
+	g, err := gorm.Open(sqlite.Open("file:"+e.cfg.Database.DSN+"?mode=ro"), &gorm.Config{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	db, err := g.DB()
 	if err != nil {
 		e.t.Fatal(err)
 	}
