@@ -44,6 +44,10 @@ func TestSingleLineFields_RefuseControlCharacters(t *testing.T) {
 			_, err := f.s.AddBusyTime(ctx, facil.ID, BusyInput{Start: day.Add(9 * time.Hour), End: day.Add(10 * time.Hour), Label: s})
 			return err
 		},
+		"organisation name": func(s string) error {
+			_, err := f.s.CreateOrganisation(ctx, f.admin.ID, f.clsm.ID, s, "association", "")
+			return err
+		},
 		"venue name": func(s string) error {
 			in := f.input()
 			in.VenueName = s
