@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -155,6 +156,12 @@ func (h *Handler) readForm(next echo.HandlerFunc) echo.HandlerFunc {
 			for k, vs := range req.PostForm {
 				if m := limitFor(k).problem(vs); m != "" {
 					errs[k] = m
+				}
+				// The request form's rows of windows are a list too.
+				if m := windowField.FindStringSubmatch(k); m != nil {
+					if i, err := strconv.Atoi(m[1]); err != nil || i >= maxWindowRows {
+						errs["windows"] = fmt.Sprintf("Trop de créneaux : %d au plus.", maxWindowRows)
+					}
 				}
 			}
 			if len(errs) > 0 {

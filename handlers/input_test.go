@@ -98,37 +98,37 @@ func TestFormBounds_EveryFormNamesTheLimitAndKeepsWhatWasTyped(t *testing.T) {
 	season := url.Values{"name": {"Saison 2027-2028"}, "starts_on": {"2027-09-01"}, "ends_on": {"2028-07-01"}}
 	long := func(n int) string { return strings.Repeat("x", n) }
 	cases := []struct {
-		name   string
-		c      *client
-		path   string
-		form   url.Values
-		field  string // the field whose message is expected
-		limit  string // the words of the message that name the limit
-		typed  string // something typed that must come back
-		errKey string // the id of the message, when it is not the field's
+		name  string
+		c     *client
+		path  string
+		form  url.Values
+		field string // the field whose message is expected
+		limit string // the words of the message that name the limit
+		typed string // something typed that must come back
 	}{
-		{"request: other quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"other_qpvs": {lines("Quartier", 51, ", ")}}), "other_qpvs", "50 au plus", "Quartier 51", ""},
-		{"request: checked quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Salle Watremez", ""},
-		{"request: partners", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"partners": {lines("Structure", 101, "\n")}}), "partners", "100 au plus", "Structure 101", ""},
-		{"request: venue address", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"venue_address": {long(501)}}), "venue_address", "500 caractères au plus", long(501), ""},
-		{"request: remote link", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"format": {"remote"}, "remote_url": {"https://exemple.fr/" + long(2000)}}), "remote_url", "2000 caractères au plus", "Salle Watremez", ""},
-		{"request edit: notes", coord, fmt.Sprintf("/demandes/%d/modifier", submitted), merge(validRequest(e), url.Values{"notes": {long(2001)}}), "notes", "2000 caractères au plus", long(2001), ""},
-		{"withdrawal: comment", coord, fmt.Sprintf("/demandes/%d/retirer", other), url.Values{"comment": {long(4001)}}, "comment", "4000 caractères au plus", long(4001), ""},
-		{"decision: reason", admin, fmt.Sprintf("/admin/demandes/%d/refuser", submitted), url.Values{"comment": {long(4001)}}, "decline_comment", "4000 caractères au plus", long(4001), ""},
-		{"person: name", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"name": {long(121)}}), "name", "120 caractères au plus", long(121), ""},
-		{"person: address", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"email": {long(250) + "@exemple.fr"}}), "email", "254 caractères au plus", long(250), ""},
-		{"person edit: name", admin, fmt.Sprintf("/admin/personnes/%d", e.coord.ID), merge(person, url.Values{"name": {long(151)}, "email": {"coord@exemple.fr"}}), "name", "caractères au plus", long(151), ""},
-		{"CLSM: communes", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"communes": {lines("Amiens", 501, "\n")}}), "communes", "500 au plus", "Amiens 501", ""},
-		{"CLSM: quartiers", admin, fmt.Sprintf("/admin/clsm/%d", e.clsm.ID), merge(clsm, url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Amiens Nord", ""},
-		{"CLSM: territory", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"territory": {long(501)}}), "territory", "500 caractères au plus", long(501), ""},
-		{"CLSM: name", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
-		{"season: name", admin, "/admin/saisons", merge(season, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
-		{"quartier: name", admin, "/admin/qpv", merge(qpv, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151), ""},
-		{"quartier: communes", admin, "/admin/qpv", merge(qpv, url.Values{"communes": {lines("Amiens", 501, ", ")}}), "communes", "500 au plus", "Amiens 501", ""},
-		{"exception: label", facil, "/calendrier/exceptions", url.Values{"kind": {"unavailable"}, "from": {"2026-11-30"}, "all_day": {"1"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121), ""},
-		{"busy time: label", facil, "/calendrier/occupations", url.Values{"date": {"2026-12-01"}, "start": {"09:00"}, "end": {"10:00"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121), ""},
-		{"availability: home", facil, "/calendrier/disponibilites", merge(patternForm([2]string{"08:00", "12:00"}, long(201)), nil), "home", "200 caractères au plus", long(201), ""},
-		{"subscription: address", facil, "/calendrier/abonnement", url.Values{"url": {"https://exemple.fr/" + long(2000)}}, "url", "2000 caractères au plus", long(2000), ""},
+		{"request: other quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"other_qpvs": {lines("Quartier", 51, ", ")}}), "other_qpvs", "50 au plus", "Quartier 51"},
+		{"request: checked quartiers", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Salle Watremez"},
+		{"request: windows", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"windows[20].date": {"2027-02-01"}, "windows[20].part": {"morning"}}), "windows", "20 au plus", "Salle Watremez"},
+		{"request: partners", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"partners": {lines("Structure", 101, "\n")}}), "partners", "100 au plus", "Structure 101"},
+		{"request: venue address", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"venue_address": {long(501)}}), "venue_address", "500 caractères au plus", long(501)},
+		{"request: remote link", coord, "/demandes/nouvelle", merge(validRequest(e), url.Values{"format": {"remote"}, "remote_url": {"https://exemple.fr/" + long(2000)}}), "remote_url", "2000 caractères au plus", "Salle Watremez"},
+		{"request edit: notes", coord, fmt.Sprintf("/demandes/%d/modifier", submitted), merge(validRequest(e), url.Values{"notes": {long(2001)}}), "notes", "2000 caractères au plus", long(2001)},
+		{"withdrawal: comment", coord, fmt.Sprintf("/demandes/%d/retirer", other), url.Values{"comment": {long(4001)}}, "comment", "4000 caractères au plus", long(4001)},
+		{"decision: reason", admin, fmt.Sprintf("/admin/demandes/%d/refuser", submitted), url.Values{"comment": {long(4001)}}, "decline_comment", "4000 caractères au plus", long(4001)},
+		{"person: name", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"name": {long(121)}}), "name", "120 caractères au plus", long(121)},
+		{"person: address", admin, "/admin/personnes/nouvelle", merge(person, url.Values{"email": {long(250) + "@exemple.fr"}}), "email", "254 caractères au plus", long(250)},
+		{"person edit: name", admin, fmt.Sprintf("/admin/personnes/%d", e.coord.ID), merge(person, url.Values{"name": {long(151)}, "email": {"coord@exemple.fr"}}), "name", "caractères au plus", long(151)},
+		{"CLSM: communes", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"communes": {lines("Amiens", 501, "\n")}}), "communes", "500 au plus", "Amiens 501"},
+		{"CLSM: quartiers", admin, fmt.Sprintf("/admin/clsm/%d", e.clsm.ID), merge(clsm, url.Values{"qpvs": qpvs}), "qpvs", "300 au plus", "Amiens Nord"},
+		{"CLSM: territory", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"territory": {long(501)}}), "territory", "500 caractères au plus", long(501)},
+		{"CLSM: name", admin, "/admin/clsm/nouveau", merge(clsm, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151)},
+		{"season: name", admin, "/admin/saisons", merge(season, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151)},
+		{"quartier: name", admin, "/admin/qpv", merge(qpv, url.Values{"name": {long(151)}}), "name", "150 caractères au plus", long(151)},
+		{"quartier: communes", admin, "/admin/qpv", merge(qpv, url.Values{"communes": {lines("Amiens", 501, ", ")}}), "communes", "500 au plus", "Amiens 501"},
+		{"exception: label", facil, "/calendrier/exceptions", url.Values{"kind": {"unavailable"}, "from": {"2026-11-30"}, "all_day": {"1"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121)},
+		{"busy time: label", facil, "/calendrier/occupations", url.Values{"date": {"2026-12-01"}, "start": {"09:00"}, "end": {"10:00"}, "label": {long(121)}}, "label", "120 caractères au plus", long(121)},
+		{"availability: home", facil, "/calendrier/disponibilites", merge(patternForm([2]string{"08:00", "12:00"}, long(201)), nil), "home", "200 caractères au plus", long(201)},
+		{"subscription: address", facil, "/calendrier/abonnement", url.Values{"url": {"https://exemple.fr/" + long(2000)}}, "url", "2000 caractères au plus", long(2000)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
