@@ -77,7 +77,7 @@ func (h *Handler) showNewCLSM(c echo.Context) error {
 func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
 	form, _ := c.FormParams()
 	f := clsmForm{Name: c.FormValue("name"), Territory: c.FormValue("territory"), Departement: c.FormValue("departement"),
-		Coordinator: c.FormValue("coordinator"), Communes: c.FormValue("communes"), QPVs: form["qpvs"], Errors: formErrors{}}
+		Coordinator: c.FormValue("coordinator"), Communes: c.FormValue("communes"), QPVs: form["qpvs"], Errors: formProblems(c)}
 	in := models.CLSMInput{Name: f.Name, Territory: f.Territory, DepartementCode: f.Departement, QPVs: f.QPVs}
 	if d, ok := h.geo.Departement(f.Departement); ok {
 		in.RegionCode = d.Region
@@ -90,6 +90,9 @@ func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
 			f.Errors["coordinator"] = "Choisissez un·e coordinateur·trice dans la liste."
 		}
 		in.CoordinatorID = &id
+	}
+	if _, over := f.Errors["communes"]; over {
+		return f, in
 	}
 	for line := range strings.SplitSeq(f.Communes, "\n") {
 		if line = strings.TrimSpace(line); line == "" {

@@ -78,12 +78,12 @@ func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64
 	f := personForm{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role"), CLSM: c.FormValue("clsm"),
 		HomeCommune: strings.TrimSpace(c.FormValue("home_commune")), TimeZone: c.FormValue("time_zone"),
-		MaxPerDay: c.FormValue("max_per_day"), MaxPerWeek: c.FormValue("max_per_week"), Errors: formErrors{},
+		MaxPerDay: c.FormValue("max_per_day"), MaxPerWeek: c.FormValue("max_per_week"), Errors: formProblems(c),
 	}
 	in := models.NewUser{Email: f.Email, Name: f.Name, Role: models.Role(f.Role), TimeZone: f.TimeZone,
 		MaxPerDay:  formInt(c, "max_per_day", "Le plafond par jour", f.Errors),
 		MaxPerWeek: formInt(c, "max_per_week", "Le plafond par semaine", f.Errors)}
-	if f.HomeCommune != "" {
+	if _, over := f.Errors["home_commune"]; !over && f.HomeCommune != "" {
 		com, msg := h.geo.ResolveCommune(f.HomeCommune)
 		if msg != "" {
 			f.Errors["home_commune"] = msg

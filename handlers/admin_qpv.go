@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -62,10 +64,16 @@ func (h *Handler) importQPVs(c echo.Context) error {
 		rows, problems, err := territory.ParseQPVCSV(f, h.geo)
 		if err != nil {
 			p.Errors["file"] = "Ce fichier n'a pas pu être lu comme une liste CSV de QPV : " + err.Error()
+		} else if len(rows) > maxQPVRows {
+			p.Errors["file"] = fmt.Sprintf("Ce fichier compte %d quartiers : une liste en compte %d au plus. Est-ce bien la liste des QPV ?", len(rows), maxQPVRows)
 		} else {
 			p.Problems = problems
 			in := make([]models.QPVInput, 0, len(rows))
 			for _, r := range rows {
+				if m := qpvRowProblem(r); m != "" {
+					p.Problems = append(p.Problems, territory.LineProblem{Line: r.Line, Reason: m})
+					continue
+				}
 				in = append(in, models.QPVInput{Line: r.Line, Code: r.Code, Name: r.Name, Communes: r.Communes})
 			}
 			if p.Report, err = h.store.ImportQPVs(c.Request().Context(), currentUser(c).ID, in); err != nil {
@@ -84,12 +92,37 @@ func (h *Handler) importQPVs(c echo.Context) error {
 	return h.render(c, status, "admin_qpv", "qpv", p)
 }
 
+// maxQPVRows bounds the quartiers of one import (France has about 1,600).
+const maxQPVRows = 10000
+
+// qpvRowProblem checks a line of the imported list the way the manual form
+// checks its fields; "" when the line is fine.
+func qpvRowProblem(r territory.QPVRow) string {
+	if m := models.TextProblem(r.Code, models.MaxLine, false); m != "" {
+		return "code du quartier : " + lowerFirst(m)
+	}
+	if m := models.TextProblem(r.Name, models.MaxTitle, false); m != "" {
+		return "nom du quartier : " + lowerFirst(m)
+	}
+	if len(r.Communes) > limitFor("communes").Items {
+		return "communes : " + lowerFirst(models.TooManyMessage(limitFor("communes").Items, len(r.Communes)))
+	}
+	return ""
+}
+
+// lowerFirst lowers a message's first letter, to follow a colon.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
 // saveQPV creates or edits one quartier by hand.
 func (h *Handler) saveQPV(c echo.Context) error {
-	p := qpvPage{Code: c.FormValue("code"), Name: c.FormValue("name"), Communes: c.FormValue("communes"), Errors: formErrors{}}
+	p := qpvPage{Code: c.FormValue("code"), Name: c.FormValue("name"), Communes: c.FormValue("communes"), Errors: formProblems(c)}
 	var communes []string
+	_, over := p.Errors["communes"]
 	for part := range strings.FieldsFuncSeq(p.Communes, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
-		if part = strings.TrimSpace(part); part == "" {
+		if part = strings.TrimSpace(part); part == "" || over {
 			continue
 		}
 		com, msg := h.geo.ResolveCommune(part)

@@ -31,7 +31,7 @@ func (h *Handler) listSeasons(c echo.Context) error {
 }
 
 func (h *Handler) createSeason(c echo.Context) error {
-	p := seasonsPage{Name: c.FormValue("name"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Errors: formErrors{}}
+	p := seasonsPage{Name: c.FormValue("name"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Errors: formProblems(c)}
 	starts := formDate(c, "starts_on", "Date de début", p.Errors)
 	ends := formDate(c, "ends_on", "Date de fin", p.Errors)
 	if len(p.Errors) == 0 {

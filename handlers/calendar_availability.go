@@ -67,7 +67,7 @@ func (h *Handler) newAvailabilityForm() availabilityForm {
 func (h *Handler) saveAvailability(c echo.Context) error {
 	u := currentUser(c)
 	f := h.newAvailabilityForm()
-	f.Errors = map[string]string{}
+	f.Errors = formProblems(c)
 	in := models.AvailabilityInput{TimeZone: c.FormValue("time_zone")}
 	f.TimeZone = in.TimeZone
 	for i := range f.Days {
@@ -89,7 +89,9 @@ func (h *Handler) saveAvailability(c echo.Context) error {
 		in.Pattern[i] = models.DayPattern{Works: true, StartMinute: start, EndMinute: end}
 	}
 	f.Home = strings.TrimSpace(c.FormValue("home"))
-	if cm, msg := h.resolveHome(f.Home); msg != "" {
+	if _, over := f.Errors["home"]; over {
+		// Not looked up: the message says why.
+	} else if cm, msg := h.resolveHome(f.Home); msg != "" {
 		f.Errors["home"] = msg
 	} else {
 		in.HomeINSEE, f.Home = cm.INSEE, cm.LabelFor(f.Home)

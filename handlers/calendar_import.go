@@ -114,6 +114,9 @@ func (h *Handler) subscribe(c echo.Context) error {
 	fail := func(msg string) error {
 		return h.renderImport(c, http.StatusUnprocessableEntity, importPage{URL: raw, Errors: map[string]string{"url": msg}})
 	}
+	if m := formProblems(c)["url"]; m != "" {
+		return fail(m)
+	}
 	if raw == "" {
 		return fail("Collez l'adresse secrète (.ics) de votre agenda, par exemple https://outlook.office365.com/owa/calendar/…/calendar.ics.")
 	}

@@ -67,7 +67,7 @@ func (h *Handler) addException(c echo.Context) error {
 	p := exceptionsPage{
 		Kind: c.FormValue("kind"), From: strings.TrimSpace(c.FormValue("from")), To: strings.TrimSpace(c.FormValue("to")),
 		AllDay: c.FormValue("all_day") != "", Start: strings.TrimSpace(c.FormValue("start")),
-		End: strings.TrimSpace(c.FormValue("end")), Label: c.FormValue("label"), Errors: map[string]string{},
+		End: strings.TrimSpace(c.FormValue("end")), Label: c.FormValue("label"), Errors: formProblems(c),
 	}
 	in := models.ExceptionInput{Kind: models.ExceptionKind(p.Kind), AllDay: p.AllDay, Label: p.Label}
 	var ok bool
@@ -151,7 +151,7 @@ func (h *Handler) addBusy(c echo.Context) error {
 	u := currentUser(c)
 	loc := models.LocationOf(u.TimeZone)
 	p := busyPage{Date: strings.TrimSpace(c.FormValue("date")), Start: strings.TrimSpace(c.FormValue("start")),
-		End: strings.TrimSpace(c.FormValue("end")), Label: c.FormValue("label"), Errors: map[string]string{}}
+		End: strings.TrimSpace(c.FormValue("end")), Label: c.FormValue("label"), Errors: formProblems(c)}
 	day, okD := frtime.ParseDate(p.Date)
 	start, okS := parseClock(p.Start)
 	end, okE := parseClock(p.End)

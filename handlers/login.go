@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -117,12 +118,37 @@ func tooManyAttempts() error {
 		"Patientez un quart d'heure, puis réessayez. Pensez à vérifier votre dossier de courriers indésirables.")
 }
 
-// safeNext keeps a post-login destination only if it is a path on this site.
+// safeNext keeps a post-login destination only if it is a path on this
+// site: printable ASCII starting with one "/", no backslash, and nothing a
+// URL parser could read as a scheme or a host, before or after
+// percent-decoding (no "//", no control character or space).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || !safePath(next) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !safePath(decoded) {
 		return ""
 	}
 	return next
+}
+
+// safePath is false for text that starts with "//", or holds a backslash,
+// a control character, a space or anything beyond printable ASCII.
+func safePath(s string) bool {
+	if strings.HasPrefix(s, "//") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // rateBucket names a rate-limit bucket without storing the address or

@@ -39,7 +39,7 @@ func TestRequestForm_OtherQPVsCountBounded(t *testing.T) {
 			if tc.status == http.StatusSeeOther {
 				return
 			}
-			want := fmt.Sprintf("Indiquez au plus 50 autres quartiers (il y en a %d)", tc.n)
+			want := fmt.Sprintf("Indiquez au plus 50 autres quartiers (il y en a %d).", tc.n)
 			if !strings.Contains(r.Body, want) || !strings.Contains(r.Body, `id="f-other-qpvs-erreur"`) {
 				t.Errorf("the page does not say %q next to the field", want)
 			}

@@ -6,21 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"quartier/frtime"
 	"quartier/models"
 	"quartier/territory"
 )
 
-// Length limits of the request form's free-text fields, in characters.
-const (
-	maxVenueName    = 200
-	maxVenueAddress = 500
-	maxPartners     = 3000
-	maxLongText     = 2000
-	maxExpected     = 500
-)
+// maxExpected bounds the number of people expected at a session. The
+// lengths of the text fields are bounded by limitFor and the models.
+const maxExpected = 500
 
 // checkedRequest is a request form once read: what to store, and the
 // French message of each field at fault.
@@ -66,22 +60,17 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 	}
 
 	in.QPVs = append([]string(nil), f.QPVs...)
-	if typed := territory.SplitQPVList(f.OtherQPVs); len(typed) > maxOtherQPVs {
-		e["other_qpvs"] = fmt.Sprintf("Indiquez au plus %d autres quartiers (il y en a %d)\u00a0: une demande porte sur quelques quartiers.", maxOtherQPVs, len(typed))
-	} else {
-		codes, msg, err := h.resolveQPVs(ctx, typed)
-		if err != nil {
-			return out, err
-		}
-		if msg != "" {
-			e["other_qpvs"] = msg
-		}
-		in.QPVs = append(in.QPVs, codes...)
+	// The count of other_qpvs is bounded before any handler runs (limitFor).
+	codes, msg, err := h.resolveQPVs(ctx, territory.SplitQPVList(f.OtherQPVs))
+	if err != nil {
+		return out, err
 	}
+	if msg != "" {
+		e["other_qpvs"] = msg
+	}
+	in.QPVs = append(in.QPVs, codes...)
 
 	in.VenueName, in.VenueAddress = f.VenueName, f.VenueAddress
-	tooLong(e, "venue_name", f.VenueName, maxVenueName)
-	tooLong(e, "venue_address", f.VenueAddress, maxVenueAddress)
 	in.StepFree = models.StepFree(f.StepFree)
 	in.Format = models.SessionFormat(f.Format)
 	in.RemoteURL = f.RemoteURL
@@ -114,10 +103,7 @@ func (h *Handler) checkRequestForm(ctx context.Context, f *requestForm, clsms []
 		}
 	}
 	in.Partners = strings.Split(f.Partners, "\n")
-	tooLong(e, "partners", f.Partners, maxPartners)
 	in.Constraints, in.Notes = f.Constraints, f.Notes
-	tooLong(e, "constraints", f.Constraints, maxLongText)
-	tooLong(e, "notes", f.Notes, maxLongText)
 
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil {
@@ -206,12 +192,6 @@ func (h *Handler) checkWindows(rows []windowForm, in *models.RequestInput, e map
 	}
 }
 
-func tooLong(e map[string]string, field, value string, limit int) {
-	if utf8.RuneCountInString(value) > limit {
-		e[field] = fmt.Sprintf("Ce texte est trop long : %d caractères au plus (il en compte %d).", limit, utf8.RuneCountInString(value))
-	}
-}
-
 // communeLabel is how a request page shows its commune to the reader:
 // « Roubaix (59512, Nord) ».
 func (h *Handler) communeLabel(c territory.Commune) string {
@@ -221,10 +201,6 @@ func (h *Handler) communeLabel(c territory.Commune) string {
 	}
 	return fmt.Sprintf("%s (%s, %s)", c.Name, c.INSEE, dep)
 }
-
-// maxOtherQPVs bounds the quartiers typed in other_qpvs: a request
-// concerns a few neighbourhoods, never a whole list.
-const maxOtherQPVs = 50
 
 // resolveQPVs returns the codes of the quartiers typed in other_qpvs
 // (codes, « Nom (CODE) » or exact names), or a French message naming what

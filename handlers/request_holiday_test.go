@@ -15,7 +15,7 @@ func TestRequestForm_HolidayWindowWarnsButSaves(t *testing.T) {
 	c := e.as(&e.coord)
 	f := with(validRequest(e), "windows[1].date", "2027-05-06")
 
-	refused := c.post("/demandes/nouvelle", with(f, "venue_name", strings.Repeat("x", 5000)))
+	refused := c.post("/demandes/nouvelle", with(f, "expected_count", "beaucoup"))
 	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Body, `class="field-warning" id="f-windows-1-date-alerte"`) ||
 		!strings.Contains(refused.Body, "jeudi 6 mai 2027 (Ascension)") {
 		t.Fatalf("refused form: %d, warning missing:\n%s", refused.Status, summaryOf(refused.Body))

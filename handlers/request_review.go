@@ -155,7 +155,11 @@ func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, 
 		return err
 	}
 	comment := c.FormValue("comment")
-	_, err = h.store.DecideRequest(c.Request().Context(), currentUser(c).ID, id, to, comment)
+	if errs := formProblems(c); len(errs) > 0 {
+		err = &models.ValidationError{Fields: errs}
+	} else {
+		_, err = h.store.DecideRequest(c.Request().Context(), currentUser(c).ID, id, to, comment)
+	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		errs := map[string]string{}

@@ -241,6 +241,9 @@ func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
 		f.CLSM = strconv.FormatInt(existing.CLSMID, 10)
 		complete = submit || existing.State == models.RequestSubmitted
 	}
+	if errs := formProblems(c); len(errs) > 0 {
+		return h.renderRequestForm(c, invalidForm, f, errs, existing)
+	}
 	clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
 	if err != nil {
 		return err
@@ -318,7 +321,11 @@ func (h *Handler) withdrawRequest(c echo.Context) error {
 		return err
 	}
 	comment := c.FormValue("comment")
-	err = h.store.WithdrawRequest(c.Request().Context(), currentUser(c).ID, r.ID, comment)
+	if errs := formProblems(c); len(errs) > 0 {
+		err = &models.ValidationError{Fields: errs}
+	} else {
+		err = h.store.WithdrawRequest(c.Request().Context(), currentUser(c).ID, r.ID, comment)
+	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
 		v, verr := h.requestViewOf(c.Request().Context(), r)

@@ -34,12 +34,21 @@ type group struct {
 	table  *[]Route
 }
 
-func (gr group) add(method, path string, fn echo.HandlerFunc) {
-	gr.g.Add(method, path, fn)
+func (gr group) add(method, path string, fn echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	gr.g.Add(method, path, fn, mw...)
 	*gr.table = append(*gr.table, Route{Method: method, Path: path, Access: gr.access})
 }
-func (gr group) get(path string, fn echo.HandlerFunc)  { gr.add(http.MethodGet, path, fn) }
-func (gr group) post(path string, fn echo.HandlerFunc) { gr.add(http.MethodPost, path, fn) }
+func (gr group) get(path string, fn echo.HandlerFunc) { gr.add(http.MethodGet, path, fn) }
+
+// post registers an action; a field over its bound (limitFor) is refused
+// with a French page before the handler runs.
+func (gr group) post(path string, fn echo.HandlerFunc) {
+	gr.add(http.MethodPost, path, fn, refuseFormProblems)
+}
+
+// form registers the post of a form page, whose handler shows the fields
+// over their bounds next to each field (formProblems) with what was typed.
+func (gr group) form(path string, fn echo.HandlerFunc) { gr.add(http.MethodPost, path, fn) }
 
 // Router builds the Echo instance with every route and its access rule. It
 // returns the table as well, so a test can walk every route with every role.
@@ -48,8 +57,8 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
 	e.IPExtractor = h.ipExtractor()
-	e.Pre(requestID)
-	e.Use(h.logRequests, h.recoverPanics, h.securityHeaders, h.limitBody, h.ensureCSRFCookie, h.loadSession, h.checkCSRF)
+	e.Pre(requestID, headAsGet)
+	e.Use(h.logRequests, h.recoverPanics, h.securityHeaders, h.readForm, h.ensureCSRFCookie, h.loadSession, h.checkCSRF)
 
 	var table []Route
 	in := func(access Access, mw ...echo.MiddlewareFunc) group {
@@ -83,11 +92,11 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator := in(AccessCoordinator, requireRole(models.RoleCoordinator))
 	coordinator.get("/demandes", h.listRequests)
 	coordinator.get("/demandes/nouvelle", h.showNewRequest)
-	coordinator.post("/demandes/nouvelle", h.createRequest)
+	coordinator.form("/demandes/nouvelle", h.createRequest)
 	coordinator.get("/demandes/:id", h.showRequest)
 	coordinator.get("/demandes/:id/modifier", h.showEditRequest)
-	coordinator.post("/demandes/:id/modifier", h.updateRequest)
-	coordinator.post("/demandes/:id/retirer", h.withdrawRequest)
+	coordinator.form("/demandes/:id/modifier", h.updateRequest)
+	coordinator.form("/demandes/:id/retirer", h.withdrawRequest)
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -97,17 +106,17 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	facilitator.get("/calendrier", h.showWeek)
 	facilitator.get("/calendrier/mois", h.showMonth)
 	facilitator.get("/calendrier/disponibilites", h.showAvailability)
-	facilitator.post("/calendrier/disponibilites", h.saveAvailability)
+	facilitator.form("/calendrier/disponibilites", h.saveAvailability)
 	facilitator.get("/calendrier/exceptions", h.showExceptions)
-	facilitator.post("/calendrier/exceptions", h.addException)
+	facilitator.form("/calendrier/exceptions", h.addException)
 	facilitator.post("/calendrier/exceptions/:id/supprimer", h.deleteException)
 	facilitator.get("/calendrier/occupations", h.showBusy)
-	facilitator.post("/calendrier/occupations", h.addBusy)
+	facilitator.form("/calendrier/occupations", h.addBusy)
 	facilitator.post("/calendrier/occupations/:id/supprimer", h.deleteBusy)
 	facilitator.get("/calendrier/import", h.showImport)
 	facilitator.post("/calendrier/import", h.importFile)
 	facilitator.post("/calendrier/import/supprimer", h.clearImportedFile)
-	facilitator.post("/calendrier/abonnement", h.subscribe)
+	facilitator.form("/calendrier/abonnement", h.subscribe)
 	facilitator.post("/calendrier/abonnement/actualiser", h.refreshSubscription)
 	facilitator.post("/calendrier/abonnement/supprimer", h.unsubscribe)
 	facilitator.get("/calendrier/flux", h.showFeed)
@@ -118,34 +127,34 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin := in(AccessAdmin, requireRole(models.RoleAdmin))
 	admin.get("/admin/demandes", h.listAdminRequests)
 	admin.get("/admin/demandes/:id", h.showAdminRequest)
-	admin.post("/admin/demandes/:id/accepter", h.acceptRequest)
-	admin.post("/admin/demandes/:id/refuser", h.declineRequest)
-	admin.post("/admin/demandes/:id/modifications", h.askForChanges)
+	admin.form("/admin/demandes/:id/accepter", h.acceptRequest)
+	admin.form("/admin/demandes/:id/refuser", h.declineRequest)
+	admin.form("/admin/demandes/:id/modifications", h.askForChanges)
 	admin.get("/admin/recherche/communes", h.suggestCommunes)
 	admin.get("/admin/recherche/qpv", h.suggestQPVs)
 
 	admin.get("/admin/personnes", h.listPeople)
 	admin.get("/admin/personnes/nouvelle", h.showNewPerson)
-	admin.post("/admin/personnes/nouvelle", h.createPerson)
+	admin.form("/admin/personnes/nouvelle", h.createPerson)
 	admin.get("/admin/personnes/:id", h.showPerson)
-	admin.post("/admin/personnes/:id", h.updatePerson)
+	admin.form("/admin/personnes/:id", h.updatePerson)
 	admin.post("/admin/personnes/:id/desactiver", h.setPersonActive(false))
 	admin.post("/admin/personnes/:id/reactiver", h.setPersonActive(true))
 
 	admin.get("/admin/clsm", h.listCLSMs)
 	admin.get("/admin/clsm/nouveau", h.showNewCLSM)
-	admin.post("/admin/clsm/nouveau", h.saveCLSM)
+	admin.form("/admin/clsm/nouveau", h.saveCLSM)
 	admin.get("/admin/clsm/:id", h.showCLSM)
-	admin.post("/admin/clsm/:id", h.saveCLSM)
+	admin.form("/admin/clsm/:id", h.saveCLSM)
 
 	admin.get("/admin/saisons", h.listSeasons)
-	admin.post("/admin/saisons", h.createSeason)
+	admin.form("/admin/saisons", h.createSeason)
 	admin.get("/admin/saisons/:id", h.showSeason)
 	admin.post("/admin/saisons/:id/en-cours", h.makeSeasonCurrent)
 	admin.post("/admin/saisons/:id/cloturer", h.closeSeason)
 
 	admin.get("/admin/qpv", h.listQPVs)
-	admin.post("/admin/qpv", h.saveQPV)
+	admin.form("/admin/qpv", h.saveQPV)
 	admin.post("/admin/qpv/import", h.importQPVs)
 
 	admin.get("/admin/courriels", h.listOutbox)
@@ -172,16 +181,4 @@ func (h *Handler) ipExtractor() echo.IPExtractor {
 		}
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
-}
-
-// limitBody refuses bodies over 12 MB (calendar files are the largest).
-func (h *Handler) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	const max = 12 << 20
-	return func(c echo.Context) error {
-		if c.Request().ContentLength > max {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
-		}
-		c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, max)
-		return next(c)
-	}
 }

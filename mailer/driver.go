@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"quartier/config"
@@ -90,6 +91,13 @@ func IsPermanent(err error) bool {
 	var p *PermanentError
 	return errors.As(err, &p)
 }
+
+// emailAddress matches what looks like an email address in free text.
+var emailAddress = regexp.MustCompile(`[^\s<>"'(),;:\[\]]+@[\p{L}0-9-]+(\.[\p{L}0-9-]+)+`)
+
+// RedactAddresses replaces the email addresses in s (an SMTP server's
+// answer quotes the recipient) with « [adresse] », for logs.
+func RedactAddresses(s string) string { return emailAddress.ReplaceAllString(s, "[adresse]") }
 
 // NewDriver returns the driver that mail.mode names: "file" writes .eml
 // files under mail.dir, "smtp" sends through the configured server.

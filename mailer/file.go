@@ -31,9 +31,9 @@ func NewFileDriver(dir string, log *slog.Logger) (*FileDriver, error) {
 // Send writes each message to <dir>/<Message-ID>.eml. The name comes from
 // the Message-ID, so a message delivered again after a crash overwrites its
 // own file instead of making a second one. The file appears whole or not at
-// all (written aside, then renamed). One log line per message names the
-// recipient, the subject and the file, never the content: it may hold a
-// sign-in link.
+// all (written aside, then renamed). One log line per message names its
+// Message-ID, the subject and the file, never the recipient (personal
+// data) nor the content (it may hold a sign-in link).
 func (d *FileDriver) Send(ctx context.Context, msgs []*Message) []error {
 	errs := make([]error, len(msgs))
 	for i, m := range msgs {
@@ -46,7 +46,7 @@ func (d *FileDriver) Send(ctx context.Context, msgs []*Message) []error {
 			errs[i] = err
 			continue
 		}
-		d.log.Info("mail written to file", "to", m.To.Email, "subject", m.Subject, "file", path)
+		d.log.Info("mail written to file", "message_id", m.MessageID, "subject", m.Subject, "file", path)
 	}
 	return errs
 }

@@ -45,7 +45,7 @@ func TestFileDriver_WritesEMLOnceAndLogsNoLink(t *testing.T) {
 		t.Errorf("the sign-in link is not readable from the file:\n%s", parts[0].body)
 	}
 	out := logs.String()
-	if strings.Count(out, "mail written to file") != 4 || !strings.Contains(out, "camille.durand@example.fr") ||
+	if strings.Count(out, "mail written to file") != 4 || strings.Contains(out, "camille.durand@example.fr") ||
 		!strings.Contains(out, d.Path(msgs[0].MessageID)) {
 		t.Errorf("log lines:\n%s", out)
 	}

@@ -195,8 +195,10 @@ func (w *Worker) fail(ctx context.Context, row models.OutboxMessage, cause error
 	if !permanent && row.Attempts < w.opts.MaxAttempts {
 		retryAt = w.opts.Now().Add(w.Backoff(row.Attempts))
 	}
-	w.opts.Log.Warn("mail not delivered", "id", row.ID, "kind", row.Kind, "to", row.Recipient,
-		"attempt", row.Attempts, "permanent", permanent, "retry_at", retryAt, "err", cause)
+	// The outbox id names the message; the recipient is personal data,
+	// and SMTP errors quote it (DESIGN §5).
+	w.opts.Log.Warn("mail not delivered", "outbox_id", row.ID, "kind", row.Kind,
+		"attempt", row.Attempts, "permanent", permanent, "retry_at", retryAt, "err", RedactAddresses(cause.Error()))
 	return w.store.MarkOutboxFailed(ctx, row.ID, cause.Error(), retryAt, permanent)
 }
 

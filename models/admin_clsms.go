@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -27,9 +28,10 @@ func (in CLSMInput) validate() (CLSMInput, error) {
 	in.Territory = strings.TrimSpace(in.Territory)
 	if in.Name == "" {
 		f["name"] = "Saisissez le nom du CLSM."
-	} else if len([]rune(in.Name)) > 150 {
-		f["name"] = "Le nom ne doit pas dépasser 150 caractères."
+	} else {
+		checkLine(f, "name", in.Name, MaxTitle)
 	}
+	checkText(f, "territory", in.Territory, MaxAddress, true)
 	if in.DepartementCode == "" {
 		f["departement"] = "Choisissez le département du CLSM."
 	}
@@ -112,6 +114,9 @@ func (s *Store) CreateCLSM(ctx context.Context, actorID int64, in CLSMInput) (CL
 		if err := uniqueCLSMName(tx, in.Name, 0); err != nil {
 			return err
 		}
+		if _, err := coordinatorFor(tx, in.CoordinatorID); err != nil {
+			return err
+		}
 		now := s.Now()
 		c = CLSM{Name: in.Name, Territory: in.Territory, RegionCode: in.RegionCode, DepartementCode: in.DepartementCode,
 			CoordinatorID: in.CoordinatorID, CreatedAt: now, UpdatedAt: now}
@@ -151,15 +156,12 @@ func (s *Store) UpdateCLSM(ctx context.Context, actorID, id int64, in CLSMInput)
 			changes = append(changes, fmt.Sprintf("département : %s → %s", c.DepartementCode, in.DepartementCode))
 		}
 		if !sameID(c.CoordinatorID, in.CoordinatorID) {
+			u, err := coordinatorFor(tx, in.CoordinatorID)
+			if err != nil {
+				return err
+			}
 			name := "personne"
-			if in.CoordinatorID != nil {
-				var u User
-				if err := tx.First(&u, *in.CoordinatorID).Error; err != nil {
-					return invalid("coordinator", "Choisissez un·e coordinateur·trice dans la liste.")
-				}
-				if u.Role != RoleCoordinator {
-					return invalid("coordinator", "Cette personne n'a pas le rôle de coordination.")
-				}
+			if u != nil {
 				name = u.Name
 			}
 			changes = append(changes, "coordination confiée à "+name)
@@ -187,6 +189,25 @@ func (s *Store) UpdateCLSM(ctx context.Context, actorID, id int64, in CLSMInput)
 		return audit(tx, &actorID, "clsm", id, "update", detail, now)
 	})
 	return c, err
+}
+
+// coordinatorFor loads the coordinator chosen for a CLSM (nil for none):
+// the account must exist and have the coordinator's role.
+func coordinatorFor(tx *gorm.DB, id *int64) (*User, error) {
+	if id == nil {
+		return nil, nil
+	}
+	var u User
+	if err := tx.Take(&u, *id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, invalid("coordinator", "Choisissez un·e coordinateur·trice dans la liste.")
+		}
+		return nil, err
+	}
+	if u.Role != RoleCoordinator {
+		return nil, invalid("coordinator", "Cette personne n'a pas le rôle de coordination : choisissez un compte de coordination, ou créez-le d'abord.")
+	}
+	return &u, nil
 }
 
 func sameID(a, b *int64) bool {

@@ -73,9 +73,7 @@ func (in ExceptionInput) normalize() (ExceptionInput, error) {
 		f["end"] = "L'heure de fin doit être après l'heure de début."
 	}
 	in.Label = strings.TrimSpace(in.Label)
-	if len([]rune(in.Label)) > 120 {
-		f["label"] = "Le libellé ne doit pas dépasser 120 caractères."
-	}
+	checkLine(f, "label", in.Label, MaxLabel)
 	if len(f) > 0 {
 		return in, &ValidationError{Fields: f}
 	}
@@ -183,9 +181,7 @@ func (s *Store) AddBusyTime(ctx context.Context, userID int64, in BusyInput) (Bu
 	case in.End.Sub(in.Start) > maxManualBusy:
 		f["end"] = "Une occupation ne peut pas dépasser deux semaines : pour un congé, ajoutez plutôt une exception."
 	}
-	if len([]rune(in.Label)) > 120 {
-		f["label"] = "Le libellé ne doit pas dépasser 120 caractères."
-	}
+	checkLine(f, "label", in.Label, MaxLabel)
 	if len(f) > 0 {
 		return BusyTime{}, &ValidationError{Fields: f}
 	}

@@ -26,6 +26,8 @@ func (s *Store) CreateOrganisation(ctx context.Context, actorID, clsmID int64, n
 	if o.Name == "" {
 		f["name"] = "Saisissez le nom de la structure."
 	}
+	checkLine(f, "name", o.Name, MaxTitle)
+	checkLine(f, "kind", o.Kind, MaxLine)
 	if contact != "" {
 		email, err := NormalizeEmail(contact)
 		if err != nil {

@@ -213,6 +213,8 @@ func (s *Store) SaveQPV(ctx context.Context, actorID int64, in QPVInput) error {
 	if in.Name == "" {
 		f["name"] = "Saisissez le nom du quartier."
 	}
+	checkLine(f, "code", in.Code, MaxLine)
+	checkLine(f, "name", in.Name, MaxTitle)
 	if len(in.Communes) == 0 {
 		f["communes"] = "Indiquez au moins une commune."
 	}

@@ -174,6 +174,12 @@ func (in RequestInput) Problems(submit bool) map[string]string {
 			f["remote_url"] = "Saisissez l’adresse complète du lien de visioconférence, commençant par https://."
 		}
 	}
+	checkLine(f, "venue_name", in.VenueName, MaxLine)
+	checkText(f, "venue_address", in.VenueAddress, MaxAddress, true)
+	checkLine(f, "remote_url", in.RemoteURL, MaxURL)
+	checkText(f, "partners", strings.Join(in.Partners, "\n"), MaxPartnersText, true)
+	checkText(f, "constraints", in.Constraints, MaxLongText, true)
+	checkText(f, "notes", in.Notes, MaxLongText, true)
 	if in.ExpectedCount < 0 {
 		f["expected_count"] = "Le nombre de personnes attendues ne peut pas être négatif."
 	}

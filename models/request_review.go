@@ -32,8 +32,8 @@ func (s *Store) DecideRequest(ctx context.Context, actorID, id int64, to Request
 	default:
 		return Request{}, fmt.Errorf("decide request %d: %q is not a decision", id, to)
 	}
-	if len([]rune(comment)) > MaxCommentLength {
-		return Request{}, invalid("comment", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxCommentLength))
+	if m := TextProblem(comment, MaxCommentLength, true); m != "" {
+		return Request{}, invalid("comment", m)
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var actor User
@@ -145,8 +145,8 @@ func actorOf(tx *gorm.DB, ev RequestEvent, fallback User) User {
 // unless it was a draft they never saw.
 func (s *Store) WithdrawRequest(ctx context.Context, actorID, id int64, comment string) error {
 	comment = strings.TrimSpace(comment)
-	if len([]rune(comment)) > MaxCommentLength {
-		return invalid("comment", fmt.Sprintf("Le message est trop long (%d caractères au plus).", MaxCommentLength))
+	if m := TextProblem(comment, MaxCommentLength, true); m != "" {
+		return invalid("comment", m)
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		r, err := coordinatorsRequest(tx, actorID, id)

@@ -69,6 +69,8 @@ func (s *Store) CreateSeason(ctx context.Context, actorID int64, name string, st
 	f := map[string]string{}
 	if name == "" {
 		f["name"] = "Saisissez le nom de la saison, par exemple « Saison 2026-2027 »."
+	} else {
+		checkLine(f, "name", name, MaxTitle)
 	}
 	if starts.IsZero() {
 		f["starts_on"] = "Saisissez la date de début."

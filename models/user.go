@@ -119,8 +119,8 @@ func (n NewUser) Validate() (NewUser, error) {
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" {
 		fields["name"] = "Saisissez le nom de la personne."
-	} else if len([]rune(n.Name)) > 120 {
-		fields["name"] = "Le nom ne doit pas dépasser 120 caractères."
+	} else {
+		checkLine(fields, "name", n.Name, MaxPersonName)
 	}
 	if !n.Role.Valid() {
 		fields["role"] = "Choisissez un rôle."

@@ -123,6 +123,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    handlers.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
 
@@ -131,9 +132,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() { sched.Run(workCtx) })
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	a.Log.Info("quartier is listening", "url", cfg.Server.BaseURL, "listen", ln.Addr().String(),
-		"mail_mode", cfg.Mail.Mode, "instance", sched.Owner())
+	// The answers net/http writes itself (malformed or oversized
+	// headers) come as French pages too.
+	go func() { serveErr <- srv.Serve(handlers.FrenchProtocolErrors(ln)) }()
+	a.Log.Info("quartier is listening", "url", cfg.Server.BaseURL, "listen", ln.Addr().String(), "mail_mode", cfg.Mail.Mode, "instance", sched.Owner())
 
 	select {
 	case err = <-serveErr:
