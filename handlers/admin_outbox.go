@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"quartier/mailer"
 	"quartier/models"
 )
 
@@ -53,7 +52,7 @@ func (h *Handler) listOutbox(c echo.Context) error {
 // outboxMessagePage shows one message as it will be received.
 type outboxMessagePage struct {
 	Message models.OutboxMessage
-	Preview mailer.MessagePreview
+	Preview models.MessagePreview
 	Audit   []models.AuditEvent
 }
 
@@ -67,7 +66,7 @@ func (h *Handler) showOutboxMessage(c echo.Context) error {
 	if p.Message, err = h.store.OutboxMessageByID(ctx, id); err != nil {
 		return err
 	}
-	if p.Preview, err = mailer.Preview(p.Message); err != nil {
+	if p.Preview, err = h.mail.PreviewMessage(p.Message); err != nil {
 		return err
 	}
 	if p.Audit, err = h.store.AuditTrail(ctx, "outbox", id); err != nil {
@@ -88,7 +87,7 @@ func (h *Handler) showOutboxHTML(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pv, err := mailer.Preview(m)
+	pv, err := h.mail.PreviewMessage(m)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"quartier/links"
-	"quartier/mailer"
 	"quartier/models"
 )
 
@@ -30,6 +29,9 @@ func (h *Handler) showFeed(c echo.Context) error {
 	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"),
 		URL: h.links.FeedURL(u.ID, st.FeedVersion), WebcalURL: vettedWebcal(h.links.Webcal(u.ID, st.FeedVersion))})
 }
+
+// feedContentType is the media type of the bookings feed.
+const feedContentType = "text/calendar; charset=utf-8"
 
 // vettedWebcal lets html/template write the feed's webcal: link, a scheme
 // it refuses otherwise (it writes #ZgotmplZ). The link comes from links,
@@ -78,12 +80,12 @@ func (h *Handler) serveFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := h.feed.BookingsFeed(mailer.FeedData{Name: u.Name, Sessions: sessions, CommuneName: h.communeName})
+	body, err := h.mail.BookingsFeed(u.Name, sessions, h.communeName)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-cache")
 	c.Response().Header().Set("Content-Disposition", `inline; filename="calendrier.ics"`)
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	return c.Blob(http.StatusOK, mailer.FeedContentType, body)
+	return c.Blob(http.StatusOK, feedContentType, body)
 }

@@ -49,7 +49,7 @@ func TestServeFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Deps{Config: cfg, Store: store, Feed: composer, Links: l, Territory: geo, Secret: secret,
+	h, err := New(Deps{Config: cfg, Store: store, Mail: composer, Links: l, Territory: geo, Secret: secret,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

@@ -11,22 +11,24 @@ import (
 
 	"quartier/config"
 	"quartier/links"
-	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
 )
 
-// FeedBuilder writes a facilitator's bookings feed (.ics). The handlers
-// compose no email: messages leave from the store's operations.
-type FeedBuilder interface {
-	BookingsFeed(d mailer.FeedData) ([]byte, error)
+// Mail is what the pages need of the mailer, which they do not import: a
+// facilitator's bookings feed (.ics) and the admin's view of a stored
+// message. The handlers compose no email: messages leave from the store's
+// operations (models.Mail).
+type Mail interface {
+	BookingsFeed(name string, sessions []models.ScheduledSession, communeName func(insee string) string) ([]byte, error)
+	PreviewMessage(m models.OutboxMessage) (models.MessagePreview, error)
 }
 
 // Deps are the handler's dependencies, built by cmd/quartier.
 type Deps struct {
 	Config    config.Config
 	Store     *models.Store
-	Feed      FeedBuilder
+	Mail      Mail
 	Territory *territory.Directory
 	// Links builds and verifies the links that carry a secret; when nil,
 	// one is made from Secret and the configured base URL.
@@ -48,7 +50,7 @@ type Waker interface{ Wake() }
 type Handler struct {
 	cfg    config.Config
 	store  *models.Store
-	feed   FeedBuilder
+	mail   Mail
 	links  *links.Links
 	geo    *territory.Directory
 	secret []byte
@@ -62,7 +64,7 @@ type Handler struct {
 // New checks the dependencies, parses every template (a missing template
 // fails here, at start-up, not in front of a user) and returns the handler.
 func New(d Deps) (*Handler, error) {
-	if d.Store == nil || d.Log == nil || d.Feed == nil || d.Territory == nil || len(d.Secret) == 0 {
+	if d.Store == nil || d.Log == nil || d.Mail == nil || d.Territory == nil || len(d.Secret) == 0 {
 		return nil, fmt.Errorf("handlers.New: missing dependency")
 	}
 	if d.Links == nil {
@@ -84,7 +86,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{
-		cfg: d.Config, store: d.Store, feed: d.Feed, links: d.Links, geo: d.Territory, secret: d.Secret,
+		cfg: d.Config, store: d.Store, mail: d.Mail, links: d.Links, geo: d.Territory, secret: d.Secret,
 		log: d.Log, now: d.Now, outbox: d.Outbox, views: v, static: static,
 	}, nil
 }

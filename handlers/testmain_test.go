@@ -106,7 +106,7 @@ func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	}
 	store.UseMail(composer)
 	h, err := handlers.New(handlers.Deps{
-		Config: cfg, Store: store, Feed: composer, Links: l, Territory: geo, Secret: []byte(cfg.Server.Secret),
+		Config: cfg, Store: store, Mail: composer, Links: l, Territory: geo, Secret: []byte(cfg.Server.Secret),
 		Log: slog.New(slog.NewTextHandler(io.MultiWriter(logs, warnings{testLog{t}}), nil)), Now: clock.Now,
 	})
 	if err != nil {

@@ -8,33 +8,25 @@ import (
 	"quartier/models"
 )
 
-// FeedContentType is the media type of the bookings feed.
-const FeedContentType = "text/calendar; charset=utf-8"
-
 // FeedData is a facilitator's bookings feed: the sessions they lead.
-type FeedData struct {
-	// Name is the facilitator's name, for the calendar's title.
-	Name     string
-	Sessions []models.ScheduledSession
-	// CommuneName names a commune from its INSEE code ("" if unknown).
-	CommuneName func(insee string) string
-}
-
 // BookingsFeed builds the facilitator's subscription feed (see ical.Feed):
 // one event per session, its UID stable per session so that a change of
 // time or place updates the same entry, each in its session's own zone.
-func (c *Composer) BookingsFeed(d FeedData) ([]byte, error) {
+//
+// name is the facilitator's, for the calendar's title; communeName names a
+// commune from its INSEE code ("" if unknown; nil: no names).
+func (c *Composer) BookingsFeed(name string, sessions []models.ScheduledSession, communeName func(insee string) string) ([]byte, error) {
 	in := ical.FeedInput{
-		Name:        frenchTypography("Mes séances — " + strings.TrimSpace(d.Name)),
+		Name:        frenchTypography("Mes séances — " + strings.TrimSpace(name)),
 		Description: frenchTypography("Les séances « La santé mentale dans mon quartier » que vous animez."),
 		Stamp:       c.cfg.Now(),
 		Zone:        models.LocationOf("Europe/Paris"),
-		Events:      make([]ical.Event, 0, len(d.Sessions)),
+		Events:      make([]ical.Event, 0, len(sessions)),
 	}
-	for _, s := range d.Sessions {
+	for _, s := range sessions {
 		place := ""
-		if d.CommuneName != nil {
-			place = d.CommuneName(s.CommuneINSEE)
+		if communeName != nil {
+			place = communeName(s.CommuneINSEE)
 		}
 		summary := "Séance de sensibilisation"
 		if place != "" {

@@ -35,8 +35,8 @@ func feedSessions() []models.ScheduledSession {
 var feedCommunes = map[string]string{"59512": "Roubaix", "97209": "Fort-de-France"}
 
 func TestBookingsFeed_Golden(t *testing.T) {
-	b, err := feedComposer(t).BookingsFeed(FeedData{Name: "Camille Lefebvre", Sessions: feedSessions(),
-		CommuneName: func(insee string) string { return feedCommunes[insee] }})
+	b, err := feedComposer(t).BookingsFeed("Camille Lefebvre", feedSessions(),
+		func(insee string) string { return feedCommunes[insee] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,13 +49,13 @@ func TestBookingsFeed_Golden(t *testing.T) {
 func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 	c := feedComposer(t)
 	sessions := feedSessions()
-	first, err := c.BookingsFeed(FeedData{Name: "Camille", Sessions: sessions})
+	first, err := c.BookingsFeed("Camille", sessions, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sessions[0].StartsAt = sessions[0].StartsAt.Add(24 * time.Hour)
 	sessions[0].EndsAt = sessions[0].EndsAt.Add(24 * time.Hour)
-	moved, err := c.BookingsFeed(FeedData{Name: "Camille", Sessions: sessions})
+	moved, err := c.BookingsFeed("Camille", sessions, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestBookingsFeed_SubscribableAndStable(t *testing.T) {
 		t.Errorf("no VTIMEZONE for Martinique")
 	}
 
-	empty, err := c.BookingsFeed(FeedData{Name: "Camille"})
+	empty, err := c.BookingsFeed("Camille", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestBookingsFeed_StoredNamesWithControls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := feedComposer(t).BookingsFeed(FeedData{Name: tt.facilitator, Sessions: sessions})
+			b, err := feedComposer(t).BookingsFeed(tt.facilitator, sessions, nil)
 			if err != nil {
 				t.Fatalf("BookingsFeed: %v", err)
 			}

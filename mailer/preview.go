@@ -8,26 +8,11 @@ import (
 	"quartier/models"
 )
 
-// MessagePreview is what the admin page « Courriels » shows of one outbox
-// message. HTML is the message's own HTML document, to be shown isolated
-// from the page (e.g. <iframe sandbox srcdoc="…">), never inlined.
-type MessagePreview struct {
-	From, To, ReplyTo, Subject, Date, MessageID string
-	Headers                                     []Header
-	Text, HTML, Calendar                        string
-	Attachments                                 []string
-	// Erased: a sensitive message whose content was wiped once sent.
-	// Hidden: a sensitive message not sent yet, whose content (a personal
-	// sign-in link) only its recipient should see. Note says so in French.
-	Erased, Hidden bool
-	Note           string
-}
-
 // Preview rebuilds an outbox message for the admin page. A message holding
 // a sign-in link never shows its content there: it is hidden until sent,
 // then erased.
-func Preview(m models.OutboxMessage) (MessagePreview, error) {
-	p := MessagePreview{To: m.Recipient, Subject: m.Subject, MessageID: "<" + m.MessageID + ">", Date: frenchDate(m.CreatedAt)}
+func Preview(m models.OutboxMessage) (models.MessagePreview, error) {
+	p := models.MessagePreview{To: m.Recipient, Subject: m.Subject, MessageID: "<" + m.MessageID + ">", Date: frenchDate(m.CreatedAt)}
 	if m.Sensitive {
 		if m.Payload == "" {
 			p.Erased = true
@@ -49,7 +34,9 @@ func Preview(m models.OutboxMessage) (MessagePreview, error) {
 	if msg.ReplyTo != nil {
 		p.ReplyTo = msg.ReplyTo.String()
 	}
-	p.Headers = msg.Headers
+	for _, hd := range msg.Headers {
+		p.Headers = append(p.Headers, models.PreviewHeader{Name: hd.Name, Value: hd.Value})
+	}
 	p.Text, p.HTML = msg.Text, msg.HTML
 	if msg.Calendar != nil {
 		p.Calendar = msg.Calendar.Content
@@ -59,6 +46,11 @@ func Preview(m models.OutboxMessage) (MessagePreview, error) {
 		p.Attachments = append(p.Attachments, a.Name)
 	}
 	return p, nil
+}
+
+// PreviewMessage is Preview, for the admin pages (handlers.Mail).
+func (c *Composer) PreviewMessage(m models.OutboxMessage) (models.MessagePreview, error) {
+	return Preview(m)
 }
 
 // String writes the address as « Nom <adresse> », or the bare address.

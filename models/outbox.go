@@ -63,3 +63,22 @@ type OutboxMessage struct {
 	CreatedAt     time.Time
 	SentAt        *time.Time
 }
+
+// MessagePreview is what the admin page « Courriels » shows of one outbox
+// message, rebuilt by the mailer from the stored payload. HTML is the
+// message's own HTML document, to be shown isolated from the page (e.g.
+// <iframe sandbox srcdoc="…">), never inlined.
+type MessagePreview struct {
+	From, To, ReplyTo, Subject, Date, MessageID string
+	Headers                                     []PreviewHeader
+	Text, HTML, Calendar                        string
+	Attachments                                 []string
+	// Erased: a sensitive message whose content was wiped once sent.
+	// Hidden: a sensitive message not sent yet, whose content (a personal
+	// sign-in link) only its recipient should see. Note says so in French.
+	Erased, Hidden bool
+	Note           string
+}
+
+// PreviewHeader is one extra header of a previewed message.
+type PreviewHeader struct{ Name, Value string }

@@ -95,7 +95,7 @@ func (a *App) Handler() (*handlers.Handler, error) { return a.handler(nil) }
 // queued a message that should go at once (a sign-in link).
 func (a *App) handler(outbox handlers.Waker) (*handlers.Handler, error) {
 	return handlers.New(handlers.Deps{
-		Config: a.Config, Store: a.Store, Feed: a.Composer, Links: a.Links, Territory: a.Geo, Secret: a.secret, Log: a.Log,
+		Config: a.Config, Store: a.Store, Mail: a.Composer, Links: a.Links, Territory: a.Geo, Secret: a.secret, Log: a.Log,
 		Outbox: outbox,
 	})
 }
