@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"quartier/planner"
+	"quartier/planner/internal/gen"
 )
 
 // kmSlack is the tolerance on travel per session against what the planner
@@ -71,4 +72,34 @@ func TestSolve_ReferenceTargets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSolve_DenseValid runs the solver on three times the peak's demand
+// and team over the same weeks (gen.Dense, the generator of the dense
+// benchmark): the plan is valid, and it is never worse than first-fit by
+// (priority, then total travel), the order by which the solver, which may
+// start from first-fit's plan, accepts a change.
+func TestSolve_DenseValid(t *testing.T) {
+	in, _ := loadInstance(t, "peak")
+	dense, err := gen.Dense(in, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mustJSON(t, dense)
+	plan, err := planner.Solve(context.Background(), dense, planner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := validate(t, data, plan)
+	base, err := planner.FirstFit(dense)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bfig := validate(t, data, base)
+	km, bkm := fig.travelKm/float64(fig.assigned), bfig.travelKm/float64(bfig.assigned)
+	if fig.priority < bfig.priority || fig.priority == bfig.priority && fig.travelKm > bfig.travelKm {
+		t.Errorf("solver: priority %d, %.0f km; first-fit: %d, %.0f km", fig.priority, fig.travelKm, bfig.priority, bfig.travelKm)
+	}
+	t.Logf("solver: priority %d, %d sessions, %.1f km/session; first-fit: priority %d, %.1f km/session",
+		fig.priority, fig.assigned, km, bfig.priority, bkm)
 }
