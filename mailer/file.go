@@ -15,6 +15,9 @@ import (
 type FileDriver struct {
 	dir string
 	log *slog.Logger
+	// syncDir makes the directory entry of a renamed file durable; a seam
+	// for tests, always syncDirectory outside them.
+	syncDir func(dir string) error
 }
 
 // NewFileDriver returns a FileDriver writing into dir, creating it.
@@ -25,15 +28,16 @@ func NewFileDriver(dir string, log *slog.Logger) (*FileDriver, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &FileDriver{dir: dir, log: log}, nil
+	return &FileDriver{dir: dir, log: log, syncDir: syncDirectory}, nil
 }
 
 // Send writes each message to <dir>/<Message-ID>.eml. The name comes from
 // the Message-ID, so a message delivered again after a crash overwrites its
 // own file instead of making a second one. The file appears whole or not at
-// all (written aside, then renamed). One log line per message names its
-// Message-ID, the subject and the file, never the recipient (personal
-// data) nor the content (it may hold a sign-in link).
+// all (written aside, fsync'd, renamed, then the directory fsync'd, so
+// that a message reported sent survives a crash). One log line per message
+// names its Message-ID, the subject and the file, never the recipient
+// (personal data) nor the content (it may hold a sign-in link).
 func (d *FileDriver) Send(ctx context.Context, msgs []*Message) []error {
 	errs := make([]error, len(msgs))
 	for i, m := range msgs {
@@ -80,7 +84,26 @@ func (d *FileDriver) write(m *Message) (string, error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", fmt.Errorf("write mail file: %w", err)
 	}
+	// Without this the rename may still be only in memory: a crash would
+	// lose a file the outbox has already marked sent.
+	if err := d.syncDir(d.dir); err != nil {
+		return "", fmt.Errorf("sync mail directory: %w", err)
+	}
 	return path, nil
+}
+
+// syncDirectory fsyncs a directory, making the entries created or renamed
+// in it durable.
+func syncDirectory(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // fileName turns a Message-ID into a safe file name: anything but letters,

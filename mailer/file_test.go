@@ -3,6 +3,7 @@ package mailer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"quartier/config"
+	"quartier/models"
 )
 
 func TestFileDriver_WritesEMLOnceAndLogsNoLink(t *testing.T) {
@@ -85,5 +87,96 @@ func TestNewDriver_FromConfig(t *testing.T) {
 	cfg.Mail.Mode = "carrier-pigeon"
 	if _, err := NewDriver(cfg, quietLog()); err == nil {
 		t.Error("unknown mode accepted")
+	}
+}
+
+// TestFileDriver_SyncsDirectoryAfterRename checks that every message is
+// followed by a sync of the mail directory, made once the final file
+// exists (after the rename), and that the real sync works on a directory.
+func TestFileDriver_SyncsDirectoryAfterRename(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mail")
+	d, err := NewFileDriver(dir, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.syncDir(dir); err != nil {
+		t.Fatalf("the driver's directory sync fails on a real directory: %v", err)
+	}
+	c := testComposer(t)
+	link, _ := goldenCases()[0].build(c)
+	inv, _ := goldenCases()[5].build(c)
+	msgs := []*Message{decodeEnvelope(t, link), decodeEnvelope(t, inv)}
+	var synced []string // the final files present at each sync
+	d.syncDir = func(got string) error {
+		if got != dir {
+			t.Errorf("synced %q, want the mail directory %q", got, dir)
+		}
+		entries, err := os.ReadDir(got)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), ".") {
+				names = append(names, e.Name())
+			}
+		}
+		synced = append(synced, strings.Join(names, ","))
+		return nil
+	}
+	for i, err := range d.Send(context.Background(), msgs) {
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	first := filepath.Base(d.Path(msgs[0].MessageID))
+	second := filepath.Base(d.Path(msgs[1].MessageID))
+	if len(synced) != 2 || synced[0] != first || !strings.Contains(synced[1], first) || !strings.Contains(synced[1], second) {
+		t.Errorf("final files at each directory sync: %q; want one sync per message, after its rename (%s, then both)", synced, first)
+	}
+}
+
+// TestFileDriver_FailedDirectorySyncIsNotSent checks that a message whose
+// directory sync fails is reported failed by the driver, so the outbox
+// keeps it for a retry instead of marking it sent.
+func TestFileDriver_FailedDirectorySyncIsNotSent(t *testing.T) {
+	s, _ := newTestStore(t, nil)
+	c := testComposer(t)
+	keys := queueLinks(t, s, c, 2)
+	d, err := NewFileDriver(filepath.Join(t.TempDir(), "mail"), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := errors.New("disk on fire")
+	calls := 0
+	d.syncDir = func(string) error {
+		calls++
+		if calls == 2 {
+			return failing
+		}
+		return nil
+	}
+	w := NewWorker(s, d, WorkerOptions{BatchSize: 10, Log: quietLog()})
+	ctx := context.Background()
+	if n, err := w.RunOnce(ctx); n != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %v; want 1 sent (the failure is recorded on its row)", n, err)
+	}
+	rows, _, err := s.ListOutbox(ctx, models.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]models.OutboxMessage{}
+	for _, r := range rows {
+		full, err := s.OutboxMessageByID(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[r.DedupKey] = full
+	}
+	if len(got) != 2 || got[keys[0]].Status != models.OutboxSent {
+		t.Fatalf("outbox %v; want %s sent", got, keys[0])
+	}
+	if m := got[keys[1]]; m.Status != models.OutboxPending || !strings.Contains(m.LastError, "sync mail directory: disk on fire") {
+		t.Errorf("%s: status %s, last error %q; want pending for a retry, with the sync error", keys[1], m.Status, m.LastError)
 	}
 }

@@ -5,10 +5,30 @@ import (
 	"testing"
 
 	"quartier/planner"
+	"quartier/planner/internal/gen"
 )
+
+// denseSeed is the seed of the dense instance of the benchmarks and of
+// scripts/plan-bench.sh (plangen's default).
+const denseSeed = 1
+
+// denseSeason returns ten times the season's requests and facilitators
+// over the same weeks (gen.Dense).
+func denseSeason(b *testing.B) *planner.Instance {
+	in, _ := loadInstance(b, "season")
+	dense, err := gen.Dense(in, 10, denseSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dense
+}
 
 func benchSolve(b *testing.B, name string) {
 	in, _ := loadInstance(b, name)
+	solveLoop(b, in)
+}
+
+func solveLoop(b *testing.B, in *planner.Instance) {
 	b.ReportAllocs()
 	var plan *planner.Plan
 	for b.Loop() {
@@ -22,6 +42,10 @@ func benchSolve(b *testing.B, name string) {
 
 func benchFirstFit(b *testing.B, name string) {
 	in, _ := loadInstance(b, name)
+	firstFitLoop(b, in)
+}
+
+func firstFitLoop(b *testing.B, in *planner.Instance) {
 	b.ReportAllocs()
 	var plan *planner.Plan
 	for b.Loop() {
@@ -55,3 +79,12 @@ func BenchmarkFirstFit_Season(b *testing.B) { benchFirstFit(b, "season") }
 
 // BenchmarkFirstFit_Peak times the first-fit baseline on peak.
 func BenchmarkFirstFit_Peak(b *testing.B) { benchFirstFit(b, "peak") }
+
+// BenchmarkSolve_SeasonDense10x times the solver on ten times the season's
+// demand and team over the same weeks (about 13 s per plan on one core:
+// use -benchtime 1x).
+func BenchmarkSolve_SeasonDense10x(b *testing.B) { solveLoop(b, denseSeason(b)) }
+
+// BenchmarkFirstFit_SeasonDense10x times the first-fit baseline on the
+// dense season.
+func BenchmarkFirstFit_SeasonDense10x(b *testing.B) { firstFitLoop(b, denseSeason(b)) }
