@@ -205,11 +205,15 @@ func TestRequest_DraftSubmitEditWithdraw(t *testing.T) {
 	if r := c.post(path+"/modifier", with(validRequest(e), "venue_name", "")); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("incomplete edit of a submitted request: %d", r.Status)
 	}
-	if r := c.post(path+"/modifier", with(validRequest(e), "expected_count", "18")); r.Status != http.StatusSeeOther {
+	if r := c.post(path+"/modifier", with(with(validRequest(e), "expected_count", "18"), "venue_name", "Salle Léo-Lagrange")); r.Status != http.StatusSeeOther {
 		t.Fatalf("edit: %d", r.Status)
 	}
 	r := c.get(path)
-	for _, want := range []string{"a créé la demande (brouillon)", "a envoyé la demande", "a modifié la demande", "lundi 11 janvier 2027, matin", "les mardis et jeudis", "18"} {
+	// The edit names what changed, in the form's order, and only that.
+	if strings.Contains(r.Body, "créneaux.") || strings.Contains(r.Body, "a modifié : commune") {
+		t.Errorf("history names fields that did not change:\n%s", r.Body)
+	}
+	for _, want := range []string{"a créé la demande (brouillon)", "a envoyé la demande", "a modifié : lieu, nombre de personnes.", "lundi 11 janvier 2027, matin", "les mardis et jeudis", "18"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("detail lacks %q", want)
 		}
