@@ -61,7 +61,7 @@ func (h *Handler) importQPVs(c echo.Context) error {
 		defer f.Close()
 		rows, problems, err := territory.ParseQPVCSV(f, h.geo)
 		if err != nil {
-			p.Errors["file"] = "Ce fichier n'a pas pu être lu comme une liste CSV de QPV : " + err.Error()
+			p.Errors["file"] = "Ce fichier n’a pas pu être lu comme la liste des QPV\u00a0: " + err.Error() + "."
 		} else {
 			p.Problems = problems
 			in := make([]models.QPVInput, 0, len(rows))
