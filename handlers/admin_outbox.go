@@ -70,6 +70,11 @@ func (h *Handler) showOutboxMessage(c echo.Context) error {
 	if p.Preview, err = mailer.Preview(p.Message); err != nil {
 		return err
 	}
+	if p.Preview.From == "" {
+		// A message whose stored payload names no sender goes out from
+		// the configured address: show that rather than nothing.
+		p.Preview.From = mailer.Address{Name: h.cfg.Mail.FromName, Email: h.cfg.Mail.From}.String()
+	}
 	if p.Audit, err = h.store.AuditTrail(ctx, "outbox", id); err != nil {
 		return err
 	}
