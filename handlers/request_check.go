@@ -352,7 +352,12 @@ func (h *Handler) resolveQPVs(ctx context.Context, checked []string, other strin
 			for _, q := range list {
 				names = append(names, fmt.Sprintf("« %s (%s) »", q.Name, q.Code))
 			}
-			ambiguous = append(ambiguous, fmt.Sprintf("« %s » : %s", tok, strings.Join(names, ", ")))
+			last := len(names) - 1
+			choices := names[last]
+			if last > 0 {
+				choices = strings.Join(names[:last], ", ") + " ou " + names[last]
+			}
+			ambiguous = append(ambiguous, fmt.Sprintf("« %s » peut désigner %s", tok, choices))
 		default:
 			unknown = append(unknown, "« "+tok+" »")
 		}
@@ -362,7 +367,7 @@ func (h *Handler) resolveQPVs(ctx context.Context, checked []string, other strin
 		msgs = append(msgs, "Quartier introuvable dans la liste des QPV : "+strings.Join(unknown, ", ")+". Saisissez son code (par exemple QN05901M) ou son nom exact.")
 	}
 	if len(ambiguous) > 0 {
-		msgs = append(msgs, "Précisez le quartier : "+strings.Join(ambiguous, " ; ")+".")
+		msgs = append(msgs, strings.Join(ambiguous, " ; ")+". Saisissez le code ou le nom exact du quartier voulu.")
 	}
 	return codes, strings.Join(msgs, " "), nil
 }
