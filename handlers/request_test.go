@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -290,4 +291,38 @@ func summaryOf(body string) string {
 		return m
 	}
 	return body
+}
+
+// Enter in a field of the long form, without JavaScript, presses the
+// form's first submit button: it must save a draft and come back to the
+// form, never leave it, whatever the request's state.
+func TestRequestForm_EnterSavesAndStays(t *testing.T) {
+	e := newRequestEnv(t)
+	c := e.as(&e.coord)
+	form := c.get("/demandes/nouvelle").Body
+	form = form[strings.Index(form, `class="request-form"`):]
+	first := strings.Index(form, `type="submit"`)
+	if first < 0 || !strings.Contains(form[first:first+80], `value="stay"`) {
+		t.Fatalf("the first submit button of the form is not the one that stays")
+	}
+	r := c.post("/demandes/nouvelle", with(validRequest(e), "action", "stay", "venue_name", "Salle Watremez"))
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/modifier") {
+		t.Fatalf("stay on a new request: %d %s", r.Status, r.Location)
+	}
+	path := strings.TrimSuffix(r.Location, "/modifier")
+	id, _ := strconv.ParseInt(path[strings.LastIndex(path, "/")+1:], 10, 64)
+	if st := e.requestState(id); st != models.RequestDraft {
+		t.Errorf("stay made the request %s, want a draft", st)
+	}
+	if r := c.get(path + "/modifier"); !strings.Contains(r.Body, "Vous pouvez continuer la saisie") || !strings.Contains(r.Body, `value="Salle Watremez"`) {
+		t.Errorf("back on the form, the flash or the values are missing")
+	}
+	// A submitted request stays submitted, and Enter still does not leave.
+	if r := c.post(path+"/modifier", validRequest(e)); r.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.Status)
+	}
+	r = c.post(path+"/modifier", with(validRequest(e), "action", "stay", "notes", "Salle au 1er étage."))
+	if r.Status != http.StatusSeeOther || r.Location != path+"/modifier" || e.requestState(id) != models.RequestSubmitted {
+		t.Errorf("stay on a submitted request: %d %s %s", r.Status, r.Location, e.requestState(id))
+	}
 }

@@ -224,6 +224,11 @@ func (h *Handler) updateRequest(c echo.Context) error {
 	return h.saveRequest(c, &r)
 }
 
+// actionStay is the action of the request form's hidden first button,
+// the one Enter presses without JavaScript: save as with « Enregistrer le
+// brouillon », then come back to the form rather than leave it.
+const actionStay = "stay"
+
 // saveRequest is the story of both saves: bind, validate, re-show the
 // form with every message and every value on error, else store and
 // redirect to the request.
@@ -274,10 +279,15 @@ func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
 	case r.State == models.RequestChangesRequested:
 		msg = "Modifications enregistrées. Pensez à renvoyer la demande quand elle est prête."
 	}
+	to := fmt.Sprintf("/demandes/%d", r.ID)
+	if f.Action == actionStay {
+		// Enter in a field without JavaScript: saved, and back to the form.
+		to, msg = to+"/modifier", "Enregistré. Vous pouvez continuer la saisie."
+	}
 	if len(f.Warnings) > 0 {
 		msg += " Attention : au moins un créneau tombe un jour férié, où aucune séance ne peut avoir lieu ; il est signalé dans la liste des créneaux."
 	}
-	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", msg)
+	return h.redirect(c, to, "success", msg)
 }
 
 // coordinatorRequest loads the request named in the URL if it belongs to
