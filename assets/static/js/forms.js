@@ -12,12 +12,16 @@
 (function () {
   "use strict";
   document.querySelectorAll("form[data-enter-stays]").forEach(function (form) {
-    form.addEventListener("keydown", function (event) {
+    var stop = function (event) {
       var t = event.target;
       if (event.key !== "Enter" || t.tagName !== "INPUT") { return; }
       if (t.type === "submit" || t.type === "button" || t.type === "reset") { return; }
       event.preventDefault();
-    });
+    };
+    // Browsers submit on the keypress that follows an unprevented keydown;
+    // stopping both covers every way the key reaches the field.
+    form.addEventListener("keydown", stop);
+    form.addEventListener("keypress", stop);
   });
   document.querySelectorAll("input[type=checkbox][data-disables]").forEach(function (box) {
     var target = document.getElementById(box.getAttribute("data-disables"));
