@@ -40,7 +40,7 @@ func (h *Handler) listQPVs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_qpv", "qpv", p)
+	return h.render(c, http.StatusOK, pageAdminQPV, "qpv", p)
 }
 
 // importQPVs reads the official CSV list and reports, line by line, what
@@ -81,7 +81,7 @@ func (h *Handler) importQPVs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, "admin_qpv", "qpv", p)
+	return h.render(c, status, pageAdminQPV, "qpv", p)
 }
 
 // saveQPV creates or edits one quartier by hand.
@@ -112,5 +112,5 @@ func (h *Handler) saveQPV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, invalidForm, "admin_qpv", "qpv", p)
+	return h.render(c, invalidForm, pageAdminQPV, "qpv", p)
 }

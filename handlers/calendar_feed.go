@@ -45,7 +45,7 @@ func (h *Handler) showFeed(c echo.Context) error {
 		return err
 	}
 	link := h.feedURL(u.ID, st.FeedVersion)
-	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcalURL(link)})
+	return h.render(c, http.StatusOK, pageCalendarFeed, "calendar", feedPage{Tabs: tabs("/calendrier/flux"), URL: link, WebcalURL: webcalURL(link)})
 }
 
 // webcalURL is the feed link with the webcal: scheme, which opens the

@@ -25,7 +25,7 @@ func (h *Handler) showLogin(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/tableau-de-bord")
 	}
-	return h.render(c, http.StatusOK, "login", "login", loginPage{Next: safeNext(c.QueryParam("suite"))})
+	return h.render(c, http.StatusOK, pageLogin, "login", loginPage{Next: safeNext(c.QueryParam("suite"))})
 }
 
 // sendLoginLink always answers with the same neutral message, so nobody can
@@ -43,7 +43,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 	email, err := models.NormalizeEmail(form.Email)
 	if err != nil {
 		form.Errors = map[string]string{"email": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."}
-		return h.render(c, http.StatusUnprocessableEntity, "login", "login", form)
+		return h.render(c, http.StatusUnprocessableEntity, pageLogin, "login", form)
 	}
 	if ok, err := h.store.AllowRate(ctx, rateBucket("login-address", email), a.LoginMailsPerAddr, a.RateWindow.Duration); err != nil {
 		return err
@@ -62,7 +62,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 		}
 	}
 	form.Sent = true
-	return h.render(c, http.StatusOK, "login", "login", form)
+	return h.render(c, http.StatusOK, pageLogin, "login", form)
 }
 
 // issueLoginLink stores a new sign-in link for u and queues its email.
@@ -110,7 +110,7 @@ func (h *Handler) showLoginLink(c echo.Context) error {
 	if err := h.store.CheckLoginToken(c.Request().Context(), models.HashSecret(token)); err != nil {
 		return linkFailure(err)
 	}
-	return h.render(c, http.StatusOK, "login_link", "login", linkPage{Token: token, Next: safeNext(c.QueryParam("suite"))})
+	return h.render(c, http.StatusOK, pageLoginLink, "login", linkPage{Token: token, Next: safeNext(c.QueryParam("suite"))})
 }
 
 // useLoginLink signs in: the only place a session starts.

@@ -53,7 +53,7 @@ func (h *Handler) listRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "requests", "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
+	return h.render(c, http.StatusOK, pageRequests, "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
 }
 
 // requestFormPage is the data of the request form, new or edited.
@@ -140,7 +140,7 @@ func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, e
 	if existing != nil {
 		nav = "requests"
 	}
-	return h.render(c, status, "request_form", nav, p)
+	return h.render(c, status, pageRequestForm, nav, p)
 }
 
 func parisZone() *time.Location {
@@ -318,7 +318,7 @@ func (h *Handler) showRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "request", "requests", requestPage{R: v})
+	return h.render(c, http.StatusOK, pageRequest, "requests", requestPage{R: v})
 }
 
 // withdrawRequest withdraws a request, with an optional word of reason.
@@ -335,7 +335,7 @@ func (h *Handler) withdrawRequest(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		return h.render(c, invalidForm, "request", "requests", requestPage{R: v, Errors: ve.Fields, Comment: map[string]string{"withdraw": comment}})
+		return h.render(c, invalidForm, pageRequest, "requests", requestPage{R: v, Errors: ve.Fields, Comment: map[string]string{"withdraw": comment}})
 	}
 	if err != nil {
 		return err
