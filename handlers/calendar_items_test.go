@@ -56,3 +56,16 @@ func TestCalendar_PastAndOverlappingEntriesRefused(t *testing.T) {
 		}
 	}
 }
+
+// A refused calendar file does not claim to be kept: the browser forgets
+// a chosen file, so the summary asks to choose it again.
+func TestCalendarImport_RefusedFileAsksToChooseAgain(t *testing.T) {
+	e := newEnv(t)
+	r := e.as(&e.facil).upload("/calendrier/import", "pas-un-agenda.ics", []byte("bonjour"))
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.Status)
+	}
+	if !strings.Contains(r.Body, "choisissez-le à nouveau") || !strings.Contains(r.Body, `href="#f-ics"`) || strings.Contains(r.Body, "est conservé") {
+		t.Errorf("the summary of a refused file is wrong:\n%s", r.Body)
+	}
+}
