@@ -32,7 +32,7 @@ func (h *Handler) listCLSMs(c echo.Context) error {
 			p.Names[cl.DepartementCode] = d.Name
 		}
 	}
-	return h.render(c, http.StatusOK, "admin_clsms", "clsms", p)
+	return h.render(c, http.StatusOK, pageAdminCLSMs, "clsms", p)
 }
 
 // clsmForm is the CLSM form, as typed.
@@ -71,7 +71,7 @@ func (h *Handler) showNewCLSM(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_clsm_form", "clsms", f)
+	return h.render(c, http.StatusOK, pageAdminCLSMForm, "clsms", f)
 }
 
 func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
@@ -143,7 +143,7 @@ func (h *Handler) saveCLSM(c echo.Context) error {
 			return err
 		}
 	}
-	return h.render(c, invalidForm, "admin_clsm_form", "clsms", f)
+	return h.render(c, invalidForm, pageAdminCLSMForm, "clsms", f)
 }
 
 func (h *Handler) showCLSM(c echo.Context) error {
@@ -187,5 +187,5 @@ func (h *Handler) showCLSM(c echo.Context) error {
 	if f, err = h.clsmFormFor(c, f); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_clsm_form", "clsms", f)
+	return h.render(c, http.StatusOK, pageAdminCLSMForm, "clsms", f)
 }

@@ -46,7 +46,7 @@ func (h *Handler) listOutbox(c echo.Context) error {
 	for k, v := range counts {
 		p.Counts[string(k)] = v
 	}
-	return h.render(c, http.StatusOK, "admin_outbox", "outbox", p)
+	return h.render(c, http.StatusOK, pageAdminOutbox, "outbox", p)
 }
 
 // outboxMessagePage shows one message as it will be received.
@@ -72,7 +72,7 @@ func (h *Handler) showOutboxMessage(c echo.Context) error {
 	if p.Audit, err = h.store.AuditTrail(ctx, "outbox", id); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_outbox_message", "outbox", p)
+	return h.render(c, http.StatusOK, pageAdminOutboxMessage, "outbox", p)
 }
 
 // showOutboxHTML serves a message's own HTML for the sandboxed frame of the

@@ -66,3 +66,24 @@ func TestOutboxPage_ListFilterShowRetry(t *testing.T) {
 		}
 	}
 }
+
+// A message page always says who sends it, and speaks plain French.
+func TestOutboxMessage_SenderShownNoJargon(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.store.Enqueue(ctx, models.Envelope{DedupKey: "test:2", Kind: "request_decision", To: "coord@exemple.fr", Subject: "Votre demande", MessageID: "<c@d>", Payload: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, err := e.store.ListOutbox(ctx, models.OutboxFilter{})
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("list: %v", err)
+	}
+	page := e.as(&e.admin).get("/admin/courriels/" + itoa(msgs[0].ID))
+	from := e.cfg.Mail.FromName + " &lt;" + e.cfg.Mail.From + "&gt;"
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, "<dt>De</dt><dd>"+from+"</dd>") {
+		t.Errorf("the sender is not shown (want %q)", from)
+	}
+	if strings.Contains(page.Body, "unicité") || strings.Contains(page.Body, "Message-ID") {
+		t.Errorf("the page still shows jargon")
+	}
+}

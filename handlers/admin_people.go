@@ -36,7 +36,7 @@ func (h *Handler) listPeople(c echo.Context) error {
 			p.CLSMOf[*cl.CoordinatorID] = cl.Name
 		}
 	}
-	return h.render(c, http.StatusOK, "admin_people", "people", p)
+	return h.render(c, http.StatusOK, pageAdminPeople, "people", p)
 }
 
 // personForm is the account form, as typed.
@@ -69,7 +69,7 @@ func (h *Handler) showNewPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_person_form", "people", f)
+	return h.render(c, http.StatusOK, pageAdminPersonForm, "people", f)
 }
 
 // bindPerson reads the form and checks what the model cannot (the commune
@@ -130,7 +130,7 @@ func (h *Handler) createPerson(c echo.Context) error {
 		if f, err = h.personFormFor(c, f); err != nil {
 			return err
 		}
-		return h.render(c, invalidForm, "admin_person_form", "people", f)
+		return h.render(c, invalidForm, pageAdminPersonForm, "people", f)
 	}
 	return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(u.ID, 10), "success",
 		"Compte créé pour "+u.Name+" : un courriel de bienvenue avec un lien de connexion lui a été envoyé.")
@@ -157,7 +157,7 @@ func (h *Handler) showPerson(c echo.Context) error {
 	if f, err = h.personFormFor(c, f); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_person_form", "people", f)
+	return h.render(c, http.StatusOK, pageAdminPersonForm, "people", f)
 }
 
 func (h *Handler) updatePerson(c echo.Context) error {
@@ -185,7 +185,7 @@ func (h *Handler) updatePerson(c echo.Context) error {
 		if f, err = h.personFormFor(c, f); err != nil {
 			return err
 		}
-		return h.render(c, invalidForm, "admin_person_form", "people", f)
+		return h.render(c, invalidForm, pageAdminPersonForm, "people", f)
 	}
 	return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(id, 10), "success", "Modifications enregistrées.")
 }

@@ -42,7 +42,7 @@ func (h *Handler) listQPVs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_qpv", "qpv", p)
+	return h.render(c, http.StatusOK, pageAdminQPV, "qpv", p)
 }
 
 // importQPVs reads the official CSV list and reports, line by line, what
@@ -63,7 +63,7 @@ func (h *Handler) importQPVs(c echo.Context) error {
 		defer f.Close()
 		rows, problems, err := territory.ParseQPVCSV(f, h.geo)
 		if err != nil {
-			p.Errors["file"] = "Ce fichier n'a pas pu être lu comme une liste CSV de QPV : " + err.Error()
+			p.Errors["file"] = "Ce fichier n’a pas pu être lu comme la liste des QPV\u00a0: " + err.Error() + "."
 		} else if len(rows) > maxQPVRows {
 			p.Errors["file"] = fmt.Sprintf("Ce fichier compte %d quartiers : une liste en compte %d au plus. Est-ce bien la liste des QPV ?", len(rows), maxQPVRows)
 		} else {
@@ -89,7 +89,7 @@ func (h *Handler) importQPVs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, "admin_qpv", "qpv", p)
+	return h.render(c, status, pageAdminQPV, "qpv", p)
 }
 
 // maxQPVRows bounds the quartiers of one import (France has about 1,600).
@@ -145,5 +145,5 @@ func (h *Handler) saveQPV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, invalidForm, "admin_qpv", "qpv", p)
+	return h.render(c, invalidForm, pageAdminQPV, "qpv", p)
 }

@@ -27,7 +27,7 @@ func (h *Handler) listSeasons(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_seasons", "seasons", p)
+	return h.render(c, http.StatusOK, pageAdminSeasons, "seasons", p)
 }
 
 func (h *Handler) createSeason(c echo.Context) error {
@@ -47,7 +47,7 @@ func (h *Handler) createSeason(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, invalidForm, "admin_seasons", "seasons", p)
+	return h.render(c, invalidForm, pageAdminSeasons, "seasons", p)
 }
 
 func (h *Handler) makeSeasonCurrent(c echo.Context) error {
@@ -94,5 +94,5 @@ func (h *Handler) showSeason(c echo.Context) error {
 	if p.Audit, err = h.store.AuditTrail(ctx, "season", id); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "admin_season", "seasons", p)
+	return h.render(c, http.StatusOK, pageAdminSeason, "seasons", p)
 }

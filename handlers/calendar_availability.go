@@ -52,7 +52,7 @@ func (h *Handler) showAvailability(c echo.Context) error {
 		f.Home = cm.Label()
 	}
 	f.TimeZone, f.MaxPerDay, f.MaxPerWeek = u.TimeZone, strconv.Itoa(u.MaxPerDay), strconv.Itoa(u.MaxPerWeek)
-	return h.render(c, http.StatusOK, "calendar_availability", "availability", f)
+	return h.render(c, http.StatusOK, pageCalendarAvailability, "availability", f)
 }
 
 func (h *Handler) newAvailabilityForm() availabilityForm {
@@ -114,7 +114,7 @@ func (h *Handler) saveAvailability(c echo.Context) error {
 		}
 		addModelErrors(f.Errors, ve)
 	}
-	return h.render(c, http.StatusUnprocessableEntity, "calendar_availability", "availability", f)
+	return h.render(c, http.StatusUnprocessableEntity, pageCalendarAvailability, "availability", f)
 }
 
 // weekdayOf turns an ISO weekday (1 = Monday … 7 = Sunday) into Go's.

@@ -26,7 +26,7 @@ func (h *Handler) showFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "calendar_feed", "calendar", feedPage{Tabs: tabs("/calendrier/flux"),
+	return h.render(c, http.StatusOK, pageCalendarFeed, "calendar", feedPage{Tabs: tabs("/calendrier/flux"),
 		URL: h.links.FeedURL(u.ID, st.FeedVersion), WebcalURL: vettedWebcal(h.links.Webcal(u.ID, st.FeedVersion))})
 }
 

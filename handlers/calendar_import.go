@@ -49,7 +49,7 @@ func (h *Handler) renderImport(c echo.Context, status int, p importPage) error {
 	if pu, err := url.Parse(st.SubURL); err == nil {
 		p.SubHost = pu.Hostname()
 	}
-	return h.render(c, status, "calendar_import", "calendar", p)
+	return h.render(c, status, pageCalendarImport, "calendar", p)
 }
 
 // refresher builds the calendar importer from the configuration.

@@ -54,7 +54,7 @@ func (h *Handler) renderExceptions(c echo.Context, status int, p exceptionsPage)
 		}
 		p.List = append(p.List, exceptionRow{ID: e.ID, Unavailable: e.Kind == models.ExceptionUnavailable, When: when, Label: e.Label})
 	}
-	return h.render(c, status, "calendar_exceptions", "calendar", p)
+	return h.render(c, status, pageCalendarExceptions, "calendar", p)
 }
 
 // minuteLabel writes minutes after midnight the French way: « 13 h 30 »,
@@ -143,7 +143,7 @@ func (h *Handler) renderBusy(c echo.Context, status int, p busyPage) error {
 	for _, b := range list {
 		p.List = append(p.List, busyRow{ID: b.ID, When: frtime.Range(b.StartsAt, b.EndsAt, loc), Label: b.Label})
 	}
-	return h.render(c, status, "calendar_busy", "calendar", p)
+	return h.render(c, status, pageCalendarBusy, "calendar", p)
 }
 
 // addBusy binds and records busy time typed by hand, on one day.

@@ -41,7 +41,7 @@ func (h *Handler) showWeek(c echo.Context) error {
 		Prev: isoWeek(monday.AddDate(0, 0, -7)), Next: isoWeek(monday.AddDate(0, 0, 7)), This: isoWeek(mondayOf(h.now(), loc)),
 		Month: monday.Format("2006-01"), Days: calDays(cal, monday, 7, h.now(), h.communeName), Empty: len(cal.Pattern) == 0,
 	}
-	return h.render(c, http.StatusOK, "calendar_week", "calendar", p)
+	return h.render(c, http.StatusOK, pageCalendarWeek, "calendar", p)
 }
 
 // weekParam reads ?semaine=, this week when absent.
@@ -154,7 +154,7 @@ func (h *Handler) showMonth(c echo.Context) error {
 		}
 		p.Days = append(p.Days, md)
 	}
-	return h.render(c, http.StatusOK, "calendar_month", "calendar", p)
+	return h.render(c, http.StatusOK, pageCalendarMonth, "calendar", p)
 }
 
 func capitalize(s string) string {
@@ -205,5 +205,5 @@ func (h *Handler) showAllCalendars(c echo.Context) error {
 		p.People = append(p.People, adminRow{Name: cal.User.Name, Zone: frtime.ZoneLabel(models.LocationOf(cal.User.TimeZone).String()),
 			Days: calDays(cal, monday, 7, h.now(), h.communeName)})
 	}
-	return h.render(c, http.StatusOK, "calendar_admin", "calendars", p)
+	return h.render(c, http.StatusOK, pageCalendarAdmin, "calendars", p)
 }

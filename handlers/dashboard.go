@@ -51,7 +51,7 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		if err := h.adminDashboard(c, &d); err != nil {
 			return err
 		}
-		return h.render(c, http.StatusOK, "dashboard_admin", "dashboard", d)
+		return h.render(c, http.StatusOK, pageDashboardAdmin, "dashboard", d)
 	case models.RoleCoordinator:
 		clsms, err := h.store.CLSMsOfCoordinator(ctx, u.ID)
 		if err != nil {
@@ -72,13 +72,13 @@ func (h *Handler) showDashboard(c echo.Context) error {
 			}
 			d.CLSMs = append(d.CLSMs, cc)
 		}
-		return h.render(c, http.StatusOK, "dashboard_coordinator", "dashboard", d)
+		return h.render(c, http.StatusOK, pageDashboardCoordinator, "dashboard", d)
 	default:
 		now := h.now()
 		if d.Sessions, err = h.store.ScheduledSessions(ctx, []int64{u.ID}, now, now.AddDate(0, 6, 0)); err != nil {
 			return err
 		}
-		return h.render(c, http.StatusOK, "dashboard_facilitator", "dashboard", d)
+		return h.render(c, http.StatusOK, pageDashboardFacilitator, "dashboard", d)
 	}
 }
 

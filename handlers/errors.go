@@ -87,7 +87,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	if rerr := h.render(c, status, "error", "", p); rerr != nil {
+	if rerr := h.render(c, status, pageErrorPage, "", p); rerr != nil {
 		h.log.Error("render error page", "error", rerr.Error())
 		_ = c.String(status, p.Title+" — "+p.Message)
 	}

@@ -6,9 +6,11 @@ package handlers
 
 import (
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"time"
 
+	"quartier/assets"
 	"quartier/config"
 	"quartier/links"
 	"quartier/models"
@@ -40,6 +42,9 @@ type Deps struct {
 	// Outbox, when set, is woken after a sign-in link is queued, so that it
 	// goes out at once rather than at the next poll.
 	Outbox Waker
+	// Templates holds templates/layout and templates/pages; nil means the
+	// embedded assets.
+	Templates fs.FS
 }
 
 // Waker asks background work to look for something to do now; it never
@@ -81,7 +86,10 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := parseViews()
+	if d.Templates == nil {
+		d.Templates = assets.FS
+	}
+	v, err := parseViewsFrom(d.Templates, pageTable)
 	if err != nil {
 		return nil, err
 	}

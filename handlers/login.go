@@ -24,7 +24,7 @@ func (h *Handler) showLogin(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/tableau-de-bord")
 	}
-	return h.render(c, http.StatusOK, "login", "login", loginPage{Next: safeNext(c.QueryParam("suite"))})
+	return h.render(c, http.StatusOK, pageLogin, "login", loginPage{Next: safeNext(c.QueryParam("suite"))})
 }
 
 // sendLoginLink always answers with the same neutral message, so nobody can
@@ -44,7 +44,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 	email, err := models.NormalizeEmail(form.Email)
 	if err != nil {
 		form.Errors = map[string]string{"email": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."}
-		return h.render(c, http.StatusUnprocessableEntity, "login", "login", form)
+		return h.render(c, http.StatusUnprocessableEntity, pageLogin, "login", form)
 	}
 	policy := models.SignInPolicy{TTL: a.LoginTokenTTL.Duration, PerAddress: a.LoginMailsPerAddr, Window: a.RateWindow.Duration}
 	if err := h.store.RequestSignInLink(ctx, email, form.Next, policy); err != nil {
@@ -54,7 +54,7 @@ func (h *Handler) sendLoginLink(c echo.Context) error {
 		h.outbox.Wake() // the link goes out now, not at the next poll
 	}
 	form.Sent = true
-	return h.render(c, http.StatusOK, "login", "login", form)
+	return h.render(c, http.StatusOK, pageLogin, "login", form)
 }
 
 // linkPage is the data of the page behind a sign-in link.
@@ -70,7 +70,7 @@ func (h *Handler) showLoginLink(c echo.Context) error {
 	if err := h.store.CheckLoginToken(c.Request().Context(), models.HashSecret(token)); err != nil {
 		return linkFailure(err)
 	}
-	return h.render(c, http.StatusOK, "login_link", "login", linkPage{Token: token, Next: safeNext(c.QueryParam("suite"))})
+	return h.render(c, http.StatusOK, pageLoginLink, "login", linkPage{Token: token, Next: safeNext(c.QueryParam("suite"))})
 }
 
 // useLoginLink signs in: the only place a session starts.

@@ -10,27 +10,27 @@ import (
 
 // showHome presents the programme to everyone.
 func (h *Handler) showHome(c echo.Context) error {
-	return h.render(c, http.StatusOK, "home", "home", nil)
+	return h.render(c, http.StatusOK, pageHome, "home", nil)
 }
 
 // showPrivacy is the privacy notice (RGPD).
 func (h *Handler) showPrivacy(c echo.Context) error {
-	return h.render(c, http.StatusOK, "privacy", "", nil)
+	return h.render(c, http.StatusOK, pagePrivacy, "", nil)
 }
 
 // showAccessibility is the accessibility statement (RGAA).
 func (h *Handler) showAccessibility(c echo.Context) error {
-	return h.render(c, http.StatusOK, "accessibility", "", nil)
+	return h.render(c, http.StatusOK, pageAccessibility, "", nil)
 }
 
 // showLegal is the legal notice (mentions légales).
 func (h *Handler) showLegal(c echo.Context) error {
-	return h.render(c, http.StatusOK, "legal", "", nil)
+	return h.render(c, http.StatusOK, pageLegal, "", nil)
 }
 
 // showContact tells how to reach the programme team.
 func (h *Handler) showContact(c echo.Context) error {
-	return h.render(c, http.StatusOK, "contact", "", nil)
+	return h.render(c, http.StatusOK, pageContact, "", nil)
 }
 
 // healthz answers 200 when the database answers.

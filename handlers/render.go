@@ -4,26 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"quartier/assets"
 	"quartier/config"
 	"quartier/frtime"
 	"quartier/models"
 )
-
-// views holds one parsed template set per page: the base layout, the shared
-// partials and the page itself.
-type views struct {
-	pages map[string]*template.Template
-}
 
 // page is the data every page template receives; Data is the page's own.
 type page struct {
@@ -35,33 +26,6 @@ type page struct {
 	Nav          string
 	Team         config.Team
 	Data         any
-}
-
-func parseViews() (*views, error) {
-	layouts, err := fs.Glob(assets.FS, "templates/layout/*.html")
-	if err != nil {
-		return nil, err
-	}
-	base, err := template.New("").Funcs(templateFuncs()).ParseFS(assets.FS, layouts...)
-	if err != nil {
-		return nil, fmt.Errorf("parse layouts: %w", err)
-	}
-	pages, err := fs.Glob(assets.FS, "templates/pages/*.html")
-	if err != nil {
-		return nil, err
-	}
-	v := &views{pages: map[string]*template.Template{}}
-	for _, p := range pages {
-		t, err := template.Must(base.Clone()).ParseFS(assets.FS, p)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", p, err)
-		}
-		if t.Lookup("content") == nil || t.Lookup("title") == nil {
-			return nil, fmt.Errorf("template %s: missing a title or content block", p)
-		}
-		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
-	}
-	return v, nil
 }
 
 func templateFuncs() template.FuncMap {
@@ -121,7 +85,7 @@ func containsString(list []string, s string) bool {
 }
 
 // render writes a page with the common data filled in.
-func (h *Handler) render(c echo.Context, status int, name, nav string, data any) error {
+func (h *Handler) render(c echo.Context, status int, name pageName, nav string, data any) error {
 	t, ok := h.views.pages[name]
 	if !ok {
 		return fmt.Errorf("render: no template %q", name)

@@ -31,7 +31,7 @@ type requestForm struct {
 	Windows       []windowForm // windows[i].date, .until, .weekdays, .part
 	Constraints   string       // constraints
 	Notes         string       // notes
-	Action        string       // action: draft | submit (the button pressed)
+	Action        string       // action: draft, submit or stay (the button pressed)
 
 	// Warnings are shown next to a field without refusing the form: a
 	// window on a public holiday of the commune.

@@ -86,7 +86,7 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 		return err
 	}
 	p.Rows = h.requestRows(rows)
-	return h.render(c, http.StatusOK, "requests_admin", "requests", p)
+	return h.render(c, http.StatusOK, pageRequestsAdmin, "requests", p)
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -124,7 +124,7 @@ func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, "request_admin", "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others)})
+	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others)})
 }
 
 // acceptRequest accepts a submitted request; the coordinator is told.

@@ -254,3 +254,22 @@ func TestRequestMail_SubmitEditWithdrawTellTheRightPeople(t *testing.T) {
 		t.Errorf("an edit was acknowledged again: %d", n)
 	}
 }
+
+// The reviewer reads the request before deciding: the content comes before
+// the three decision forms, and a refused decision is announced at the top.
+func TestAdminReview_ContentBeforeDecision(t *testing.T) {
+	e := newRequestEnv(t)
+	id := e.createRequest(e.as(&e.coord), validRequest(e))
+	admin := e.as(&e.admin)
+	path := fmt.Sprintf("/admin/demandes/%d", id)
+	r := admin.get(path)
+	content, decision := strings.Index(r.Body, `id="contenu-demande"`), strings.Index(r.Body, `id="decision"`)
+	if content < 0 || decision < 0 || content > decision {
+		t.Errorf("content at %d, decision at %d: the content must come first", content, decision)
+	}
+	r = admin.post(path+"/refuser", url.Values{"comment": {""}})
+	summary, content := strings.Index(r.Body, `class="error-summary"`), strings.Index(r.Body, `id="contenu-demande"`)
+	if summary < 0 || summary > content || !strings.Contains(r.Body, `href="#f-decline-comment"`) {
+		t.Errorf("a refused decision has no summary above the content linking to the field")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +103,7 @@ func TestRequestForm_EveryFieldIsValidated(t *testing.T) {
 		{"commune bad code", "commune", "Aucune commune ne correspond au code", with(validRequest(e), "commune", "00000")},
 		{"no quartier", "qpvs", "au moins un quartier", with(validRequest(e), "qpvs", "\x00")},
 		{"unknown quartier", "other_qpvs", "QZ999999", with(validRequest(e), "other_qpvs", "QZ999999")},
+		{"quartier ambiguous, one colon", "other_qpvs", "« Alma » peut désigner « Alma-Gare (QN05901M) ». Saisissez le code", with(validRequest(e), "other_qpvs", "Alma")},
 		{"venue name missing", "venue_name", "nom du lieu", with(validRequest(e), "venue_name", "")},
 		{"venue name too long", "venue_name", "trop long", with(validRequest(e), "venue_name", long)},
 		{"venue address missing", "venue_address", "adresse du lieu", with(validRequest(e), "venue_address", "")},
@@ -205,11 +207,15 @@ func TestRequest_DraftSubmitEditWithdraw(t *testing.T) {
 	if r := c.post(path+"/modifier", with(validRequest(e), "venue_name", "")); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("incomplete edit of a submitted request: %d", r.Status)
 	}
-	if r := c.post(path+"/modifier", with(validRequest(e), "expected_count", "18")); r.Status != http.StatusSeeOther {
+	if r := c.post(path+"/modifier", with(with(validRequest(e), "expected_count", "18"), "venue_name", "Salle Léo-Lagrange")); r.Status != http.StatusSeeOther {
 		t.Fatalf("edit: %d", r.Status)
 	}
 	r := c.get(path)
-	for _, want := range []string{"a créé la demande (brouillon)", "a envoyé la demande", "a modifié la demande", "lundi 11 janvier 2027, matin", "les mardis et jeudis", "18"} {
+	// The edit names what changed, in the form's order, and only that.
+	if strings.Contains(r.Body, "créneaux.") || strings.Contains(r.Body, "a modifié : commune") {
+		t.Errorf("history names fields that did not change:\n%s", r.Body)
+	}
+	for _, want := range []string{"a créé la demande (brouillon)", "a envoyé la demande", "a modifié : lieu, nombre de personnes.", "lundi 11 janvier 2027, matin", "les mardis et jeudis", "18"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("detail lacks %q", want)
 		}
@@ -285,4 +291,38 @@ func summaryOf(body string) string {
 		return m
 	}
 	return body
+}
+
+// Enter in a field of the long form, without JavaScript, presses the
+// form's first submit button: it must save a draft and come back to the
+// form, never leave it, whatever the request's state.
+func TestRequestForm_EnterSavesAndStays(t *testing.T) {
+	e := newRequestEnv(t)
+	c := e.as(&e.coord)
+	form := c.get("/demandes/nouvelle").Body
+	form = form[strings.Index(form, `class="request-form"`):]
+	first := strings.Index(form, `type="submit"`)
+	if first < 0 || !strings.Contains(form[first:first+80], `value="stay"`) {
+		t.Fatalf("the first submit button of the form is not the one that stays")
+	}
+	r := c.post("/demandes/nouvelle", with(validRequest(e), "action", "stay", "venue_name", "Salle Watremez"))
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/modifier") {
+		t.Fatalf("stay on a new request: %d %s", r.Status, r.Location)
+	}
+	path := strings.TrimSuffix(r.Location, "/modifier")
+	id, _ := strconv.ParseInt(path[strings.LastIndex(path, "/")+1:], 10, 64)
+	if st := e.requestState(id); st != models.RequestDraft {
+		t.Errorf("stay made the request %s, want a draft", st)
+	}
+	if r := c.get(path + "/modifier"); !strings.Contains(r.Body, "Vous pouvez continuer la saisie") || !strings.Contains(r.Body, `value="Salle Watremez"`) {
+		t.Errorf("back on the form, the flash or the values are missing")
+	}
+	// A submitted request stays submitted, and Enter still does not leave.
+	if r := c.post(path+"/modifier", validRequest(e)); r.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.Status)
+	}
+	r = c.post(path+"/modifier", with(validRequest(e), "action", "stay", "notes", "Salle au 1er étage."))
+	if r.Status != http.StatusSeeOther || r.Location != path+"/modifier" || e.requestState(id) != models.RequestSubmitted {
+		t.Errorf("stay on a submitted request: %d %s %s", r.Status, r.Location, e.requestState(id))
+	}
 }

@@ -89,10 +89,14 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 		if e.ToState == r.State && e.FromState != e.ToState {
 			v.Message = e.Comment
 		}
-		v.Events = append(v.Events, eventView{
+		ev := eventView{
 			At: frtime.DateTime(e.CreatedAt.In(loc)), Actor: e.ActorName, What: eventText(e),
 			Comment: e.Comment, Kind: string(e.ToState),
-		})
+		}
+		if fields, ok := e.EditedFields(); ok {
+			ev.What, ev.Comment = "a modifié : "+fields, ""
+		}
+		v.Events = append(v.Events, ev)
 	}
 	return v, nil
 }

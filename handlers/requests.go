@@ -53,7 +53,7 @@ func (h *Handler) listRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "requests", "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
+	return h.render(c, http.StatusOK, pageRequests, "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
 }
 
 // requestFormPage is the data of the request form, new or edited.
@@ -140,7 +140,7 @@ func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, e
 	if existing != nil {
 		nav = "requests"
 	}
-	return h.render(c, status, "request_form", nav, p)
+	return h.render(c, status, pageRequestForm, nav, p)
 }
 
 func parisZone() *time.Location {
@@ -224,6 +224,11 @@ func (h *Handler) updateRequest(c echo.Context) error {
 	return h.saveRequest(c, &r)
 }
 
+// actionStay is the action of the request form's hidden first button,
+// the one Enter presses without JavaScript: save as with « Enregistrer le
+// brouillon », then come back to the form rather than leave it.
+const actionStay = "stay"
+
 // saveRequest is the story of both saves: bind, validate, re-show the
 // form with every message and every value on error, else store and
 // redirect to the request.
@@ -277,10 +282,15 @@ func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
 	case r.State == models.RequestChangesRequested:
 		msg = "Modifications enregistrées. Pensez à renvoyer la demande quand elle est prête."
 	}
+	to := fmt.Sprintf("/demandes/%d", r.ID)
+	if f.Action == actionStay {
+		// Enter in a field without JavaScript: saved, and back to the form.
+		to, msg = to+"/modifier", "Enregistré. Vous pouvez continuer la saisie."
+	}
 	if len(f.Warnings) > 0 {
 		msg += " Attention : au moins un créneau tombe un jour férié, où aucune séance ne peut avoir lieu ; il est signalé dans la liste des créneaux."
 	}
-	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", msg)
+	return h.redirect(c, to, "success", msg)
 }
 
 // coordinatorRequest loads the request named in the URL if it belongs to
@@ -311,7 +321,7 @@ func (h *Handler) showRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "request", "requests", requestPage{R: v})
+	return h.render(c, http.StatusOK, pageRequest, "requests", requestPage{R: v})
 }
 
 // withdrawRequest withdraws a request, with an optional word of reason.
@@ -332,7 +342,7 @@ func (h *Handler) withdrawRequest(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		return h.render(c, invalidForm, "request", "requests", requestPage{R: v, Errors: ve.Fields, Comment: map[string]string{"withdraw": comment}})
+		return h.render(c, invalidForm, pageRequest, "requests", requestPage{R: v, Errors: ve.Fields, Comment: map[string]string{"withdraw": comment}})
 	}
 	if err != nil {
 		return err

@@ -125,7 +125,12 @@ func TestRoad_OutboxHoldsTheComposedBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []func() error{
-		func() error { _, err := f.s.UpdateRequest(ctx, f.coord.ID, r.ID, f.input(), false); return err },
+		func() error {
+			in := f.input()
+			in.VenueName += ", 1er étage" // an edit that changes something is announced
+			_, err := f.s.UpdateRequest(ctx, f.coord.ID, r.ID, in, false)
+			return err
+		},
 		func() error {
 			_, err := f.s.DecideRequest(ctx, f.admin.ID, r.ID, models.RequestChangesRequested, "Précisez la salle.")
 			return err

@@ -32,11 +32,12 @@ func (in CLSMInput) validate() (CLSMInput, error) {
 		checkLine(f, "name", in.Name, MaxTitle)
 	}
 	checkText(f, "territory", in.Territory, MaxAddress, true)
+	// The region follows from the département: the form has no region
+	// field, so a missing region is a département problem.
 	if in.DepartementCode == "" {
 		f["departement"] = "Choisissez le département du CLSM."
-	}
-	if in.RegionCode == "" {
-		f["region"] = "Choisissez la région du CLSM."
+	} else if in.RegionCode == "" {
+		f["departement"] = "Ce département n’est rattaché à aucune région connue : choisissez-en un dans la liste."
 	}
 	in.Communes = uniqueSorted(in.Communes)
 	in.QPVs = uniqueSorted(in.QPVs)
@@ -60,10 +61,12 @@ func uniqueSorted(in []string) []string {
 	return out
 }
 
-// CLSMRow is a CLSM as listed, with its coordinator's name.
+// CLSMRow is a CLSM as listed, with its coordinator's name and whether
+// that account is still active (a deactivated one cannot sign in).
 type CLSMRow struct {
 	CLSM
-	CoordinatorName string `gorm:"->"`
+	CoordinatorName   string `gorm:"->"`
+	CoordinatorActive bool   `gorm:"->"`
 }
 
 // CLSMFilter narrows the list of CLSMs.
@@ -71,7 +74,7 @@ type CLSMFilter struct{ RegionCode, DepartementCode, Query string }
 
 // ListCLSMs returns the CLSMs matching f, by name.
 func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
-	q := s.q(ctx).Table("clsms AS c").Select("c.*, COALESCE(u.name, '') AS coordinator_name").
+	q := s.q(ctx).Table("clsms AS c").Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, 0) AS coordinator_active").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name")
 	if f.RegionCode != "" {
 		q = q.Where("c.region_code = ?", f.RegionCode)

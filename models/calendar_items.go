@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"quartier/frtime"
 )
 
 // ExceptionKind says whether an exception removes or adds working time.
@@ -35,6 +37,19 @@ type CalendarException struct {
 
 // AllDay reports whether the exception covers whole days.
 func (e CalendarException) AllDay() bool { return e.StartMinute == 0 && e.EndMinute == 24*60 }
+
+// describe says when an exception applies, in French: « le lundi 30
+// novembre 2026, de 9 h 00 à 12 h 00 ».
+func (e CalendarException) describe() string {
+	when := "le " + frtime.Date(e.StartsOn)
+	if !e.EndsOn.Equal(e.StartsOn) {
+		when = "du " + frtime.Date(e.StartsOn) + " au " + frtime.Date(e.EndsOn)
+	}
+	if !e.AllDay() {
+		when += fmt.Sprintf(", de %d h %02d à %d h %02d", e.StartMinute/60, e.StartMinute%60, e.EndMinute/60, e.EndMinute%60)
+	}
+	return "(" + when + ")"
+}
 
 // ExceptionInput is a new exception. From and To are dates (any time of
 // day is ignored); AllDay ignores the minutes.
@@ -101,8 +116,30 @@ func (s *Store) AddException(ctx context.Context, userID int64, in ExceptionInpu
 		StartMinute: in.StartMinute, EndMinute: in.EndMinute, Label: in.Label, CreatedAt: now,
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if _, err := facilitatorIn(tx, userID); err != nil {
+		u, err := facilitatorIn(tx, userID)
+		if err != nil {
 			return err
+		}
+		// Days wholly in the past would be saved and never shown: the
+		// list starts today, in the facilitator's time zone.
+		if today := civilDate(now.In(LocationOf(u.TimeZone))); e.EndsOn.Before(today) {
+			field := "from"
+			if !e.EndsOn.Equal(e.StartsOn) {
+				field = "to"
+			}
+			return invalid(field, "Cette date est passée : une exception ne peut porter que sur aujourd’hui ou des jours à venir.")
+		}
+		// One stretch of a day holds one exception: two that overlap
+		// would contradict each other or repeat themselves.
+		var clash CalendarException
+		err = tx.Where("user_id = ? AND starts_on <= ? AND ends_on >= ? AND start_minute < ? AND end_minute > ?",
+			userID, e.EndsOn, e.StartsOn, e.EndMinute, e.StartMinute).Order("starts_on").Limit(1).Find(&clash).Error
+		if err != nil {
+			return fmt.Errorf("find overlapping exceptions: %w", err)
+		}
+		if clash.ID != 0 {
+			return invalid("from", "Vous avez déjà une exception qui couvre ces horaires "+clash.describe()+
+				" : supprimez-la d’abord, ou choisissez d’autres dates ou horaires.")
 		}
 		if err := tx.Create(&e).Error; err != nil {
 			return fmt.Errorf("insert exception: %w", err)
@@ -182,10 +219,19 @@ func (s *Store) AddBusyTime(ctx context.Context, userID int64, in BusyInput) (Bu
 		f["end"] = "Une occupation ne peut pas dépasser deux semaines : pour un congé, ajoutez plutôt une exception."
 	}
 	checkLine(f, "label", in.Label, MaxLabel)
+	now := s.Now()
+	// Busy time already over would be saved and never shown (the list
+	// starts now) and cannot matter to the planner.
+	if len(f) == 0 && !in.End.After(now) {
+		if civilDate(in.End).Before(civilDate(now.In(in.End.Location()))) {
+			f["date"] = "Cette date est passée : une occupation ne peut porter que sur aujourd’hui ou des jours à venir."
+		} else {
+			f["end"] = "Cette heure est passée : une occupation doit se terminer plus tard qu’à présent."
+		}
+	}
 	if len(f) > 0 {
 		return BusyTime{}, &ValidationError{Fields: f}
 	}
-	now := s.Now()
 	b := BusyTime{UserID: userID, Source: BusyManual, StartsAt: in.Start.UTC(), EndsAt: in.End.UTC(), Label: in.Label, CreatedAt: now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if _, err := facilitatorIn(tx, userID); err != nil {

@@ -100,7 +100,9 @@ func TestRequestNotices_SubmitEditWithdraw(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = f.s.UpdateRequest(ctx, f.coord.ID, r.ID, f.input(), false)
+			in := f.input()
+			in.VenueName += ", 1er étage" // an edit that changes nothing is not announced
+			_, err = f.s.UpdateRequest(ctx, f.coord.ID, r.ID, in, false)
 			return err
 		}, "submitted edited"},
 		{"draft withdrawn: nobody told", func(f *reqFixture) error {

@@ -284,9 +284,10 @@ func (s *Store) CreateRequest(ctx context.Context, actorID, clsmID int64, in Req
 // UpdateRequest changes a request the actor's CLSM owns, while it is still
 // editable (draft, submitted, changes requested). With submit, a draft or
 // a request sent back for changes is (re)submitted; an edit of a request
-// already submitted is recorded in its history, so the reviewer sees it.
-// A submission is acknowledged and announced as in CreateRequest; an edit
-// of a request awaiting review is announced to the admins.
+// already submitted is recorded in its history with the names of the
+// fields that changed, so the reviewer sees what to read again. A
+// submission is acknowledged and announced as in CreateRequest; an edit of
+// a request awaiting review is announced to the admins.
 func (s *Store) UpdateRequest(ctx context.Context, actorID, id int64, in RequestInput, submit bool) (Request, error) {
 	in = in.normalise()
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -302,6 +303,10 @@ func (s *Store) UpdateRequest(ctx context.Context, actorID, id int64, in Request
 			return verr
 		}
 		now := s.Now()
+		changed, err := changedFields(tx, r, in)
+		if err != nil {
+			return err
+		}
 		if err := writeContent(tx, id, in, now); err != nil {
 			return err
 		}
@@ -311,9 +316,9 @@ func (s *Store) UpdateRequest(ctx context.Context, actorID, id int64, in Request
 			if ev, err = moveRequest(tx, &r, &actorID, RequestSubmitted, "", now); err != nil {
 				return err
 			}
-		case r.State != RequestDraft:
+		case r.State != RequestDraft && len(changed) > 0:
 			ev = RequestEvent{RequestID: id, ActorID: &actorID, FromState: r.State, ToState: r.State,
-				Comment: "Demande modifiée.", CreatedAt: now}
+				Comment: editComment(changed), CreatedAt: now}
 			if err := tx.Create(&ev).Error; err != nil {
 				return err
 			}

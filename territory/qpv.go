@@ -93,7 +93,7 @@ func ParseQPVCSV(r io.Reader, dir *Directory) (rows []QPVRow, problems []LinePro
 		return nil, nil, errors.New("le fichier est vide")
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("en-tête illisible\u00a0: %w", err)
+		return nil, nil, fmt.Errorf("la première ligne du fichier est illisible\u00a0: %w", err)
 	}
 	norm := make([]string, len(header))
 	for i, h := range header {
@@ -102,21 +102,21 @@ func ParseQPVCSV(r io.Reader, dir *Directory) (rows []QPVRow, problems []LinePro
 	colCode, colName, colCommunes := findColumn(norm, qpvCodeHeaders), findColumn(norm, qpvNameHeaders), findColumn(norm, qpvCommuneHeaders)
 	var missing []string
 	if colCode < 0 {
-		missing = append(missing, "du code du quartier (code_qp)")
+		missing = append(missing, "le code du quartier (par exemple «\u00a0code_qp\u00a0»)")
 	}
 	if colName < 0 {
-		missing = append(missing, "du nom du quartier (lib_qp)")
+		missing = append(missing, "le nom du quartier (par exemple «\u00a0lib_qp\u00a0»)")
 	}
 	if colCommunes < 0 {
-		missing = append(missing, "des codes communes (insee_com)")
+		missing = append(missing, "les codes INSEE des communes (par exemple «\u00a0insee_com\u00a0»)")
 	}
 	switch len(missing) {
 	case 0:
 	case 1:
-		return nil, nil, fmt.Errorf("en-tête\u00a0: colonne %s introuvable", missing[0])
+		return nil, nil, fmt.Errorf("la première ligne du fichier doit nommer les colonnes, et il manque celle qui donne %s", missing[0])
 	default:
 		last := len(missing) - 1
-		return nil, nil, fmt.Errorf("en-tête\u00a0: colonnes %s et %s introuvables", strings.Join(missing[:last], ", "), missing[last])
+		return nil, nil, fmt.Errorf("la première ligne du fichier doit nommer les colonnes, et il manque celles qui donnent %s et %s", strings.Join(missing[:last], ", "), missing[last])
 	}
 	need := max(colCode, colName, colCommunes) + 1
 

@@ -99,9 +99,9 @@ func TestParseQPVCSVFatal(t *testing.T) {
 	tests := map[string]string{
 		"":                            "le fichier est vide",
 		"# rien\n":                    "le fichier est vide",
-		"code_qp;lib_qp\nQN1;A\n":     "en-tête" + nb + ": colonne des codes communes (insee_com) introuvable",
-		"foo;bar;baz\n":               "en-tête" + nb + ": colonnes du code du quartier (code_qp), du nom du quartier (lib_qp) et des codes communes (insee_com) introuvables",
-		"nom_qp;insee_com\nA;59350\n": "en-tête" + nb + ": colonne du code du quartier (code_qp) introuvable",
+		"code_qp;lib_qp\nQN1;A\n":     "la première ligne du fichier doit nommer les colonnes, et il manque celle qui donne les codes INSEE des communes (par exemple «" + nb + "insee_com" + nb + "»)",
+		"foo;bar;baz\n":               "la première ligne du fichier doit nommer les colonnes, et il manque celles qui donnent le code du quartier (par exemple «" + nb + "code_qp" + nb + "»), le nom du quartier (par exemple «" + nb + "lib_qp" + nb + "») et les codes INSEE des communes (par exemple «" + nb + "insee_com" + nb + "»)",
+		"nom_qp;insee_com\nA;59350\n": "la première ligne du fichier doit nommer les colonnes, et il manque celle qui donne le code du quartier (par exemple «" + nb + "code_qp" + nb + "»)",
 	}
 	for input, want := range tests {
 		_, _, err := ParseQPVCSV(strings.NewReader(input), dir(t))

@@ -29,7 +29,7 @@ func TestAdminOnboardsACoordinator(t *testing.T) {
 		t.Fatalf("no message listed on the Courriels page (%v)", err)
 	}
 	browsertest.Visit(t, ctx, s.URL+msg)
-	if body := browsertest.Text(t, ctx, "main"); !strings.Contains(body, "Tel qu'il sera reçu") {
+	if body := browsertest.Text(t, ctx, "main"); !strings.Contains(body, "Tel qu’il sera reçu") {
 		t.Errorf("message page lacks its preview")
 	}
 
