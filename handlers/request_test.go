@@ -103,7 +103,7 @@ func TestRequestForm_EveryFieldIsValidated(t *testing.T) {
 		{"commune bad code", "commune", "Aucune commune ne correspond au code", with(validRequest(e), "commune", "00000")},
 		{"no quartier", "qpvs", "au moins un quartier", with(validRequest(e), "qpvs", "\x00")},
 		{"unknown quartier", "other_qpvs", "QZ999999", with(validRequest(e), "other_qpvs", "QZ999999")},
-		{"quartier ambiguous, one colon", "other_qpvs", "« Alma » peut désigner « Alma-Gare (QN05901M) ». Saisissez le code", with(validRequest(e), "other_qpvs", "Alma")},
+		{"quartier ambiguous, one colon", "other_qpvs", "«\u00a0Alma\u00a0» peut désigner «\u00a0Alma-Gare (QN05901M)\u00a0». Saisissez le code", with(validRequest(e), "other_qpvs", "Alma")},
 		{"venue name missing", "venue_name", "nom du lieu", with(validRequest(e), "venue_name", "")},
 		{"venue name too long", "venue_name", "trop long", with(validRequest(e), "venue_name", long)},
 		{"venue address missing", "venue_address", "adresse du lieu", with(validRequest(e), "venue_address", "")},

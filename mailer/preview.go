@@ -48,9 +48,15 @@ func Preview(m models.OutboxMessage) (models.MessagePreview, error) {
 	return p, nil
 }
 
-// PreviewMessage is Preview, for the admin pages (handlers.Mail).
+// PreviewMessage is Preview for the admin pages (handlers.Mail). A message
+// whose stored payload names no sender (its content wiped once sent) goes
+// out from the configured address: the preview shows that, not nothing.
 func (c *Composer) PreviewMessage(m models.OutboxMessage) (models.MessagePreview, error) {
-	return Preview(m)
+	p, err := Preview(m)
+	if err == nil && p.From == "" {
+		p.From = Address{Name: c.cfg.FromName, Email: c.cfg.From}.String()
+	}
+	return p, err
 }
 
 // String writes the address as « Nom <adresse> », or the bare address.

@@ -124,14 +124,18 @@ func (x *QPVIndex) Resolve(entries []string) ([]string, string) {
 		for i, q := range list {
 			names[i] = fmt.Sprintf("«\u00a0%s (%s)\u00a0»", q.Name, q.Code)
 		}
-		ambiguous = append(ambiguous, fmt.Sprintf("«\u00a0%s\u00a0»\u00a0: %s", tok, strings.Join(names, ", ")))
+		choices := names[len(names)-1]
+		if len(names) > 1 {
+			choices = strings.Join(names[:len(names)-1], ", ") + " ou " + choices
+		}
+		ambiguous = append(ambiguous, fmt.Sprintf("«\u00a0%s\u00a0» peut désigner %s", tok, choices))
 	}
 	var msgs []string
 	if len(unknown) > 0 {
 		msgs = append(msgs, "Quartier introuvable dans la liste des QPV\u00a0: "+strings.Join(unknown, ", ")+". Saisissez son code (par exemple QN05901M) ou son nom exact.")
 	}
 	if len(ambiguous) > 0 {
-		msgs = append(msgs, "Précisez le quartier\u00a0: "+strings.Join(ambiguous, "\u00a0; ")+".")
+		msgs = append(msgs, strings.Join(ambiguous, "\u00a0; ")+". Saisissez le code ou le nom exact du quartier voulu.")
 	}
 	return codes, strings.Join(msgs, " ")
 }

@@ -25,8 +25,8 @@ func TestQPVIndex_Resolve(t *testing.T) {
 	}{
 		{"codes, labels and names", "QN05901M, epeule\nHauts-Champs (QN05903M); qn04901m", []string{"QN05901M", "QN05902M", "QN05903M", "QN04901M"}, nil},
 		{"name without accent or hyphen", "epeule; hauts champs", []string{"QN05902M", "QN05903M"}, nil},
-		{"homonyms", "Centre-ville", nil, []string{"Précisez le quartier", "QN09301M", "QN09302M"}},
-		{"near names", "Alma", nil, []string{"«\u00a0Alma\u00a0»\u00a0: «\u00a0Alma-Fontenoy (QN05904M)\u00a0», «\u00a0Alma-Gare (QN05901M)\u00a0»"}},
+		{"homonyms", "Centre-ville", nil, []string{"peut désigner", "QN09301M", "QN09302M", "Saisissez le code ou le nom exact"}},
+		{"near names", "Alma", nil, []string{"«\u00a0Alma\u00a0» peut désigner «\u00a0Alma-Fontenoy (QN05904M)\u00a0» ou «\u00a0Alma-Gare (QN05901M)\u00a0»"}},
 		{"unknown", "QZ999999, Nulle-Part", nil, []string{"introuvable", "«\u00a0QZ999999\u00a0», «\u00a0Nulle-Part\u00a0»"}},
 		{"empty entries", " , ;\n", nil, nil},
 	}
