@@ -33,7 +33,7 @@ func TestAdminDecisions_EachQueuesExactlyOneEmail(t *testing.T) {
 				t.Fatalf("detail: %d", r.Status)
 			}
 			before := e.countMail(e.coord.Email)
-			r := admin.post(path+"/"+tc.action, url.Values{"comment": {tc.comment}})
+			r := admin.post(path+"/"+tc.action, url.Values{"comment": {tc.comment}, "confirm": {"1"}})
 			if r.Status != http.StatusSeeOther || r.Location != path {
 				t.Fatalf("decision: %d %s\n%s", r.Status, r.Location, r.Body)
 			}
@@ -132,7 +132,8 @@ func TestAdminList_Filters(t *testing.T) {
 		out   []int64
 	}{
 		{"", []int64{roubaix, cholet}, []int64{draft}},
-		{"?etat=draft", []int64{draft}, []int64{roubaix, cholet}},
+		{"?etat=draft", []int64{roubaix, cholet}, []int64{draft}},
+		{"?saison=" + "hors", nil, []int64{roubaix, cholet, draft}},
 		{"?etat=submitted&region=52", []int64{cholet}, []int64{roubaix, draft}},
 		{"?departement=59", []int64{roubaix}, []int64{cholet, draft}},
 		{fmt.Sprintf("?saison=%d", seasons[0].ID), []int64{roubaix, cholet}, nil},
