@@ -59,10 +59,10 @@ func writeContent(tx *gorm.DB, id int64, in RequestInput, now time.Time) error {
 	return nil
 }
 
-// seasonOf is the open season that contains the earliest day of ws (the
-// request's first window), or nil: out of season (« Hors saison »). A
-// request already filed into a closed season stays there, since that
-// season's report is frozen; closed seasons take no new requests.
+// seasonOf is the season that contains the earliest day of ws (the
+// request's first window), or nil: out of season (« Hors saison »). Seasons
+// do not overlap, so there is at most one. A request already filed into a
+// closed season stays there, since that season's report is frozen.
 func seasonOf(tx *gorm.DB, requestID int64, ws []RequestWindow) (*int64, error) {
 	var closed []int64
 	if err := tx.Table("requests AS r").Joins("JOIN seasons se ON se.id = r.season_id").
@@ -77,7 +77,7 @@ func seasonOf(tx *gorm.DB, requestID int64, ws []RequestWindow) (*int64, error) 
 		return nil, nil
 	}
 	var ids []int64
-	if err := tx.Model(&Season{}).Where("starts_on <= ? AND ends_on >= ? AND status = ?", first, first, SeasonOpen).
+	if err := tx.Model(&Season{}).Where("starts_on <= ? AND ends_on >= ?", first, first).
 		Order("starts_on DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func firstDay(ws []RequestWindow) (time.Time, bool) {
 
 // refileRequests files again every request that is out of season or in an
 // open season, after a season was created or its dates moved, so that each
-// stays in the open season holding its first window.
+// stays in the season holding its first window.
 func refileRequests(tx *gorm.DB) error {
 	var ids []int64
 	if err := tx.Table("requests AS r").Joins("LEFT JOIN seasons se ON se.id = r.season_id").
