@@ -133,7 +133,15 @@ func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, "request_admin", "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others)})
+	season := "Hors saison"
+	if r.SeasonID != nil {
+		se, err := h.store.SeasonByID(ctx, *r.SeasonID)
+		if err != nil {
+			return err
+		}
+		season = se.Name
+	}
+	return h.render(c, status, "request_admin", "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season})
 }
 
 // acceptRequest accepts a submitted request; the coordinator is told.

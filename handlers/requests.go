@@ -297,6 +297,7 @@ type requestPage struct {
 	Errors  map[string]string
 	Comment map[string]string // what was typed in each action's comment, by action
 	History []requestRowView  // the CLSM's other requests (admin page)
+	Season  string            // the season it is filed into, or « Hors saison » (admin page)
 }
 
 // showRequest shows a request, its history and what the coordinator may do.

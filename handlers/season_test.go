@@ -125,6 +125,12 @@ func TestDashboard_PendingCountMatchesTheList(t *testing.T) {
 			t.Errorf("request %d: row lacks %q: %s", id, want, row)
 		}
 	}
+	if r := admin.get(fmt.Sprintf("/admin/demandes/%d", outside)); !strings.Contains(r.Body, "Saison : Hors saison") {
+		t.Error("the page of a request out of season does not say so")
+	}
+	if r := admin.get(fmt.Sprintf("/admin/demandes/%d", next)); !strings.Contains(r.Body, "Saison : Saison 2027-2028") {
+		t.Error("the page of a request does not name its season")
+	}
 	if r := admin.get("/admin/demandes?saison=hors"); len(adminRequestLink.FindAllString(r.Body, -1)) != 1 || !strings.Contains(r.Body, fmt.Sprintf(`href="/admin/demandes/%d"`, outside)) {
 		t.Errorf("the « Hors saison » filter does not show exactly the request out of season")
 	}
