@@ -190,11 +190,15 @@ func (h *Handler) updatePerson(c echo.Context) error {
 	return h.redirect(c, "/admin/personnes/"+strconv.FormatInt(id, 10), "success", "Modifications enregistrées.")
 }
 
+// setPersonActive deactivates (once confirmed) or reactivates an account.
 func (h *Handler) setPersonActive(active bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c)
 		if err != nil {
 			return err
+		}
+		if !active && !confirmed(c) {
+			return h.confirmDeactivation(c, id)
 		}
 		if err := h.store.SetUserActive(c.Request().Context(), currentUser(c).ID, id, active); err != nil {
 			return err

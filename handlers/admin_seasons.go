@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -75,24 +76,103 @@ func (h *Handler) closeSeason(c echo.Context) error {
 	return h.redirect(c, "/admin/saisons/"+strconv.FormatInt(id, 10), "success", "Saison clôturée : son bilan est figé et le délai de conservation des données personnelles commence aujourd'hui.")
 }
 
-// seasonPage is one season with its history.
+// seasonPage is one season with its edit form, the number of requests it
+// holds (a season holding none may be deleted) and its history.
 type seasonPage struct {
-	Season models.Season
-	Audit  []models.AuditEvent
+	Season                 models.Season
+	Name, StartsOn, EndsOn string
+	Errors                 formErrors
+	Requests               int64
+	NotEmpty               string // why the season cannot be deleted, if so
+	Audit                  []models.AuditEvent
 }
 
 func (h *Handler) showSeason(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	se, err := h.store.SeasonByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return h.renderSeason(c, http.StatusOK, seasonPage{Season: se, Name: se.Name,
+		StartsOn: se.StartsOn.Format(time.DateOnly), EndsOn: se.EndsOn.Format(time.DateOnly)})
+}
+
+func (h *Handler) renderSeason(c echo.Context, status int, p seasonPage) error {
+	ctx := c.Request().Context()
+	var err error
+	if p.Requests, err = h.store.SeasonRequestCount(ctx, p.Season.ID); err != nil {
+		return err
+	}
+	if p.Requests > 0 {
+		p.NotEmpty = models.SeasonNotEmptyMessage(p.Requests)
+	}
+	if p.Audit, err = h.store.AuditTrail(ctx, "season", p.Season.ID); err != nil {
+		return err
+	}
+	return h.render(c, status, pageAdminSeason, "seasons", p)
+}
+
+// updateSeason saves a season's name and dates; overlapping dates, or new
+// dates for a closed season, show the form again with the message.
+func (h *Handler) updateSeason(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	se, err := h.store.SeasonByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	p := seasonPage{Season: se, Name: c.FormValue("name"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Errors: formErrors{}}
+	starts := formDate(c, "starts_on", "Date de début", p.Errors)
+	ends := formDate(c, "ends_on", "Date de fin", p.Errors)
+	if len(p.Errors) == 0 {
+		saved, err := h.store.UpdateSeason(c.Request().Context(), currentUser(c).ID, id, p.Name, starts, ends)
+		if p.Errors, err = mergeFieldErrors(p.Errors, err); err != nil {
+			return err
+		}
+		if len(p.Errors) == 0 {
+			return h.redirect(c, "/admin/saisons/"+strconv.FormatInt(id, 10), "success", "Saison « "+saved.Name+" » enregistrée.")
+		}
+	}
+	return h.renderSeason(c, invalidForm, p)
+}
+
+// deleteSeason deletes a season that holds no request, once confirmed; a
+// season holding requests is refused with the reason.
+func (h *Handler) deleteSeason(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	var p seasonPage
-	if p.Season, err = h.store.SeasonByID(ctx, id); err != nil {
+	se, err := h.store.SeasonByID(ctx, id)
+	if err != nil {
 		return err
 	}
-	if p.Audit, err = h.store.AuditTrail(ctx, "season", id); err != nil {
+	n, err := h.store.SeasonRequestCount(ctx, id)
+	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, pageAdminSeason, "seasons", p)
+	if n > 0 {
+		return &models.ConflictError{Message: models.SeasonNotEmptyMessage(n)}
+	}
+	if !confirmed(c) {
+		path := "/admin/saisons/" + strconv.FormatInt(id, 10)
+		points := []string{"La saison « " + se.Name + " » sera supprimée définitivement. Elle ne contient aucune demande."}
+		if se.IsCurrent {
+			points = append(points, "C’est la saison en cours : aucune saison ne sera plus marquée comme en cours tant que vous n’en aurez pas choisi une autre.")
+		}
+		return h.askConfirmation(c, "seasons", confirmPage{
+			Title: "Supprimer la saison « " + se.Name + " » ?", Points: points,
+			Action: path + "/supprimer", Confirm: "Supprimer la saison", Cancel: path,
+		})
+	}
+	if err := h.store.DeleteSeason(ctx, currentUser(c).ID, id); err != nil {
+		return err
+	}
+	return h.redirect(c, "/admin/saisons", "success", "Saison « "+se.Name+" » supprimée.")
 }

@@ -70,7 +70,7 @@ func TestAdmin_DeactivateUserAndLastAdmin(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(&e.admin)
 	coord := e.as(&e.coord)
-	if r := c.post("/admin/personnes/"+itoa(e.coord.ID)+"/desactiver", nil); r.Status != http.StatusSeeOther {
+	if r := c.post("/admin/personnes/"+itoa(e.coord.ID)+"/desactiver", url.Values{"confirm": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", r.Status)
 	}
 	if r := coord.get("/tableau-de-bord"); r.Status != http.StatusSeeOther {
@@ -79,7 +79,7 @@ func TestAdmin_DeactivateUserAndLastAdmin(t *testing.T) {
 	if r := c.get("/admin/personnes/" + itoa(e.coord.ID)); !strings.Contains(r.Body, "compte désactivé") {
 		t.Errorf("audit trail lacks the deactivation")
 	}
-	r := c.post("/admin/personnes/"+itoa(e.admin.ID)+"/desactiver", nil)
+	r := c.post("/admin/personnes/"+itoa(e.admin.ID)+"/desactiver", url.Values{"confirm": {"1"}})
 	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "dernier compte d") {
 		t.Errorf("last admin: %d", r.Status)
 	}

@@ -14,12 +14,14 @@ import (
 type dashboardPage struct {
 	Season *models.Season
 	// admin
-	People    []models.User
-	PeopleBy  map[string]int
-	ByState   map[string]int
-	ToReview  []models.RequestRow
-	Failed    int64
-	CLSMCount int
+	People   []models.User
+	PeopleBy map[string]int
+	ByState  map[string]int
+	ToReview []models.RequestRow // every submitted request, whatever its season
+	Failed   int64
+	// PendingURL is the list that the « à examiner » figure counts.
+	PendingURL string
+	CLSMCount  int
 	// coordinator
 	CLSMs []coordinatorCLSM
 	// facilitator
@@ -106,17 +108,26 @@ func (h *Handler) adminDashboard(c echo.Context, d *dashboardPage) error {
 	d.ByState = map[string]int{}
 	for _, r := range reqs {
 		d.ByState[string(r.State)]++
-		if r.State == models.RequestState("submitted") {
-			d.ToReview = append(d.ToReview, r)
-		}
+	}
+	// What waits for a review is counted in every season and out of season,
+	// exactly as the list behind the figure's link (pendingRequestsURL).
+	if d.ToReview, err = h.store.ListRequests(ctx, models.RequestFilter{State: models.RequestSubmitted, ExcludeDrafts: true}); err != nil {
+		return err
 	}
 	counts, err := h.store.OutboxCounts(ctx)
 	if err != nil {
 		return err
 	}
 	d.Failed = counts[models.OutboxFailed]
+	d.PendingURL = pendingRequestsURL
 	return nil
 }
+
+// pendingRequestsURL is the admin's list of the requests waiting for a
+// review: the dashboard's « à examiner » figure links to it and counts the
+// same rows. Requests sent back for changes wait for their coordinator, not
+// for a review; they have their own figure.
+const pendingRequestsURL = "/admin/demandes?etat=submitted"
 
 // sessionZone loads a session's zone for display, defaulting to Paris.
 func sessionZone(zone string) *time.Location {

@@ -12,6 +12,10 @@ import (
 	"quartier/models"
 )
 
+// outOfSeason is the saison filter's value for the requests filed into no
+// season.
+const outOfSeason = "hors"
+
 // adminRequestsPage is the admin's list of requests with its filters.
 type adminRequestsPage struct {
 	Rows                                   []requestRowView
@@ -21,8 +25,8 @@ type adminRequestsPage struct {
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,
-// region, departement and saison. Without a state, drafts are left out:
-// they are their coordinator's business until sent.
+// region, departement and saison (an id, or outOfSeason). Drafts are always
+// left out: they are their coordinator's business until sent.
 func (h *Handler) listAdminRequests(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := adminRequestsPage{
@@ -30,13 +34,15 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 		Departement: c.QueryParam("departement"), Season: c.QueryParam("saison"),
 	}
 	f := models.RequestFilter{ExcludeDrafts: true}
-	if st := models.RequestState(p.State); st.Valid() {
+	if st := models.RequestState(p.State); st.Valid() && st != models.RequestDraft {
 		f.State = st
 	} else {
 		p.State = ""
 	}
 	for _, s := range models.RequestStates() {
-		p.States = append(p.States, formChoice{string(s), s.Label()})
+		if s != models.RequestDraft {
+			p.States = append(p.States, formChoice{string(s), s.Label()})
+		}
 	}
 	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
 	if err != nil {
@@ -77,7 +83,9 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 			f.SeasonID = s.ID
 		}
 	}
-	if f.SeasonID == 0 {
+	p.Seasons = append(p.Seasons, formChoice{outOfSeason, "Hors saison"})
+	f.OutOfSeason = p.Season == outOfSeason
+	if f.SeasonID == 0 && !f.OutOfSeason {
 		p.Season = ""
 	}
 	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
@@ -124,7 +132,15 @@ func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others)})
+	season := "Hors saison"
+	if r.SeasonID != nil {
+		se, err := h.store.SeasonByID(ctx, *r.SeasonID)
+		if err != nil {
+			return err
+		}
+		season = se.Name
+	}
+	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season})
 }
 
 // acceptRequest accepts a submitted request; the coordinator is told.
@@ -134,8 +150,11 @@ func (h *Handler) acceptRequest(c echo.Context) error {
 }
 
 // declineRequest declines a submitted request with a reason sent to the
-// coordinator.
+// coordinator, once confirmed: the first POST shows what will be sent.
 func (h *Handler) declineRequest(c echo.Context) error {
+	if !confirmed(c) {
+		return h.confirmDecline(c)
+	}
 	return h.decideRequest(c, models.RequestDeclined, "decline",
 		"Demande refusée. La raison a été envoyée par courriel à la coordination du CLSM.")
 }

@@ -33,7 +33,7 @@ func TestAdminDecisions_EachQueuesExactlyOneEmail(t *testing.T) {
 				t.Fatalf("detail: %d", r.Status)
 			}
 			before := e.countMail(e.coord.Email)
-			r := admin.post(path+"/"+tc.action, url.Values{"comment": {tc.comment}})
+			r := admin.post(path+"/"+tc.action, url.Values{"comment": {tc.comment}, "confirm": {"1"}})
 			if r.Status != http.StatusSeeOther || r.Location != path {
 				t.Fatalf("decision: %d %s\n%s", r.Status, r.Location, r.Body)
 			}
@@ -132,7 +132,8 @@ func TestAdminList_Filters(t *testing.T) {
 		out   []int64
 	}{
 		{"", []int64{roubaix, cholet}, []int64{draft}},
-		{"?etat=draft", []int64{draft}, []int64{roubaix, cholet}},
+		{"?etat=draft", []int64{roubaix, cholet}, []int64{draft}},
+		{"?saison=" + "hors", nil, []int64{roubaix, cholet, draft}},
 		{"?etat=submitted&region=52", []int64{cholet}, []int64{roubaix, draft}},
 		{"?departement=59", []int64{roubaix}, []int64{cholet, draft}},
 		{fmt.Sprintf("?saison=%d", seasons[0].ID), []int64{roubaix, cholet}, nil},
@@ -233,7 +234,7 @@ func TestRequestMail_SubmitEditWithdrawTellTheRightPeople(t *testing.T) {
 			return coord.post(fmt.Sprintf("/demandes/%d/modifier", id), f)
 		}, 2, "a modifié la demande"},
 		{"withdrawn", func() resp {
-			return coord.post(fmt.Sprintf("/demandes/%d/retirer", id), url.Values{"comment": {"Plus de salle."}})
+			return coord.post(fmt.Sprintf("/demandes/%d/retirer", id), url.Values{"comment": {"Plus de salle."}, "confirm": {"1"}})
 		}, 3, "a retiré la demande"},
 	}
 	for _, st := range steps {

@@ -220,7 +220,7 @@ func TestRequest_DraftSubmitEditWithdraw(t *testing.T) {
 			t.Errorf("detail lacks %q", want)
 		}
 	}
-	if r := c.post(path+"/retirer", url.Values{"comment": {"Plus de salle."}}); r.Status != http.StatusSeeOther {
+	if r := c.post(path+"/retirer", url.Values{"comment": {"Plus de salle."}, "confirm": {"1"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", r.Status)
 	}
 	if st := e.requestState(id); st != models.RequestWithdrawn {
@@ -232,7 +232,7 @@ func TestRequest_DraftSubmitEditWithdraw(t *testing.T) {
 	if r := c.post(path+"/modifier", validRequest(e)); r.Status != http.StatusConflict {
 		t.Errorf("edit of a withdrawn request: %d", r.Status)
 	}
-	if r := c.post(path+"/retirer", nil); r.Status != http.StatusConflict || !strings.Contains(r.Body, "Retirée") {
+	if r := c.post(path+"/retirer", url.Values{"confirm": {"1"}}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "Retirée") {
 		t.Errorf("second withdrawal: %d", r.Status)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -309,6 +310,7 @@ type requestPage struct {
 	Errors  map[string]string
 	Comment map[string]string // what was typed in each action's comment, by action
 	History []requestRowView  // the CLSM's other requests (admin page)
+	Season  string            // the season it is filed into, or « Hors saison » (admin page)
 }
 
 // showRequest shows a request, its history and what the coordinator may do.
@@ -324,16 +326,23 @@ func (h *Handler) showRequest(c echo.Context) error {
 	return h.render(c, http.StatusOK, pageRequest, "requests", requestPage{R: v})
 }
 
-// withdrawRequest withdraws a request, with an optional word of reason.
+// withdrawRequest withdraws a request, with an optional word of reason,
+// once confirmed: the first POST shows what withdrawing means.
 func (h *Handler) withdrawRequest(c echo.Context) error {
 	r, err := h.coordinatorRequest(c)
 	if err != nil {
 		return err
 	}
 	comment := c.FormValue("comment")
+	if !r.State.CanMoveTo(models.RequestWithdrawn) {
+		return &models.InvalidTransitionError{From: r.State, To: models.RequestWithdrawn}
+	}
 	if errs := formProblems(c); len(errs) > 0 {
 		err = &models.ValidationError{Fields: errs}
-	} else {
+	} else if err = models.CheckWithdrawal(comment); err == nil && !confirmed(c) {
+		return h.askConfirmation(c, "requests", withdrawConfirmation(r, comment))
+	}
+	if err == nil {
 		err = h.store.WithdrawRequest(c.Request().Context(), currentUser(c).ID, r.ID, comment)
 	}
 	var ve *models.ValidationError
@@ -348,4 +357,20 @@ func (h *Handler) withdrawRequest(c echo.Context) error {
 		return err
 	}
 	return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "success", "La demande est retirée. Elle reste visible ici, avec son historique.")
+}
+
+// withdrawConfirmation is the page that asks before withdrawing r.
+func withdrawConfirmation(r models.Request, comment string) confirmPage {
+	path := fmt.Sprintf("/demandes/%d", r.ID)
+	return confirmPage{
+		Title: fmt.Sprintf("Retirer la demande n°\u00a0%d ?", r.ID),
+		Points: []string{
+			"La demande passera à l’état « Retirée » : elle ne pourra plus être modifiée ni reprise.",
+			"Le centre de ressources verra qu’elle est retirée, avec la raison indiquée, et ne la planifiera pas.",
+			"Pour une autre séance, il faudra faire une nouvelle demande.",
+		},
+		QuoteLabel: "Raison indiquée", Quote: strings.TrimSpace(comment),
+		Action: path + "/retirer", Hidden: []hiddenField{{"comment", comment}},
+		Confirm: "Confirmer le retrait", Cancel: path,
+	}
 }

@@ -97,6 +97,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.get("/demandes/:id/modifier", h.showEditRequest)
 	coordinator.form("/demandes/:id/modifier", h.updateRequest)
 	coordinator.form("/demandes/:id/retirer", h.withdrawRequest)
+	coordinator.post("/demandes/:id/supprimer", h.deleteDraft)
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -150,6 +151,8 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.get("/admin/saisons", h.listSeasons)
 	admin.form("/admin/saisons", h.createSeason)
 	admin.get("/admin/saisons/:id", h.showSeason)
+	admin.post("/admin/saisons/:id", h.updateSeason)
+	admin.post("/admin/saisons/:id/supprimer", h.deleteSeason)
 	admin.post("/admin/saisons/:id/en-cours", h.makeSeasonCurrent)
 	admin.post("/admin/saisons/:id/cloturer", h.closeSeason)
 

@@ -38,6 +38,7 @@ const (
 	pageCalendarImport       pageName = "calendar_import"
 	pageCalendarMonth        pageName = "calendar_month"
 	pageCalendarWeek         pageName = "calendar_week"
+	pageConfirm              pageName = "confirm"
 	pageContact              pageName = "contact"
 	pageDashboardAdmin       pageName = "dashboard_admin"
 	pageDashboardCoordinator pageName = "dashboard_coordinator"
@@ -84,6 +85,7 @@ var pageTable = map[pageName][]string{
 	pageCalendarImport:       {partialsForm},
 	pageCalendarMonth:        nil,
 	pageCalendarWeek:         nil,
+	pageConfirm:              {partialsForm},
 	pageContact:              nil,
 	pageDashboardAdmin:       nil,
 	pageDashboardCoordinator: nil,

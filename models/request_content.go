@@ -9,7 +9,8 @@ import (
 )
 
 // writeContent stores the editable content of request id: its columns, its
-// quartiers, its windows, and the season its first window falls in.
+// quartiers, its windows, and the season its first window falls in (see
+// seasonOf).
 func writeContent(tx *gorm.DB, id int64, in RequestInput, now time.Time) error {
 	if len(in.QPVs) > 0 {
 		var known []string
@@ -24,7 +25,7 @@ func writeContent(tx *gorm.DB, id int64, in RequestInput, now time.Time) error {
 	}
 	cols := in.columns()
 	cols["updated_at"] = now
-	season, err := seasonOf(tx, in.Windows)
+	season, err := seasonOf(tx, id, in.Windows)
 	if err != nil {
 		return err
 	}
@@ -58,31 +59,71 @@ func writeContent(tx *gorm.DB, id int64, in RequestInput, now time.Time) error {
 	return nil
 }
 
-// seasonOf is the season the earliest window falls in, else the current
-// season, else none.
-func seasonOf(tx *gorm.DB, ws []RequestWindow) (*int64, error) {
-	var ids []int64
-	if len(ws) > 0 {
-		first := CalendarDay(ws[0].DateFrom)
-		for _, w := range ws[1:] {
-			if d := CalendarDay(w.DateFrom); d.Before(first) {
-				first = d
-			}
-		}
-		if err := tx.Model(&Season{}).Where("starts_on <= ? AND ends_on >= ?", first, first).
-			Order("starts_on DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
-			return nil, err
-		}
+// seasonOf is the season that contains the earliest day of ws (the
+// request's first window), or nil: out of season (« Hors saison »). Seasons
+// do not overlap, so there is at most one. A request already filed into a
+// closed season stays there, since that season's report is frozen.
+func seasonOf(tx *gorm.DB, requestID int64, ws []RequestWindow) (*int64, error) {
+	var closed []int64
+	if err := tx.Table("requests AS r").Joins("JOIN seasons se ON se.id = r.season_id").
+		Where("r.id = ? AND se.status = ?", requestID, SeasonClosed).Pluck("se.id", &closed).Error; err != nil {
+		return nil, err
 	}
-	if len(ids) == 0 {
-		if err := tx.Model(&Season{}).Where("is_current").Limit(1).Pluck("id", &ids).Error; err != nil {
-			return nil, err
-		}
+	if len(closed) > 0 {
+		return &closed[0], nil
+	}
+	first, ok := firstDay(ws)
+	if !ok {
+		return nil, nil
+	}
+	var ids []int64
+	if err := tx.Model(&Season{}).Where("starts_on <= ? AND ends_on >= ?", first, first).
+		Order("starts_on DESC").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	return &ids[0], nil
+}
+
+// firstDay is the earliest day of the windows, false when there are none.
+func firstDay(ws []RequestWindow) (time.Time, bool) {
+	if len(ws) == 0 {
+		return time.Time{}, false
+	}
+	first := CalendarDay(ws[0].DateFrom)
+	for _, w := range ws[1:] {
+		if d := CalendarDay(w.DateFrom); d.Before(first) {
+			first = d
+		}
+	}
+	return first, true
+}
+
+// refileRequests files again every request that is out of season or in an
+// open season, after a season was created or its dates moved, so that each
+// stays in the season holding its first window.
+func refileRequests(tx *gorm.DB) error {
+	var ids []int64
+	if err := tx.Table("requests AS r").Joins("LEFT JOIN seasons se ON se.id = r.season_id").
+		Where("r.season_id IS NULL OR se.status = ?", SeasonOpen).Pluck("r.id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var ws []RequestWindow
+		if err := tx.Where("request_id = ?", id).Find(&ws).Error; err != nil {
+			return err
+		}
+		season, err := seasonOf(tx, id, ws)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&Request{}).Where("id = ?", id).Update("season_id", season).Error; err != nil {
+			return fmt.Errorf("file request %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func splitRequestLines(s string) []string {

@@ -60,12 +60,15 @@ type RequestFilter struct {
 	CLSMID        int64
 	State         RequestState
 	// ExcludeDrafts hides drafts, which are their coordinator's own business
-	// until sent (used when State is empty).
+	// until sent, whatever State asks for: requests never submitted (a
+	// draft, or a draft withdrawn) are left out.
 	ExcludeDrafts   bool
 	RegionCode      string
 	DepartementCode string
 	SeasonID        int64
-	ExceptID        int64
+	// OutOfSeason keeps the requests filed into no season (« Hors saison »).
+	OutOfSeason bool
+	ExceptID    int64
 }
 
 // RequestRow is a request as listed, with its CLSM, its season, its first
@@ -98,11 +101,11 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 	if f.CLSMID != 0 {
 		q = q.Where("r.clsm_id = ?", f.CLSMID)
 	}
-	switch {
-	case f.State != "":
+	if f.State != "" {
 		q = q.Where("r.state = ?", f.State)
-	case f.ExcludeDrafts:
-		q = q.Where("r.state <> ?", RequestDraft)
+	}
+	if f.ExcludeDrafts {
+		q = q.Where("r.state <> ? AND r.submitted_at IS NOT NULL", RequestDraft)
 	}
 	if f.RegionCode != "" {
 		q = q.Where("c.region_code = ?", f.RegionCode)
@@ -112,6 +115,9 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 	}
 	if f.SeasonID != 0 {
 		q = q.Where("r.season_id = ?", f.SeasonID)
+	}
+	if f.OutOfSeason {
+		q = q.Where("r.season_id IS NULL")
 	}
 	if f.ExceptID != 0 {
 		q = q.Where("r.id <> ?", f.ExceptID)

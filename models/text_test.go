@@ -30,7 +30,9 @@ func TestSingleLineFields_RefuseControlCharacters(t *testing.T) {
 			return err
 		},
 		"season name": func(s string) error {
-			_, err := f.s.CreateSeason(ctx, f.admin.ID, s, day, day.AddDate(1, 0, 0))
+			// Years ahead, clear of the fixture's season (overlaps are refused).
+			start := day.AddDate(10, 0, 0)
+			_, err := f.s.CreateSeason(ctx, f.admin.ID, s, start, start.AddDate(0, 6, 0))
 			return err
 		},
 		"qpv name": func(s string) error {
