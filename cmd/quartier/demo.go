@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -50,7 +51,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"refusing to touch it. Use --reset to delete it and start over, or set database.dsn to another file.\n", cfg.Database.DSN)
 		return exitUsage
 	}
-	if state == demo.HoldsDemo {
+	scaleSet := false
+	fs.Visit(func(f *flag.Flag) { scaleSet = scaleSet || f.Name == "scale" })
+	if state == demo.HoldsDemo && scaleSet {
 		have, err := demo.ScaleOf(ctx, a.Store)
 		if err != nil {
 			fmt.Fprintf(stderr, "quartier demo: %v\n", err)
