@@ -27,10 +27,11 @@ var (
 	csrfField     = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 )
 
-// TestSeedScale_AdminPages loads the demo at scale 3 into a real app and
-// opens, signed in as the demo's administrator, every admin page that
-// takes no parameter: each answers 200.
-func TestSeedScale_AdminPages(t *testing.T) {
+// TestSeedScale_Pages loads the demo at scale 3 into a real app and opens,
+// signed in as the demo's administrator, then as a generated coordinator
+// and a generated facilitator, every page of their role that takes no
+// parameter and a few that show generated rows: each answers 200.
+func TestSeedScale_Pages(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cfg := config.Default()
@@ -55,13 +56,90 @@ func TestSeedScale_AdminPages(t *testing.T) {
 	e, routes := h.Router()
 	srv := httptest.NewServer(e)
 	defer srv.Close()
-	cfg.Server.BaseURL = srv.URL
 
+	// The newest request, CLSM, coordinator and facilitator are the
+	// generator's.
+	reqs, err := a.Store.ListRequests(ctx, models.RequestFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clsms, err := a.Store.ListCLSMs(ctx, models.CLSMFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := func(role models.Role) models.User {
+		us, err := a.Store.ListUsers(ctx, models.UserFilter{Role: role})
+		if err != nil || len(us) == 0 {
+			t.Fatalf("%s: %d users (%v)", role, len(us), err)
+		}
+		u := us[0]
+		for _, x := range us {
+			if x.ID > u.ID {
+				u = x
+			}
+		}
+		return u
+	}
+	var maxReq, maxCLSM int64
+	for _, r := range reqs {
+		maxReq = max(maxReq, r.ID)
+	}
+	for _, c := range clsms {
+		maxCLSM = max(maxCLSM, c.ID)
+	}
+	coord, fac := newest(models.RoleCoordinator), newest(models.RoleFacilitator)
+	var coordReq int64
+	for _, r := range reqs {
+		if r.CreatedBy == coord.ID && r.ID > coordReq {
+			coordReq = r.ID
+		}
+	}
+	if coordReq == 0 {
+		t.Fatalf("no request of the generated coordinator %s", coord.Email)
+	}
+
+	for _, who := range []struct {
+		email  string
+		access handlers.Access
+		extra  []string
+	}{
+		{m.Accounts.Admin, handlers.AccessAdmin, []string{fmt.Sprintf("/admin/demandes/%d", maxReq), fmt.Sprintf("/admin/clsm/%d", maxCLSM), fmt.Sprintf("/admin/personnes/%d", fac.ID)}},
+		{coord.Email, handlers.AccessCoordinator, []string{"/tableau-de-bord", fmt.Sprintf("/demandes/%d", coordReq)}},
+		{fac.Email, handlers.AccessFacilitator, []string{"/tableau-de-bord"}},
+	} {
+		get := signIn(t, a, srv.URL, who.email)
+		paths := who.extra
+		for _, rt := range routes {
+			if rt.Method == http.MethodGet && rt.Access == who.access && !strings.ContainsAny(rt.Path, ":*") {
+				paths = append(paths, rt.Path)
+			}
+		}
+		for _, path := range paths {
+			began := time.Now()
+			if code, body := get(path); code != http.StatusOK {
+				t.Errorf("%s: GET %s: status %d\n%.300s", who.email, path, code, body)
+			}
+			if d := time.Since(began); d > 5*time.Second {
+				t.Errorf("%s: GET %s took %s", who.email, path, d)
+			}
+		}
+		if len(paths) < 3 {
+			t.Errorf("%s: only %d pages", who.email, len(paths))
+		}
+		t.Logf("%s (%s): %d pages answered 200", who.email, who.access, len(paths))
+	}
+}
+
+// signIn signs email in through a real sign-in link and returns a GET
+// for that browser.
+func signIn(t *testing.T, a *app.App, base, email string) func(string) (int, string) {
+	t.Helper()
+	ctx := context.Background()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(path string) (int, string) {
 		t.Helper()
-		r, err := c.Get(srv.URL + path)
+		r, err := c.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,9 +147,7 @@ func TestSeedScale_AdminPages(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		return r.StatusCode, string(b)
 	}
-
-	// Sign in as the admin through a real sign-in link.
-	if err := a.Store.RequestSignInLink(ctx, m.Accounts.Admin, "", models.SignInPolicy{TTL: 15 * time.Minute}); err != nil {
+	if err := a.Store.RequestSignInLink(ctx, email, "", models.SignInPolicy{TTL: 15 * time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _, err := a.Store.ListOutbox(ctx, models.OutboxFilter{Limit: 20})
@@ -80,7 +156,7 @@ func TestSeedScale_AdminPages(t *testing.T) {
 	}
 	token := ""
 	for _, msg := range msgs {
-		if msg.Kind == "magic_link" && msg.Recipient == m.Accounts.Admin {
+		if msg.Kind == "magic_link" && msg.Recipient == email {
 			full, err := a.Store.OutboxMessageByID(ctx, msg.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -92,68 +168,20 @@ func TestSeedScale_AdminPages(t *testing.T) {
 		}
 	}
 	if token == "" {
-		t.Fatal("no sign-in link for the admin")
+		t.Fatalf("no sign-in link for %s", email)
 	}
 	_, page := get("/connexion")
 	csrf := csrfField.FindStringSubmatch(page)
 	if csrf == nil {
 		t.Fatal("no CSRF token on /connexion")
 	}
-	r, err := c.PostForm(srv.URL+"/connexion/lien/"+token, url.Values{"csrf_token": {csrf[1]}})
+	r, err := c.PostForm(base+"/connexion/lien/"+token, url.Values{"csrf_token": {csrf[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Body.Close()
 	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in: status %d", r.StatusCode)
+		t.Fatalf("sign in %s: status %d", email, r.StatusCode)
 	}
-
-	n := 0
-	for _, rt := range routes {
-		if rt.Method != http.MethodGet || rt.Access != handlers.AccessAdmin || strings.ContainsAny(rt.Path, ":*") {
-			continue
-		}
-		n++
-		began := time.Now()
-		if code, body := get(rt.Path); code != http.StatusOK {
-			t.Errorf("GET %s: status %d\n%.300s", rt.Path, code, body)
-		}
-		if d := time.Since(began); d > 5*time.Second {
-			t.Errorf("GET %s took %s", rt.Path, d)
-		}
-	}
-	// And the pages of generated things: the newest request, CLSM and
-	// facilitator (their ids are the generator's).
-	reqs, err := a.Store.ListRequests(ctx, models.RequestFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clsms, err := a.Store.ListCLSMs(ctx, models.CLSMFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	facs, err := a.Store.ListUsers(ctx, models.UserFilter{Role: models.RoleFacilitator})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var maxReq, maxCLSM, maxFac int64
-	for _, r := range reqs {
-		maxReq = max(maxReq, r.ID)
-	}
-	for _, c := range clsms {
-		maxCLSM = max(maxCLSM, c.ID)
-	}
-	for _, f := range facs {
-		maxFac = max(maxFac, f.ID)
-	}
-	for _, path := range []string{fmt.Sprintf("/admin/demandes/%d", maxReq), fmt.Sprintf("/admin/clsm/%d", maxCLSM), fmt.Sprintf("/admin/personnes/%d", maxFac)} {
-		n++
-		if code, body := get(path); code != http.StatusOK {
-			t.Errorf("GET %s: status %d\n%.300s", path, code, body)
-		}
-	}
-	t.Logf("%d admin pages answered 200", n)
-	if n < 3 {
-		t.Errorf("only %d admin pages without parameters", n)
-	}
+	return get
 }
