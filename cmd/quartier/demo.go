@@ -72,7 +72,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if state == demo.Empty && *scale > 1 {
 		st, err := demo.SeedScale(ctx, cfg.Database.DSN, a.Geo, a.Store.Now(), *scale)
 		if err != nil {
-			fmt.Fprintf(stderr, "quartier demo: %v\n", err)
+			fmt.Fprintf(stderr, "quartier demo: %v (the database holds part of the scaled demo: start over with --reset)\n", err)
 			return exitError
 		}
 		fmt.Fprintf(stdout, "Scaled demo: %d generated programmes added (%d CLSMs, %d facilitators, %d requests, %d sessions) in %s.\n",
