@@ -455,6 +455,7 @@ func slug(s string) string { return strings.ReplaceAll(territory.NormalizeName(s
 // message is an outbox row as the worker leaves it: sent, or (rarely)
 // failed for good.
 func (g *generator) message(kind, key string, to models.User, subject, text string, at time.Time, rng *rand.Rand) models.OutboxMessage {
+	subject, text = fr(subject), fr(text)
 	payload, _ := json.Marshal(map[string]any{
 		"from":     map[string]string{"name": "La santé mentale dans mon quartier", "email": "ne-pas-repondre@quartier.example.org"},
 		"to":       map[string]string{"name": to.Name, "email": to.Email},
@@ -604,7 +605,7 @@ func (g *generator) clsm(rows *programmeRows, rng *rand.Rand, n int, joined time
 		rows.qpvCommunes = append(rows.qpvCommunes, qpvCommuneRow{QPVCode: code, INSEE: town.INSEE})
 		rows.clsmQPVs = append(rows.clsmQPVs, clsmQPVRow{CLSMID: c.row.ID, QPVCode: code})
 	}
-	c.row.Territory = fmt.Sprintf("Ville de %s : %s.", town.Name, frenchList(qnames))
+	c.row.Territory = fr(fmt.Sprintf("Ville de %s : %s.", town.Name, frenchList(qnames)))
 	rows.users = append(rows.users, coord)
 	rows.clsms = append(rows.clsms, c.row)
 	rows.clsmCommunes = append(rows.clsmCommunes, clsmCommuneRow{CLSMID: c.row.ID, INSEE: town.INSEE})
@@ -644,6 +645,13 @@ func ofTown(name string) string {
 	}
 	return "de " + name
 }
+
+// frenchSpaces puts the non-breaking spaces of French typography where a
+// plain space was typed: before « : ; ? ! » and inside guillemets.
+var frenchSpaces = strings.NewReplacer(" :", "\u00a0:", " ;", "\u00a0;", " ?", "\u00a0?", " !", "\u00a0!", "« ", "«\u00a0", " »", "\u00a0»")
+
+// fr is s with French typography's non-breaking spaces.
+func fr(s string) string { return frenchSpaces.Replace(s) }
 
 // frenchList joins names as « A, B et C ».
 func frenchList(names []string) string {
@@ -714,7 +722,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	if len(c.row.DepartementCode) == 3 && rng.IntN(2) == 0 {
 		r.Format, r.StepFree = models.FormatRemote, models.StepFreeUnknown
 		r.RemoteURL = fmt.Sprintf("https://visio.example.fr/%s-%d", slug(c.town.Name), r.ID)
-		r.Notes = "Séance à distance : les horaires s’entendent à l’heure locale."
+		r.Notes = fr("Séance à distance : les horaires s’entendent à l’heure locale.")
 	} else {
 		r.VenueName = fmt.Sprintf(scaleVenues[rng.IntN(len(scaleVenues))], quartier)
 		postcode := ""
@@ -786,13 +794,13 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	}
 	switch spec.state {
 	case models.RequestChangesRequested:
-		decide(spec.state, scaleChangesComment, "Votre demande de séance : quelques précisions à apporter")
+		decide(spec.state, fr(scaleChangesComment), "Votre demande de séance : quelques précisions à apporter")
 	case models.RequestAccepted:
 		decide(spec.state, "", "Votre demande de séance est acceptée")
 	case models.RequestDeclined:
-		decide(spec.state, scaleDeclineReasons[rng.IntN(len(scaleDeclineReasons))], "Votre demande de séance n’est pas retenue")
+		decide(spec.state, fr(scaleDeclineReasons[rng.IntN(len(scaleDeclineReasons))]), "Votre demande de séance n’est pas retenue")
 	case models.RequestWithdrawn:
-		event(coord, models.RequestSubmitted, spec.state, scaleWithdrawReasons[rng.IntN(len(scaleWithdrawReasons))], decided)
+		event(coord, models.RequestSubmitted, spec.state, fr(scaleWithdrawReasons[rng.IntN(len(scaleWithdrawReasons))]), decided)
 	}
 	if fac != nil {
 		decide(models.RequestAccepted, "", "Votre demande de séance est acceptée")
@@ -820,7 +828,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 		switch spec.state {
 		case models.RequestCancelled:
 			when := start.AddDate(0, 0, -3)
-			reason := scaleCancelReasons[rng.IntN(len(scaleCancelReasons))]
+			reason := fr(scaleCancelReasons[rng.IntN(len(scaleCancelReasons))])
 			move(admin, models.RequestScheduled, models.RequestCancelled, reason, when, "Programmée", "Annulée")
 			se.CancelledAt, se.CancelReason, se.Sequence = &when, reason, 1
 			mail("cancellation", coordUser, subjectOf("Séance annulée"), "Bonjour "+coordUser.Name+",\n\nLa séance est annulée : "+reason)
