@@ -673,6 +673,9 @@ func hasSession(s models.RequestState) bool {
 // request generates one request with its windows, history, session,
 // messages and audit events.
 func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, spec requestSpec) {
+	if spec.season == 0 && spec.state == models.RequestHeld && g.today.Sub(g.seasons[0].StartsOn) < 60*24*time.Hour {
+		spec.season = 1 // too early in the season for a session already held
+	}
 	season := g.seasons[spec.season]
 	zone := territory.TimeZone(c.row.DepartementCode)
 	loc := models.LocationOf(zone)
