@@ -114,3 +114,37 @@ func TestServeRefusesNewerDatabase(t *testing.T) {
 		t.Fatalf("serve on a newer database: %d %q", code, errOut)
 	}
 }
+
+// TestDemoScale: bad scales exit 2 with a message naming the flag; --scale
+// 1 is the plain demo; --scale 3 adds the generated programmes and keeps
+// the demo accounts; a second run at another scale is refused, one without
+// --scale prints the accounts again.
+func TestDemoScale(t *testing.T) {
+	useTempData(t)
+	for _, args := range [][]string{{"demo", "--scale", "0"}, {"demo", "--scale", "-2"}, {"demo", "--scale", "deux"}, {"demo", "--scale", "1001"}} {
+		code, _, errOut := runCmd(args...)
+		if code != exitUsage || !strings.Contains(errOut, "scale") {
+			t.Errorf("%q: exit %d, %q", args, code, errOut)
+		}
+	}
+	code, plain, errOut := runCmd("demo", "--scale", "1")
+	if code != 0 || !strings.Contains(plain, "demo programme is loaded") || strings.Contains(plain, "Scaled demo") {
+		t.Fatalf("demo --scale 1: %d\n%s\n%s", code, plain, errOut)
+	}
+	if code, _, errOut := runCmd("demo", "--scale", "3"); code != exitUsage || !strings.Contains(errOut, "scale 1, not 3") {
+		t.Errorf("demo --scale 3 on the plain demo: %d %q", code, errOut)
+	}
+	code, out, errOut := runCmd("demo", "--reset", "--scale", "3")
+	if code != 0 || !strings.Contains(out, "nadia.benali") || !strings.Contains(out, "Scaled demo: 2 generated programmes added (8 CLSMs") {
+		t.Fatalf("demo --reset --scale 3: %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, _ := runCmd("demo", "--scale", "3"); code != 0 || !strings.Contains(out, "nadia.benali") || strings.Contains(out, "Scaled demo") {
+		t.Errorf("second demo --scale 3: %d\n%s", code, out)
+	}
+	if code, _, errOut := runCmd("demo", "--scale", "1"); code != exitUsage || !strings.Contains(errOut, "scale 3, not 1") {
+		t.Errorf("demo --scale 1 on the scaled one: %d %q", code, errOut)
+	}
+	if code, out, _ := runCmd("demo"); code != 0 || !strings.Contains(out, "nadia.benali") {
+		t.Errorf("demo without --scale on the scaled one: %d\n%s", code, out)
+	}
+}
