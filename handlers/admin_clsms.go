@@ -108,15 +108,16 @@ func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
 	return f, in
 }
 
-func (h *Handler) saveCLSM(c echo.Context) error {
+// createCLSM saves the form of a new CLSM.
+func (h *Handler) createCLSM(c echo.Context) error { return h.saveCLSM(c, 0) }
+
+// updateCLSM saves the form of an existing CLSM.
+func (h *Handler) updateCLSM(c echo.Context, cl models.CLSM) error { return h.saveCLSM(c, cl.ID) }
+
+// saveCLSM is the story of both saves (id 0 creates): bind, validate,
+// re-show the form with every message on error, else store and redirect.
+func (h *Handler) saveCLSM(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
-	var id int64
-	if c.Param("id") != "" {
-		var err error
-		if id, err = pathID(c); err != nil {
-			return err
-		}
-	}
 	f, in := h.bindCLSM(c)
 	f.ID = id
 	if len(f.Errors) == 0 {
@@ -146,16 +147,9 @@ func (h *Handler) saveCLSM(c echo.Context) error {
 	return h.render(c, invalidForm, pageAdminCLSMForm, "clsms", f)
 }
 
-func (h *Handler) showCLSM(c echo.Context) error {
+func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	cl, err := h.store.CLSMByID(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := cl.ID
 	cov, err := h.store.CLSMCoverageOf(ctx, id)
 	if err != nil {
 		return err

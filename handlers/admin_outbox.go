@@ -56,20 +56,13 @@ type outboxMessagePage struct {
 	Audit   []models.AuditEvent
 }
 
-func (h *Handler) showOutboxMessage(c echo.Context) error {
-	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
+func (h *Handler) showOutboxMessage(c echo.Context, m models.OutboxMessage) error {
+	p := outboxMessagePage{Message: m}
+	var err error
+	if p.Preview, err = h.mail.PreviewMessage(m); err != nil {
 		return err
 	}
-	var p outboxMessagePage
-	if p.Message, err = h.store.OutboxMessageByID(ctx, id); err != nil {
-		return err
-	}
-	if p.Preview, err = h.mail.PreviewMessage(p.Message); err != nil {
-		return err
-	}
-	if p.Audit, err = h.store.AuditTrail(ctx, "outbox", id); err != nil {
+	if p.Audit, err = h.store.AuditTrail(c.Request().Context(), "outbox", m.ID); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, pageAdminOutboxMessage, "outbox", p)
@@ -78,15 +71,7 @@ func (h *Handler) showOutboxMessage(c echo.Context) error {
 // showOutboxHTML serves a message's own HTML for the sandboxed frame of the
 // message page, under a CSP that lets its inline styles apply and nothing
 // else (no script, no remote content).
-func (h *Handler) showOutboxHTML(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	m, err := h.store.OutboxMessageByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
+func (h *Handler) showOutboxHTML(c echo.Context, m models.OutboxMessage) error {
 	pv, err := h.mail.PreviewMessage(m)
 	if err != nil {
 		return err
@@ -101,11 +86,7 @@ func (h *Handler) showOutboxHTML(c echo.Context) error {
 	return c.HTMLBlob(http.StatusOK, []byte(pv.HTML))
 }
 
-func (h *Handler) retryOutboxMessage(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) retryOutboxMessage(c echo.Context, id int64) error {
 	if err := h.store.RetryOutbox(c.Request().Context(), currentUser(c).ID, id); err != nil {
 		return err
 	}

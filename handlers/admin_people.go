@@ -136,21 +136,14 @@ func (h *Handler) createPerson(c echo.Context) error {
 		"Compte créé pour "+u.Name+" : un courriel de bienvenue avec un lien de connexion lui a été envoyé.")
 }
 
-func (h *Handler) showPerson(c echo.Context) error {
+func (h *Handler) showPerson(c echo.Context, u models.User) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	u, err := h.store.UserByID(ctx, id)
-	if err != nil {
-		return err
-	}
 	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: h.geo.CommuneLabel(u.HomeINSEE), TimeZone: u.TimeZone,
 		MaxPerDay: strconv.Itoa(u.MaxPerDay), MaxPerWeek: strconv.Itoa(u.MaxPerWeek), Active: u.Active}
 	if mine, err := h.store.CLSMsOfCoordinator(ctx, u.ID); err == nil && len(mine) > 0 {
 		f.CLSM = strconv.FormatInt(mine[0].ID, 10)
 	}
+	var err error
 	if f.Audit, err = h.store.AuditTrail(ctx, "user", u.ID); err != nil {
 		return err
 	}
@@ -160,16 +153,10 @@ func (h *Handler) showPerson(c echo.Context) error {
 	return h.render(c, http.StatusOK, pageAdminPersonForm, "people", f)
 }
 
-func (h *Handler) updatePerson(c echo.Context) error {
+func (h *Handler) updatePerson(c echo.Context, old models.User) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	old, err := h.store.UserByID(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := old.ID
+	var err error
 	f, in, clsmID := h.bindPerson(c)
 	f.ID, f.Active = id, old.Active
 	if len(f.Errors) == 0 {
@@ -191,14 +178,11 @@ func (h *Handler) updatePerson(c echo.Context) error {
 }
 
 // setPersonActive deactivates (once confirmed) or reactivates an account.
-func (h *Handler) setPersonActive(active bool) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
-		}
+func (h *Handler) setPersonActive(active bool) func(echo.Context, models.User) error {
+	return func(c echo.Context, u models.User) error {
+		id := u.ID
 		if !active && !confirmed(c) {
-			return h.confirmDeactivation(c, id)
+			return h.confirmDeactivation(c, u)
 		}
 		if err := h.store.SetUserActive(c.Request().Context(), currentUser(c).ID, id, active); err != nil {
 			return err

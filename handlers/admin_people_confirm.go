@@ -4,17 +4,15 @@ import (
 	"fmt"
 
 	"github.com/labstack/echo/v4"
+
+	"quartier/models"
 )
 
 // confirmDeactivation is the first step of deactivating an account: a page
 // names the person and says what deactivation does; nothing changes until
 // it is confirmed.
-func (h *Handler) confirmDeactivation(c echo.Context, id int64) error {
-	u, err := h.store.UserByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	path := fmt.Sprintf("/admin/personnes/%d", id)
+func (h *Handler) confirmDeactivation(c echo.Context, u models.User) error {
+	path := fmt.Sprintf("/admin/personnes/%d", u.ID)
 	return h.askConfirmation(c, "people", confirmPage{
 		Title: fmt.Sprintf("Désactiver le compte de %s ?", u.Name),
 		Points: []string{

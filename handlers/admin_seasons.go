@@ -51,22 +51,16 @@ func (h *Handler) createSeason(c echo.Context) error {
 	return h.render(c, invalidForm, pageAdminSeasons, "seasons", p)
 }
 
-func (h *Handler) makeSeasonCurrent(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) makeSeasonCurrent(c echo.Context, se models.Season) error {
+	id := se.ID
 	if err := h.store.SetCurrentSeason(c.Request().Context(), currentUser(c).ID, id); err != nil {
 		return err
 	}
 	return h.redirect(c, "/admin/saisons", "success", "Saison en cours modifiée.")
 }
 
-func (h *Handler) closeSeason(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) closeSeason(c echo.Context, se models.Season) error {
+	id := se.ID
 	if c.FormValue("confirm") != "oui" {
 		return h.redirect(c, "/admin/saisons/"+strconv.FormatInt(id, 10), "error", "Cochez la case de confirmation pour clôturer la saison.")
 	}
@@ -87,15 +81,7 @@ type seasonPage struct {
 	Audit                  []models.AuditEvent
 }
 
-func (h *Handler) showSeason(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	se, err := h.store.SeasonByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
+func (h *Handler) showSeason(c echo.Context, se models.Season) error {
 	return h.renderSeason(c, http.StatusOK, seasonPage{Season: se, Name: se.Name,
 		StartsOn: se.StartsOn.Format(time.DateOnly), EndsOn: se.EndsOn.Format(time.DateOnly)})
 }
@@ -117,16 +103,9 @@ func (h *Handler) renderSeason(c echo.Context, status int, p seasonPage) error {
 
 // updateSeason saves a season's name and dates; overlapping dates, or new
 // dates for a closed season, show the form again with the message.
-func (h *Handler) updateSeason(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	se, err := h.store.SeasonByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	p := seasonPage{Season: se, Name: c.FormValue("name"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Errors: formErrors{}}
+func (h *Handler) updateSeason(c echo.Context, se models.Season) error {
+	id := se.ID
+	p := seasonPage{Season: se, Name: c.FormValue("name"), StartsOn: c.FormValue("starts_on"), EndsOn: c.FormValue("ends_on"), Errors: formProblems(c)}
 	starts := formDate(c, "starts_on", "Date de début", p.Errors)
 	ends := formDate(c, "ends_on", "Date de fin", p.Errors)
 	if len(p.Errors) == 0 {
@@ -143,16 +122,9 @@ func (h *Handler) updateSeason(c echo.Context) error {
 
 // deleteSeason deletes a season that holds no request, once confirmed; a
 // season holding requests is refused with the reason.
-func (h *Handler) deleteSeason(c echo.Context) error {
+func (h *Handler) deleteSeason(c echo.Context, se models.Season) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	se, err := h.store.SeasonByID(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := se.ID
 	n, err := h.store.SeasonRequestCount(ctx, id)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -102,11 +101,7 @@ func (h *Handler) addException(c echo.Context) error {
 }
 
 // deleteException removes one of the facilitator's exceptions.
-func (h *Handler) deleteException(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return echo.ErrNotFound
-	}
+func (h *Handler) deleteException(c echo.Context, id int64) error {
 	if err := h.store.DeleteException(c.Request().Context(), currentUser(c).ID, id); err != nil {
 		return err
 	}
@@ -182,11 +177,7 @@ func (h *Handler) addBusy(c echo.Context) error {
 }
 
 // deleteBusy removes one hand-typed busy time.
-func (h *Handler) deleteBusy(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return echo.ErrNotFound
-	}
+func (h *Handler) deleteBusy(c echo.Context, id int64) error {
 	if err := h.store.DeleteBusyTime(c.Request().Context(), currentUser(c).ID, id); err != nil {
 		return err
 	}

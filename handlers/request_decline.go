@@ -14,15 +14,8 @@ import (
 // could not be sent shows the request page again with the message next to
 // the field; otherwise a page says what declining does, and nothing is
 // written until it is confirmed.
-func (h *Handler) confirmDecline(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	r, err := h.store.RequestByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
+func (h *Handler) confirmDecline(c echo.Context, r models.Request) error {
+	id := r.ID
 	if !r.State.CanMoveTo(models.RequestDeclined) {
 		return &models.InvalidTransitionError{From: r.State, To: models.RequestDeclined}
 	}
@@ -33,7 +26,7 @@ func (h *Handler) confirmDecline(c echo.Context) error {
 		for k, m := range ve.Fields {
 			errs["decline_"+k] = m
 		}
-		return h.renderAdminRequest(c, invalidForm, errs, map[string]string{"decline": comment})
+		return h.renderAdminRequest(c, r, invalidForm, errs, map[string]string{"decline": comment})
 	} else if err != nil {
 		return err
 	}

@@ -10,11 +10,7 @@ import (
 
 // deleteDraft deletes a never-sent draft of the coordinator's CLSM, once
 // confirmed: the first POST says what deleting means.
-func (h *Handler) deleteDraft(c echo.Context) error {
-	r, err := h.coordinatorRequest(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) deleteDraft(c echo.Context, r models.Request) error {
 	if r.State != models.RequestDraft {
 		return &models.ConflictError{Message: fmt.Sprintf("Cette demande est à l’état « %s » : seul un brouillon jamais envoyé peut être supprimé.", r.State.Label())}
 	}

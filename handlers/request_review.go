@@ -110,20 +110,12 @@ func sortedKeys(m map[string]bool) []string {
 
 // showAdminRequest shows a request in full, its CLSM's other requests,
 // and the decisions the state machine allows now.
-func (h *Handler) showAdminRequest(c echo.Context) error {
-	return h.renderAdminRequest(c, http.StatusOK, nil, nil)
+func (h *Handler) showAdminRequest(c echo.Context, r models.Request) error {
+	return h.renderAdminRequest(c, r, http.StatusOK, nil, nil)
 }
 
-func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map[string]string) error {
+func (h *Handler) renderAdminRequest(c echo.Context, r models.Request, status int, errs, typed map[string]string) error {
 	ctx := c.Request().Context()
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	r, err := h.store.RequestByID(ctx, id)
-	if err != nil {
-		return err
-	}
 	v, err := h.requestViewOf(ctx, r)
 	if err != nil {
 		return err
@@ -144,35 +136,33 @@ func (h *Handler) renderAdminRequest(c echo.Context, status int, errs, typed map
 }
 
 // acceptRequest accepts a submitted request; the coordinator is told.
-func (h *Handler) acceptRequest(c echo.Context) error {
-	return h.decideRequest(c, models.RequestAccepted, "accept",
+func (h *Handler) acceptRequest(c echo.Context, r models.Request) error {
+	return h.decideRequest(c, r, models.RequestAccepted, "accept",
 		"Demande acceptée. La coordination du CLSM en est informée par courriel ; elle attend maintenant une proposition de date.")
 }
 
 // declineRequest declines a submitted request with a reason sent to the
 // coordinator, once confirmed: the first POST shows what will be sent.
-func (h *Handler) declineRequest(c echo.Context) error {
+func (h *Handler) declineRequest(c echo.Context, r models.Request) error {
 	if !confirmed(c) {
-		return h.confirmDecline(c)
+		return h.confirmDecline(c, r)
 	}
-	return h.decideRequest(c, models.RequestDeclined, "decline",
+	return h.decideRequest(c, r, models.RequestDeclined, "decline",
 		"Demande refusée. La raison a été envoyée par courriel à la coordination du CLSM.")
 }
 
 // askForChanges sends a request back to its coordinator with a message.
-func (h *Handler) askForChanges(c echo.Context) error {
-	return h.decideRequest(c, models.RequestChangesRequested, "changes",
+func (h *Handler) askForChanges(c echo.Context, r models.Request) error {
+	return h.decideRequest(c, r, models.RequestChangesRequested, "changes",
 		"Demande renvoyée pour modification. Votre message a été envoyé par courriel à la coordination du CLSM.")
 }
 
 // decideRequest is the story of the three decisions: one transition, its
 // history line and its email, in one operation; a missing message shows
 // the page again with the error next to the right field.
-func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, done string) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) decideRequest(c echo.Context, r models.Request, to models.RequestState, action, done string) error {
+	id := r.ID
+	var err error
 	comment := c.FormValue("comment")
 	if errs := formProblems(c); len(errs) > 0 {
 		err = &models.ValidationError{Fields: errs}
@@ -185,7 +175,7 @@ func (h *Handler) decideRequest(c echo.Context, to models.RequestState, action, 
 		for k, m := range ve.Fields {
 			errs[action+"_"+k] = m
 		}
-		return h.renderAdminRequest(c, invalidForm, errs, map[string]string{action: comment})
+		return h.renderAdminRequest(c, r, invalidForm, errs, map[string]string{action: comment})
 	}
 	if err != nil {
 		return err

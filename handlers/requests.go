@@ -171,11 +171,7 @@ func (h *Handler) createRequest(c echo.Context) error {
 }
 
 // showEditRequest shows the form filled with a request still editable.
-func (h *Handler) showEditRequest(c echo.Context) error {
-	r, err := h.coordinatorRequest(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) showEditRequest(c echo.Context, r models.Request) error {
 	if !r.State.Editable() {
 		return h.redirect(c, fmt.Sprintf("/demandes/%d", r.ID), "error",
 			fmt.Sprintf("Cette demande est à l’état « %s » : elle ne peut plus être modifiée.", r.State.Label()))
@@ -217,11 +213,7 @@ func (h *Handler) changesAsked(ctx context.Context, r *models.Request) (string, 
 }
 
 // updateRequest saves an edited request, and submits it if asked.
-func (h *Handler) updateRequest(c echo.Context) error {
-	r, err := h.coordinatorRequest(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) updateRequest(c echo.Context, r models.Request) error {
 	return h.saveRequest(c, &r)
 }
 
@@ -294,16 +286,6 @@ func (h *Handler) saveRequest(c echo.Context, existing *models.Request) error {
 	return h.redirect(c, to, "success", msg)
 }
 
-// coordinatorRequest loads the request named in the URL if it belongs to
-// one of the signed-in coordinator's CLSMs; any other is a 404.
-func (h *Handler) coordinatorRequest(c echo.Context) (models.Request, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return models.Request{}, err
-	}
-	return h.store.RequestOfCoordinator(c.Request().Context(), currentUser(c).ID, id)
-}
-
 // requestPage is a request's page, for its coordinator or an admin.
 type requestPage struct {
 	R       requestView
@@ -314,11 +296,7 @@ type requestPage struct {
 }
 
 // showRequest shows a request, its history and what the coordinator may do.
-func (h *Handler) showRequest(c echo.Context) error {
-	r, err := h.coordinatorRequest(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) showRequest(c echo.Context, r models.Request) error {
 	v, err := h.requestViewOf(c.Request().Context(), r)
 	if err != nil {
 		return err
@@ -328,11 +306,8 @@ func (h *Handler) showRequest(c echo.Context) error {
 
 // withdrawRequest withdraws a request, with an optional word of reason,
 // once confirmed: the first POST shows what withdrawing means.
-func (h *Handler) withdrawRequest(c echo.Context) error {
-	r, err := h.coordinatorRequest(c)
-	if err != nil {
-		return err
-	}
+func (h *Handler) withdrawRequest(c echo.Context, r models.Request) error {
+	var err error
 	comment := c.FormValue("comment")
 	if !r.State.CanMoveTo(models.RequestWithdrawn) {
 		return &models.InvalidTransitionError{From: r.State, To: models.RequestWithdrawn}
