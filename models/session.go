@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"quartier/frtime"
 )
 
 // Defaults of a new session (DESIGN §3.3).
@@ -140,9 +142,9 @@ func checkSlot(tx *gorm.DB, sl SessionSlot, except int64) error {
 func describeSlot(tx *gorm.DB, sl SessionSlot) string {
 	var name string
 	tx.Model(&User{}).Where("id = ?", sl.FacilitatorID).Pluck("name", &name)
-	loc := LocationOf(sl.TimeZone)
-	return fmt.Sprintf("%s, %s – %s (%s), avec %s", sl.Start.In(loc).Format("02/01/2006"),
-		sl.Start.In(loc).Format("15:04"), sl.End.In(loc).Format("15:04"), loc.String(), name)
+	// « mardi 12 janvier 2027, 14 h 00 – 17 h 00 (heure de Paris), avec … »,
+	// as pages and emails write a session's time.
+	return frtime.Range(sl.Start, sl.End, LocationOf(sl.TimeZone)) + ", avec " + name
 }
 
 // slotOf is the session's current slot.

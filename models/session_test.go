@@ -93,7 +93,7 @@ func TestSession_ProposeConfirmHoldClose(t *testing.T) {
 		t.Fatalf("request after the proposal = %+v", r)
 	}
 	if trail, _ := f.s.AuditTrail(ctx, "session", se.ID); len(trail) != 1 || trail[0].Action != "propose" ||
-		!strings.Contains(trail[0].Detail, "11/01/2027, 14:00 – 17:00 (Europe/Paris), avec Camille Lefebvre") {
+		!strings.Contains(trail[0].Detail, "lundi 11 janvier 2027, 14 h 00 – 17 h 00 (heure de Paris), avec Camille Lefebvre") {
 		t.Errorf("audit trail = %+v", trail)
 	}
 	if ss, _ := f.s.ScheduledSessions(ctx, nil, se.StartsAt.Add(-time.Hour), se.EndsAt); len(ss) != 0 {
@@ -308,7 +308,7 @@ func TestMoveSession_RaisesSequenceAndAudits(t *testing.T) {
 	}
 	trail, _ := f.s.AuditTrail(ctx, "session", se.ID)
 	if len(trail) == 0 || trail[0].Action != "move" ||
-		trail[0].Detail != "avant : 11/01/2027, 14:00 – 17:00 (Europe/Paris), avec Camille Lefebvre ; après : 12/01/2027, 14:00 – 17:30 (Europe/Paris), avec Inès Martin" {
+		trail[0].Detail != "avant : lundi 11 janvier 2027, 14 h 00 – 17 h 00 (heure de Paris), avec Camille Lefebvre ; après : mardi 12 janvier 2027, 14 h 00 – 17 h 30 (heure de Paris), avec Inès Martin" {
 		t.Errorf("audit = %+v", trail)
 	}
 	evs, _ := f.s.RequestEvents(ctx, f.req.ID)
