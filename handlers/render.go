@@ -52,7 +52,7 @@ func templateFuncs() template.FuncMap {
 			return many
 		},
 		"add":          func(a, b int) int { return a + b },
-		"outboxKind":   outboxKindLabel,
+		"outboxKind":   models.OutboxKindLabel,
 		"zoneOf":       sessionZone,
 		"outboxStatus": models.OutboxStatus.Label,
 		"ordered":      orderedErrors,
@@ -114,24 +114,6 @@ func (h *Handler) redirect(c echo.Context, to, kind, message string) error {
 		h.addFlash(c, kind, message)
 	}
 	return c.Redirect(http.StatusSeeOther, to)
-}
-
-func outboxKindLabel(kind string) string {
-	switch kind {
-	case "magic_link":
-		return "lien de connexion"
-	case "welcome":
-		return "bienvenue"
-	case "request_decision":
-		return "décision sur une demande"
-	case "invitation":
-		return "invitation"
-	case "invitation_update":
-		return "modification d'invitation"
-	case "cancellation":
-		return "annulation"
-	}
-	return kind
 }
 
 // orderedErrors lists a form's messages for its summary: first the fields

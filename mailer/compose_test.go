@@ -373,3 +373,13 @@ func TestPreview(t *testing.T) {
 		t.Errorf("sent sign-in preview = %+v, %v; want erased with its subject", p, err)
 	}
 }
+
+// TestKinds_EachHasAFrenchLabel: the admin's « Courriels » page names every
+// kind of message the mailer composes in French, never by its code.
+func TestKinds_EachHasAFrenchLabel(t *testing.T) {
+	for _, k := range Kinds() {
+		if l := models.OutboxKindLabel(k); l == k || l == "" {
+			t.Errorf("kind %q has no French label", k)
+		}
+	}
+}

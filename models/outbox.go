@@ -82,3 +82,27 @@ type MessagePreview struct {
 
 // PreviewHeader is one extra header of a previewed message.
 type PreviewHeader struct{ Name, Value string }
+
+// OutboxKindLabel names a kind of message in French, for the admin's
+// « Courriels » page (the kinds are the mailer's: mailer.Kinds).
+func OutboxKindLabel(kind string) string {
+	switch kind {
+	case "magic_link":
+		return "lien de connexion"
+	case "welcome":
+		return "bienvenue"
+	case "request_decision":
+		return "décision sur une demande"
+	case "request_received":
+		return "accusé de réception d’une demande"
+	case "request_to_review":
+		return "demande à examiner"
+	case "invitation":
+		return "invitation à une séance"
+	case "invitation_update":
+		return "modification d’invitation"
+	case "cancellation":
+		return "annulation"
+	}
+	return kind
+}
