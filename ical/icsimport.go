@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"quartier/internal/timespan"
+
 	goical "github.com/emersion/go-ical"
 )
 
@@ -82,7 +84,7 @@ func BusyIntervals(r io.Reader, opts ImportOptions) ([]Interval, error) {
 	if err := imp.run(); err != nil {
 		return nil, err
 	}
-	return clipIntervals(MergeIntervals(imp.busy), opts.From, opts.To), nil
+	return timespan.Clip(timespan.Merge(imp.busy), opts.From, opts.To), nil
 }
 
 // decodeCalendars decodes the filtered stream with go-goical. The prefilter

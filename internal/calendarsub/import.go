@@ -12,15 +12,7 @@ import (
 // as the store keeps it. It is the one import function: a file, a
 // subscription and the demo differ only by their options.
 func Import(r io.Reader, opts ical.ImportOptions) ([]models.TimeRange, error) {
-	ivs, err := ical.BusyIntervals(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	ranges := make([]models.TimeRange, len(ivs))
-	for i, iv := range ivs {
-		ranges[i] = models.TimeRange{Start: iv.Start, End: iv.End}
-	}
-	return ranges, nil
+	return ical.BusyIntervals(r, opts) // ical.Interval is models.TimeRange (timespan.Span)
 }
 
 // ImportWindow is the expansion window of a calendar import for a
