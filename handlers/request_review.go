@@ -22,6 +22,7 @@ type adminRequestsPage struct {
 	State, Region, Departement, Season     string
 	States, Regions, Departements, Seasons []formChoice
 	Filtered                               bool
+	Pager                                  *pager
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,
@@ -32,6 +33,7 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	p := adminRequestsPage{
 		State: c.QueryParam("etat"), Region: c.QueryParam("region"),
 		Departement: c.QueryParam("departement"), Season: c.QueryParam("saison"),
+		Pager: newPager(c, listPageSize),
 	}
 	f := models.RequestFilter{ExcludeDrafts: true}
 	if st := models.RequestState(p.State); st.Valid() && st != models.RequestDraft {
@@ -44,13 +46,13 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 			p.States = append(p.States, formChoice{string(s), s.Label()})
 		}
 	}
-	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
+	areas, err := h.store.CLSMAreas(ctx)
 	if err != nil {
 		return err
 	}
 	regions, deps := map[string]bool{}, map[string]bool{}
-	for _, cl := range clsms {
-		regions[cl.RegionCode], deps[cl.DepartementCode] = true, true
+	for _, a := range areas {
+		regions[a.RegionCode], deps[a.DepartementCode] = true, true
 	}
 	for _, code := range sortedKeys(regions) {
 		if r, ok := h.geo.Region(code); ok {
@@ -89,6 +91,12 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 		p.Season = ""
 	}
 	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
+	total, err := h.store.CountRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Pager.setTotal(total)
+	f.Limit, f.Offset = p.Pager.Limit(), p.Pager.Offset()
 	rows, err := h.store.ListRequests(ctx, f)
 	if err != nil {
 		return err
