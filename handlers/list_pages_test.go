@@ -240,6 +240,28 @@ func TestAdminRequests_Pagination(t *testing.T) {
 	if want := strconv.Itoa(len(closed)) + "\u00a0demandes correspondant aux filtres"; m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), want) {
 		t.Errorf("status line %v, want it to start with %q", m, want)
 	}
+	// ?clsm= narrows the list to one CLSM, and an unknown one to nothing
+	// more than the other filters.
+	cl := all[0]
+	ofCLSM, err := e.store.CountRequests(ctx, models.RequestFilter{ExcludeDrafts: true, CLSMID: cl.CLSMID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query, want string
+	}{
+		{"clsm=" + strconv.FormatInt(cl.CLSMID, 10), strconv.FormatInt(ofCLSM, 10) + "\u00a0demande"},
+		{"clsm=999999", strconv.Itoa(len(all)) + "\u00a0demandes."},
+	} {
+		r := admin.get("/admin/demandes?" + tc.query)
+		m := statusLine.FindStringSubmatch(r.Body)
+		if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), tc.want) {
+			t.Errorf("%s: status line %v, want it to start with %q", tc.query, m, tc.want)
+		}
+	}
+	if r := admin.get("/admin/demandes?clsm=" + strconv.FormatInt(cl.CLSMID, 10)); !strings.Contains(r.Body, cl.CLSMName) || !strings.Contains(r.Body, `name="clsm" value="`+strconv.FormatInt(cl.CLSMID, 10)+`"`) {
+		t.Errorf("the CLSM filter is not shown or not kept by the filter form")
+	}
 }
 
 // TestListPages_PagerKeepsFilters: on every list with more than one

@@ -23,11 +23,14 @@ type adminRequestsPage struct {
 	States, Regions, Departements, Seasons []formChoice
 	Filtered                               bool
 	Pager                                  *pager
+	// CLSM is the CLSM the list is narrowed to (?clsm=id), if any.
+	CLSM *models.CLSM
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,
-// region, departement and saison (an id, or outOfSeason). Drafts are always
-// left out: they are their coordinator's business until sent.
+// region, departement, saison (an id, or outOfSeason) and clsm (an id),
+// one page at a time. Drafts are always left out: they are their
+// coordinator's business until sent.
 func (h *Handler) listAdminRequests(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := adminRequestsPage{
@@ -90,7 +93,17 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	if f.SeasonID == 0 && !f.OutOfSeason {
 		p.Season = ""
 	}
-	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
+	if id, err := strconv.ParseInt(c.QueryParam("clsm"), 10, 64); err == nil && id > 0 {
+		cl, err := h.store.CLSMByID(ctx, id)
+		var nf *models.NotFoundError
+		switch {
+		case err == nil:
+			p.CLSM, f.CLSMID = &cl, cl.ID
+		case !errors.As(err, &nf):
+			return err
+		}
+	}
+	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != "" || p.CLSM != nil
 	total, err := h.store.CountRequests(ctx, f)
 	if err != nil {
 		return err
