@@ -11,20 +11,30 @@ import (
 	"quartier/territory"
 )
 
-// clsmsPage lists CLSMs with filters.
+// clsmsPage lists CLSMs with filters, one page at a time.
 type clsmsPage struct {
 	CLSMs        []models.CLSMRow
 	Region, Dept string
 	Regions      []territory.Region
 	Departements []territory.Departement
 	Names        map[string]string
+	Pager        *pager
 }
 
+// listCLSMs lists the CLSMs of the région and département given by the
+// query parameters region and departement, by name.
 func (h *Handler) listCLSMs(c echo.Context) error {
+	ctx := c.Request().Context()
 	p := clsmsPage{Region: c.QueryParam("region"), Dept: c.QueryParam("departement"),
-		Regions: h.geo.Regions(), Departements: h.geo.Departements(), Names: map[string]string{}}
-	var err error
-	if p.CLSMs, err = h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{RegionCode: p.Region, DepartementCode: p.Dept}); err != nil {
+		Regions: h.geo.Regions(), Departements: h.geo.Departements(), Names: map[string]string{}, Pager: newPager(c, listPageSize)}
+	f := models.CLSMFilter{RegionCode: p.Region, DepartementCode: p.Dept}
+	total, err := h.store.CountCLSMs(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Pager.setTotal(total)
+	f.Limit, f.Offset = p.Pager.Limit(), p.Pager.Offset()
+	if p.CLSMs, err = h.store.ListCLSMs(ctx, f); err != nil {
 		return err
 	}
 	for _, cl := range p.CLSMs {

@@ -9,42 +9,44 @@ import (
 	"quartier/models"
 )
 
-// outboxPage is the « Courriels » page: the outbox, filtered by status.
+// outboxPage is the « Courriels » page: the outbox, filtered by status,
+// one page at a time.
 type outboxPage struct {
 	Messages []models.OutboxMessage
-	Total    int64
 	Status   string
 	Counts   map[string]int64
-	Page     int
-	Pages    int
+	Pager    *pager
 }
 
-const outboxPageSize = 50
-
+// listOutbox lists the outbox, newest first, filtered by the query
+// parameter statut.
 func (h *Handler) listOutbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := outboxPage{Status: c.QueryParam("statut"), Page: 1}
-	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 1 {
-		p.Page = n
-	}
+	p := outboxPage{Status: c.QueryParam("statut"), Pager: newPager(c, listPageSize)}
 	switch models.OutboxStatus(p.Status) {
 	case "", models.OutboxPending, models.OutboxSending, models.OutboxSent, models.OutboxFailed:
 	default:
 		p.Status = ""
 	}
-	var err error
-	p.Messages, p.Total, err = h.store.ListOutbox(ctx, models.OutboxFilter{Status: models.OutboxStatus(p.Status), Limit: outboxPageSize, Offset: (p.Page - 1) * outboxPageSize})
-	if err != nil {
-		return err
-	}
-	p.Pages = int((p.Total + outboxPageSize - 1) / outboxPageSize)
 	counts, err := h.store.OutboxCounts(ctx)
 	if err != nil {
 		return err
 	}
 	p.Counts = map[string]int64{}
+	var all int64
 	for k, v := range counts {
 		p.Counts[string(k)] = v
+		all += v
+	}
+	// The counts by status give the page's total before the page is read.
+	if p.Status == "" {
+		p.Pager.setTotal(all)
+	} else {
+		p.Pager.setTotal(p.Counts[p.Status])
+	}
+	p.Messages, _, err = h.store.ListOutbox(ctx, models.OutboxFilter{Status: models.OutboxStatus(p.Status), Limit: p.Pager.Limit(), Offset: p.Pager.Offset()})
+	if err != nil {
+		return err
 	}
 	return h.render(c, http.StatusOK, pageAdminOutbox, "outbox", p)
 }

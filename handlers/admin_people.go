@@ -10,31 +10,28 @@ import (
 	"quartier/models"
 )
 
-// peoplePage lists accounts.
+// peoplePage lists accounts, one page at a time.
 type peoplePage struct {
-	People []models.User
+	People []models.UserRow
 	Query  string
 	Role   string
-	CLSMOf map[int64]string
+	Pager  *pager
 }
 
+// listPeople lists the accounts matching the query parameters q (part of
+// a name or an address) and role, by name.
 func (h *Handler) listPeople(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := peoplePage{Query: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role")}
-	people, err := h.store.ListUsers(ctx, models.UserFilter{Query: p.Query, Role: models.Role(p.Role)})
+	p := peoplePage{Query: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role"), Pager: newPager(c, listPageSize)}
+	f := models.UserFilter{Query: p.Query, Role: models.Role(p.Role)}
+	total, err := h.store.CountUsersMatching(ctx, f)
 	if err != nil {
 		return err
 	}
-	p.People = people
-	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
-	if err != nil {
+	p.Pager.setTotal(total)
+	f.Limit, f.Offset = p.Pager.Limit(), p.Pager.Offset()
+	if p.People, err = h.store.ListUserRows(ctx, f); err != nil {
 		return err
-	}
-	p.CLSMOf = map[int64]string{}
-	for _, cl := range clsms {
-		if cl.CoordinatorID != nil {
-			p.CLSMOf[*cl.CoordinatorID] = cl.Name
-		}
 	}
 	return h.render(c, http.StatusOK, pageAdminPeople, "people", p)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 type qpvPage struct {
 	QPVs     []models.QPVWithCommunes
 	Query    string
+	Pager    *pager
 	Report   []models.QPVImportLine
 	Problems []territory.LineProblem
 	Imported bool
@@ -28,8 +30,11 @@ type qpvPage struct {
 
 func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
 	ctx := c.Request().Context()
+	// The forms post elsewhere; the pager's links are the list's.
+	p.Pager = newPager(c, listPageSize)
+	p.Pager.path = "/admin/qpv"
 	var err error
-	if p.QPVs, err = h.findQPVs(ctx, p.Query, 200); err != nil {
+	if p.QPVs, err = h.qpvListPage(ctx, p.Query, p.Pager); err != nil {
 		return p, err
 	}
 	// Imports and edits are recorded against the list as a whole.
@@ -37,6 +42,34 @@ func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
 	return p, err
 }
 
+// qpvListPage returns pg's page of the quartiers whose code or name
+// contains query (all of them, by name, when query is empty), and sets
+// pg's total: at most three statements, whatever the page.
+func (h *Handler) qpvListPage(ctx context.Context, query string, pg *pager) ([]models.QPVWithCommunes, error) {
+	if strings.TrimSpace(query) == "" {
+		total, err := h.store.CountQPVs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		pg.setTotal(total)
+		return h.store.QPVPage(ctx, pg.Limit(), pg.Offset())
+	}
+	idx, err := h.qpvIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hits := idx.Search(query, 0)
+	pg.setTotal(int64(len(hits)))
+	hits = hits[min(pg.Offset(), len(hits)):min(pg.Offset()+pg.Limit(), len(hits))]
+	codes := make([]string, len(hits))
+	for i, q := range hits {
+		codes[i] = q.Code
+	}
+	return h.store.QPVsWithCommunes(ctx, codes)
+}
+
+// listQPVs lists the quartiers matching the query parameter q, one page
+// at a time.
 func (h *Handler) listQPVs(c echo.Context) error {
 	p, err := h.qpvPageData(c, qpvPage{Query: c.QueryParam("q")})
 	if err != nil {

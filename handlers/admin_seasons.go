@@ -15,11 +15,20 @@ type seasonsPage struct {
 	Seasons                []models.Season
 	Name, StartsOn, EndsOn string
 	Errors                 formErrors
+	Pager                  *pager
 }
 
 func (h *Handler) seasonsPageData(c echo.Context, p seasonsPage) (seasonsPage, error) {
-	var err error
-	p.Seasons, err = h.store.Seasons(c.Request().Context())
+	ctx := c.Request().Context()
+	// The creation form posts to the list's own address.
+	p.Pager = newPager(c, listPageSize)
+	p.Pager.path = "/admin/saisons"
+	total, err := h.store.CountSeasons(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.Pager.setTotal(total)
+	p.Seasons, err = h.store.SeasonPage(ctx, p.Pager.Limit(), p.Pager.Offset())
 	return p, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +30,7 @@ type page struct {
 }
 
 func templateFuncs() template.FuncMap {
+	var zones sync.Map // zone name → *time.Location, for inZone
 	return template.FuncMap{
 		"frDate":      frtime.Date,
 		"frShortDate": frtime.ShortDate,
@@ -36,10 +38,16 @@ func templateFuncs() template.FuncMap {
 		"frClock":     frtime.Clock,
 		"frRange":     frtime.Range,
 		"inZone": func(t time.Time, zone string) time.Time {
+			// time.LoadLocation reads the zone's file at every call: a
+			// list calls this once or twice per row.
+			if loc, ok := zones.Load(zone); ok {
+				return t.In(loc.(*time.Location))
+			}
 			loc, err := time.LoadLocation(zone)
 			if err != nil {
 				return t
 			}
+			zones.Store(zone, loc)
 			return t.In(loc)
 		},
 		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },

@@ -22,16 +22,21 @@ type adminRequestsPage struct {
 	State, Region, Departement, Season     string
 	States, Regions, Departements, Seasons []formChoice
 	Filtered                               bool
+	Pager                                  *pager
+	// CLSM is the CLSM the list is narrowed to (?clsm=id), if any.
+	CLSM *models.CLSM
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,
-// region, departement and saison (an id, or outOfSeason). Drafts are always
-// left out: they are their coordinator's business until sent.
+// region, departement, saison (an id, or outOfSeason) and clsm (an id),
+// one page at a time. Drafts are always left out: they are their
+// coordinator's business until sent.
 func (h *Handler) listAdminRequests(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := adminRequestsPage{
 		State: c.QueryParam("etat"), Region: c.QueryParam("region"),
 		Departement: c.QueryParam("departement"), Season: c.QueryParam("saison"),
+		Pager: newPager(c, listPageSize),
 	}
 	f := models.RequestFilter{ExcludeDrafts: true}
 	if st := models.RequestState(p.State); st.Valid() && st != models.RequestDraft {
@@ -44,13 +49,13 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 			p.States = append(p.States, formChoice{string(s), s.Label()})
 		}
 	}
-	clsms, err := h.store.ListCLSMs(ctx, models.CLSMFilter{})
+	areas, err := h.store.CLSMAreas(ctx)
 	if err != nil {
 		return err
 	}
 	regions, deps := map[string]bool{}, map[string]bool{}
-	for _, cl := range clsms {
-		regions[cl.RegionCode], deps[cl.DepartementCode] = true, true
+	for _, a := range areas {
+		regions[a.RegionCode], deps[a.DepartementCode] = true, true
 	}
 	for _, code := range sortedKeys(regions) {
 		if r, ok := h.geo.Region(code); ok {
@@ -88,7 +93,23 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	if f.SeasonID == 0 && !f.OutOfSeason {
 		p.Season = ""
 	}
-	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
+	if id, err := strconv.ParseInt(c.QueryParam("clsm"), 10, 64); err == nil && id > 0 {
+		cl, err := h.store.CLSMByID(ctx, id)
+		var nf *models.NotFoundError
+		switch {
+		case err == nil:
+			p.CLSM, f.CLSMID = &cl, cl.ID
+		case !errors.As(err, &nf):
+			return err
+		}
+	}
+	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != "" || p.CLSM != nil
+	total, err := h.store.CountRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Pager.setTotal(total)
+	f.Limit, f.Offset = p.Pager.Limit(), p.Pager.Offset()
 	rows, err := h.store.ListRequests(ctx, f)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 type requestsPage struct {
 	Rows  []requestRowView
 	CLSMs []models.CLSM
+	Pager *pager
 }
 
 // requestRowView is one line of a list of requests.
@@ -46,7 +47,15 @@ func (h *Handler) requestRows(rows []models.RequestRow) []requestRowView {
 func (h *Handler) listRequests(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	rows, err := h.store.ListRequests(ctx, models.RequestFilter{CoordinatorID: u.ID})
+	pg := newPager(c, listPageSize)
+	f := models.RequestFilter{CoordinatorID: u.ID}
+	total, err := h.store.CountRequests(ctx, f)
+	if err != nil {
+		return err
+	}
+	pg.setTotal(total)
+	f.Limit, f.Offset = pg.Limit(), pg.Offset()
+	rows, err := h.store.ListRequests(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -54,7 +63,7 @@ func (h *Handler) listRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, pageRequests, "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms})
+	return h.render(c, http.StatusOK, pageRequests, "requests", requestsPage{Rows: h.requestRows(rows), CLSMs: clsms, Pager: pg})
 }
 
 // requestFormPage is the data of the request form, new or edited.

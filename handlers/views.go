@@ -61,6 +61,7 @@ const (
 const (
 	partialsForm    = "form"         // csrf, error summaries, field errors, audit trail, time range
 	partialsRequest = "request_form" // request state, details, history, error summary
+	partialsPager   = "pager"        // the pager of a paginated list (see pager)
 )
 
 // pageTable declares every page and the partial files it uses. A page is
@@ -69,14 +70,14 @@ const (
 var pageTable = map[pageName][]string{
 	pageAccessibility:        nil,
 	pageAdminCLSMForm:        {partialsForm},
-	pageAdminCLSMs:           nil,
-	pageAdminOutbox:          nil,
+	pageAdminCLSMs:           {partialsPager},
+	pageAdminOutbox:          {partialsPager},
 	pageAdminOutboxMessage:   {partialsForm},
-	pageAdminPeople:          nil,
+	pageAdminPeople:          {partialsPager},
 	pageAdminPersonForm:      {partialsForm},
-	pageAdminQPV:             {partialsForm},
+	pageAdminQPV:             {partialsForm, partialsPager},
 	pageAdminSeason:          {partialsForm},
-	pageAdminSeasons:         {partialsForm},
+	pageAdminSeasons:         {partialsForm, partialsPager},
 	pageCalendarAdmin:        nil,
 	pageCalendarAvailability: {partialsForm},
 	pageCalendarBusy:         {partialsForm},
@@ -99,8 +100,8 @@ var pageTable = map[pageName][]string{
 	pageRequest:              {partialsForm, partialsRequest},
 	pageRequestAdmin:         {partialsForm, partialsRequest},
 	pageRequestForm:          {partialsForm, partialsRequest},
-	pageRequests:             {partialsRequest},
-	pageRequestsAdmin:        {partialsRequest},
+	pageRequests:             {partialsRequest, partialsPager},
+	pageRequestsAdmin:        {partialsRequest, partialsPager},
 }
 
 // views holds one parsed template set per page: the base layout, the

@@ -69,13 +69,16 @@ type CLSMRow struct {
 	CoordinatorActive bool   `gorm:"->"`
 }
 
-// CLSMFilter narrows the list of CLSMs.
-type CLSMFilter struct{ RegionCode, DepartementCode, Query string }
+// CLSMFilter narrows the list of CLSMs. Limit and Offset select one page
+// of it; a Limit of 0 lists every match.
+type CLSMFilter struct {
+	RegionCode, DepartementCode, Query string
+	Limit, Offset                      int
+}
 
-// ListCLSMs returns the CLSMs matching f, by name.
-func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
-	q := s.q(ctx).Table("clsms AS c").Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, 0) AS coordinator_active").
-		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name")
+// clsmsMatching is the FROM and WHERE of a list of CLSMs.
+func (s *Store) clsmsMatching(ctx context.Context, f CLSMFilter) *gorm.DB {
+	q := s.q(ctx).Table("clsms AS c")
 	if f.RegionCode != "" {
 		q = q.Where("c.region_code = ?", f.RegionCode)
 	}
@@ -85,8 +88,43 @@ func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) 
 	if f.Query != "" {
 		q = q.Where("LOWER(c.name) LIKE ?", "%"+strings.ToLower(f.Query)+"%")
 	}
+	return q
+}
+
+// ListCLSMs returns the CLSMs matching f, by name, each with its
+// coordinator's name: one statement.
+func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
+	q := s.clsmsMatching(ctx, f).Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, 0) AS coordinator_active").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name, c.id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
+	}
 	var out []CLSMRow
 	return out, q.Scan(&out).Error
+}
+
+// CountCLSMs counts the CLSMs matching f (Limit and Offset aside).
+func (s *Store) CountCLSMs(ctx context.Context, f CLSMFilter) (int64, error) {
+	var n int64
+	if err := s.clsmsMatching(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count CLSMs: %w", err)
+	}
+	return n, nil
+}
+
+// CLSMArea is a région and département where at least one CLSM is.
+type CLSMArea struct{ RegionCode, DepartementCode string }
+
+// CLSMAreas returns the distinct (région, département) pairs of the CLSMs,
+// sorted: what a filter by territory offers, without loading the CLSMs.
+func (s *Store) CLSMAreas(ctx context.Context) ([]CLSMArea, error) {
+	var out []CLSMArea
+	err := s.q(ctx).Table("clsms").Distinct("region_code", "departement_code").
+		Order("region_code, departement_code").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("CLSM areas: %w", err)
+	}
+	return out, nil
 }
 
 // CLSMCoverage is what a CLSM covers.

@@ -38,15 +38,30 @@ type QPVWithCommunes struct {
 // each with its communes. To find quartiers by name, match QPVNames with
 // territory.QPVIndex, then load them with QPVsWithCommunes.
 func (s *Store) ListQPVs(ctx context.Context, limit int) ([]QPVWithCommunes, error) {
-	q := s.q(ctx).Model(&QPV{}).Order("name")
+	return s.QPVPage(ctx, limit, 0)
+}
+
+// QPVPage returns limit QPVs by name (all when limit <= 0) after the
+// first offset, each with its communes: two statements.
+func (s *Store) QPVPage(ctx context.Context, limit, offset int) ([]QPVWithCommunes, error) {
+	q := s.q(ctx).Model(&QPV{}).Order("name, code")
 	if limit > 0 {
-		q = q.Limit(limit)
+		q = q.Limit(limit).Offset(max(offset, 0))
 	}
 	var out []QPVWithCommunes
 	if err := q.Find(&out).Error; err != nil {
 		return nil, err
 	}
 	return out, s.fillQPVCommunes(ctx, out)
+}
+
+// CountQPVs returns the number of QPVs.
+func (s *Store) CountQPVs(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.q(ctx).Model(&QPV{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count QPVs: %w", err)
+	}
+	return n, nil
 }
 
 // QPVNames returns the code and name of every QPV, by name, in one query:

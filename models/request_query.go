@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // RequestByID loads a request with its quartiers and windows. Callers
@@ -69,6 +71,9 @@ type RequestFilter struct {
 	// OutOfSeason keeps the requests filed into no season (« Hors saison »).
 	OutOfSeason bool
 	ExceptID    int64
+	// Limit and Offset select one page of the list; a Limit of 0 lists
+	// every match.
+	Limit, Offset int
 }
 
 // RequestRow is a request as listed, with its CLSM, its season, its first
@@ -85,16 +90,10 @@ type RequestRow struct {
 	WindowCount     int          `gorm:"-"`
 }
 
-// ListRequests returns the requests matching f, those waiting for a review
-// first, then the newest.
-func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
-	q := s.q(ctx).Table("requests AS r").
-		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
-			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
-		Joins("JOIN clsms c ON c.id = r.clsm_id").
-		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
-		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
-		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC")
+// requestsMatching is the FROM and WHERE of a list of requests: what
+// ListRequests pages through and CountRequests counts.
+func (s *Store) requestsMatching(ctx context.Context, f RequestFilter) *gorm.DB {
+	q := s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id")
 	if f.CoordinatorID != 0 {
 		q = q.Where("c.coordinator_id = ?", f.CoordinatorID)
 	}
@@ -121,6 +120,43 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 	}
 	if f.ExceptID != 0 {
 		q = q.Where("r.id <> ?", f.ExceptID)
+	}
+	return q
+}
+
+// CountRequests counts the requests matching f (Limit and Offset aside),
+// in one statement.
+func (s *Store) CountRequests(ctx context.Context, f RequestFilter) (int64, error) {
+	var n int64
+	if err := s.requestsMatching(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count requests: %w", err)
+	}
+	return n, nil
+}
+
+// requestListOrder puts the requests waiting for a review first, then the
+// newest, id breaking ties so that pages never overlap. When the filter
+// fixes the state the first key is constant and is left out, so that the
+// index on (state, sent, id) serves the order (migration 0008).
+func requestListOrder(f RequestFilter) string {
+	const newest = "COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC"
+	if f.State != "" {
+		return newest
+	}
+	return "(CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END), " + newest
+}
+
+// ListRequests returns the requests matching f, those waiting for a review
+// first, then the newest: two statements, whatever the number of rows.
+func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
+	q := s.requestsMatching(ctx, f).
+		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
+			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
+		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
+		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
+		Order(requestListOrder(f))
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
 	var out []RequestRow
 	if err := q.Scan(&out).Error; err != nil {

@@ -56,6 +56,29 @@ func (s *Store) Seasons(ctx context.Context) ([]Season, error) {
 	return out, err
 }
 
+// SeasonPage returns limit seasons, the latest first, after the first
+// offset (all of them when limit <= 0).
+func (s *Store) SeasonPage(ctx context.Context, limit, offset int) ([]Season, error) {
+	q := s.q(ctx).Order("starts_on DESC, id DESC")
+	if limit > 0 {
+		q = q.Limit(limit).Offset(max(offset, 0))
+	}
+	var out []Season
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list seasons: %w", err)
+	}
+	return out, nil
+}
+
+// CountSeasons returns the number of seasons.
+func (s *Store) CountSeasons(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.q(ctx).Model(&Season{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count seasons: %w", err)
+	}
+	return n, nil
+}
+
 // SeasonByID loads one season.
 func (s *Store) SeasonByID(ctx context.Context, id int64) (Season, error) {
 	var out Season

@@ -189,23 +189,66 @@ type UserFilter struct {
 	Query  string // part of the name or the address
 	Role   Role
 	Active *bool
+	// Limit and Offset select one page of the list; a Limit of 0 lists
+	// every match.
+	Limit, Offset int
+}
+
+// usersMatching is the FROM and WHERE of a list of users.
+func (s *Store) usersMatching(ctx context.Context, f UserFilter) *gorm.DB {
+	q := s.q(ctx).Table("users AS u")
+	if f.Query != "" {
+		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
+		q = q.Where("LOWER(u.name) LIKE ? OR u.email LIKE ?", like, like)
+	}
+	if f.Role != "" {
+		q = q.Where("u.role = ?", f.Role)
+	}
+	if f.Active != nil {
+		q = q.Where("u.active = ?", *f.Active)
+	}
+	return q
 }
 
 // ListUsers returns users matching f, sorted by name.
 func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, error) {
-	q := s.q(ctx).Order("name, id")
-	if f.Query != "" {
-		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("LOWER(name) LIKE ? OR email LIKE ?", like, like)
-	}
-	if f.Role != "" {
-		q = q.Where("role = ?", f.Role)
-	}
-	if f.Active != nil {
-		q = q.Where("active = ?", *f.Active)
+	q := s.usersMatching(ctx, f).Select("u.*").Order("u.name, u.id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
 	var out []User
 	return out, q.Find(&out).Error
+}
+
+// CountUsersMatching counts the users matching f (Limit and Offset aside).
+func (s *Store) CountUsersMatching(ctx context.Context, f UserFilter) (int64, error) {
+	var n int64
+	if err := s.usersMatching(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// UserRow is a user as the list of people shows it, with the names of
+// the CLSMs they coordinate.
+type UserRow struct {
+	User
+	CLSMNames string `gorm:"->;column:clsm_names"`
+}
+
+// ListUserRows is ListUsers with each user's CLSMs, in one statement.
+func (s *Store) ListUserRows(ctx context.Context, f UserFilter) ([]UserRow, error) {
+	q := s.usersMatching(ctx, f).
+		Select("u.*, COALESCE((SELECT GROUP_CONCAT(c.name, ', ') FROM clsms c WHERE c.coordinator_id = u.id), '') AS clsm_names").
+		Order("u.name, u.id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
+	}
+	var out []UserRow
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
 }
 
 // checkLimits checks a facilitator's limits (sessions per day and per
