@@ -11,6 +11,8 @@ package francemap
 
 //go:generate sh internal/gen/generate.sh
 
+import "math"
+
 // Attribution is the credit CC BY 4.0 requires for the outlines; Render
 // writes it at the foot of the map, and a page that crops or restyles the
 // map must show it.
@@ -39,12 +41,23 @@ type Departement struct {
 	Frame    Rect   // the inset's frame, label included; zero for the mainland
 	Path     string // SVG path data, absolute map units
 
-	fit affine // (lon, lat) → map units for places in this département
+	// mercator says fit applies to Mercator coordinates (mainland); the
+	// insets' fit applies to degrees.
+	mercator bool
+	fit      affine // (lon, lat) → map units for places in this département
 }
 
-// affine maps (lon, lat) to map units: x = a·lon + b·lat + c,
-// y = d·lon + e·lat + f.
+// affine maps (lon, lat), or their Mercator coordinates, to map units:
+// x = a·lon + b·lat + c, y = d·lon + e·lat + f.
 type affine struct{ a, b, c, d, e, f float64 }
+
+// mercator returns the spherical Mercator coordinates of a position, as
+// the generator fitted the mainland: radians of longitude, and y growing
+// southwards.
+func mercator(lat, lon float64) (u, v float64) {
+	const rad = math.Pi / 180
+	return lon * rad, -math.Log(math.Tan(math.Pi/4 + lat*rad/2))
+}
 
 // ViewBox is the SVG viewBox of the map.
 func ViewBox() Rect { return Rect{0, 0, mapWidth, mapHeight} }
@@ -66,15 +79,19 @@ func Lookup(code string) (Departement, bool) {
 }
 
 // Project converts WGS 84 coordinates of a place in département dept to
-// map units. Mainland places share one affine fit (a few units off at
-// worst, see docs/MAP.md); an overseas place goes into its département's
-// inset. ok is false for a code the map does not draw (the collectivités
+// map units. Mainland places share one fit (Mercator, then affine; a few
+// units off at worst, see docs/MAP.md), Corsica's shifted a little as the
+// outlines draw it; an overseas place goes into its département's inset. ok is false for a code the map does not draw (the collectivités
 // d'outre-mer such as 975 or 988), whatever the coordinates.
 func Project(dept string, lat, lon float64) (x, y float64, ok bool) {
 	d, found := Lookup(dept)
 	if !found {
 		return 0, 0, false
 	}
+	u, v := lon, lat
+	if d.mercator {
+		u, v = mercator(lat, lon)
+	}
 	f := d.fit
-	return f.a*lon + f.b*lat + f.c, f.d*lon + f.e*lat + f.f, true
+	return f.a*u + f.b*v + f.c, f.d*u + f.e*v + f.f, true
 }

@@ -64,3 +64,13 @@ func solve3(m [3][3]float64, v [3]float64) ([3]float64, error) {
 	}
 	return x, nil
 }
+
+// mercator is the spherical Mercator projection (radians of longitude,
+// y downwards), which the mainland outlines follow: fitted after it, the
+// residuals are smaller than after plain degrees or a Lambert conformal
+// conic with Lambert-93's parameters (see docs/MAP.md). The run-time
+// package repeats it (francemap.mercator).
+func mercator(lon, lat float64) point {
+	const rad = math.Pi / 180
+	return point{lon * rad, -math.Log(math.Tan(math.Pi/4 + lat*rad/2))}
+}

@@ -9,9 +9,10 @@
 //     scaled into a labelled inset of a column left of the mainland.
 //
 // Projections are fitted here, once, and written as coefficients: the
-// mainland's by least squares from each département's mean commune
-// position (package territory) to its outline's centroid; each inset's
-// from the territory's geographic extent to its outline's bounding box.
+// mainland's by least squares, an affine map from the Mercator coordinates
+// of each département's mean commune position (package territory) to its
+// outline's centroid; each inset's from the territory's geographic extent
+// to its outline's bounding box (linear in degrees: the islands are small).
 //
 // Usage: go run ./territory/francemap/internal/gen -in DIR/node_modules -out territory/francemap/outlines_gen.go
 package main
@@ -129,7 +130,7 @@ func run(in, out string) error {
 		if !ok {
 			return fmt.Errorf("département %s has no commune", l.ID)
 		}
-		src = append(src, m)
+		src = append(src, mercator(m.x, m.y))
 		dst = append(dst, centroid(rings))
 		outlines = append(outlines, outline{code: l.ID, name: dep.Name, rings: rings})
 	}
@@ -319,8 +320,8 @@ func render(outlines []outline, width, height float64) ([]byte, error) {
 			f := o.frame
 			fmt.Fprintf(&b, "\t\tFrame: Rect{%s, %s, %s, %s},\n", num(f.minX), num(f.minY), num(f.maxX), num(f.maxY))
 		}
-		fmt.Fprintf(&b, "\t\tfit: affine{%s, %s, %s, %s, %s, %s},\n",
-			coef(o.fit.a), coef(o.fit.b), coef(o.fit.c), coef(o.fit.d), coef(o.fit.e), coef(o.fit.f))
+		fmt.Fprintf(&b, "\t\tmercator: %t, fit: affine{%s, %s, %s, %s, %s, %s},\n",
+			!o.inset, coef(o.fit.a), coef(o.fit.b), coef(o.fit.c), coef(o.fit.d), coef(o.fit.e), coef(o.fit.f))
 		fmt.Fprintf(&b, "\t\tPath: %q},\n", encodePath(o.rings))
 	}
 	b.WriteString("}\n")
