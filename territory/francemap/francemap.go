@@ -39,7 +39,7 @@ type Departement struct {
 	LabelAt  Point  // where to write on it: the centroid of its largest part
 	Box      Rect   // bounding box of the outline
 	Frame    Rect   // the inset's frame, label included; zero for the mainland
-	Path     string // SVG path data, absolute map units
+	Path     string // SVG path data in map units (relative moves)
 
 	// mercator says fit applies to Mercator coordinates (mainland); the
 	// insets' fit applies to degrees.

@@ -201,7 +201,7 @@ func run(in, out string) error {
 		if !ok {
 			return fmt.Errorf("département %s unknown to package territory", o.code)
 		}
-		for _, c := range Communes(dir, o.code) {
+		for _, c := range communes(dir, o.code) {
 			if c.Lon < o.west-offExtent || c.Lon > o.east+offExtent || c.Lat < o.south-offExtent || c.Lat > o.north+offExtent {
 				return fmt.Errorf("%s %s (%.4f, %.4f) is outside the extent of %s", c.INSEE, c.Name, c.Lat, c.Lon, dep.Name)
 			}
@@ -258,7 +258,7 @@ func communeMeans(dir *territory.Directory) map[string]point {
 	for _, dep := range dir.Departements() {
 		var sx, sy float64
 		n := 0
-		for _, c := range Communes(dir, dep.Code) {
+		for _, c := range communes(dir, dep.Code) {
 			sx += c.Lon
 			sy += c.Lat
 			n++
@@ -270,9 +270,9 @@ func communeMeans(dir *territory.Directory) map[string]point {
 	return means
 }
 
-// Communes returns the current communes of a département, without the
+// communes returns the current communes of a département, without the
 // arrondissements municipaux, by trying every INSEE code.
-func Communes(dir *territory.Directory, dep string) []territory.Commune {
+func communes(dir *territory.Directory, dep string) []territory.Commune {
 	var cs []territory.Commune
 	digits := 5 - len(dep)
 	limit := int(math.Pow10(digits))
