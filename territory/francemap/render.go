@@ -201,11 +201,13 @@ func (w *svgWriter) valueLegend(m Map, s *colorScale) {
 	w.printf("</g>")
 }
 
-// tripStyle is how the i-th trip is drawn: the colours are Okabe and
-// Ito's (distinguishable with the common colour-vision deficiencies), and
-// the dash pattern and stop marker change with the trip as well, so two
-// trips never differ by colour alone.
-func tripStyle(i int) (color, dash string, marker Marker) {
+// TripStyle is how the i-th trip of a Map is drawn, for a page that lists
+// the trips beside the map: stroke colour ("#rrggbb"), SVG dash pattern
+// ("" for a solid line) and stop marker. The colours are Okabe and Ito's
+// (distinguishable with the common colour-vision deficiencies), and the
+// dash pattern and marker change with the trip as well, so two trips never
+// differ by colour alone.
+func TripStyle(i int) (color, dash string, marker Marker) {
 	colors := []string{"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"}
 	dashes := []string{"", "6 3", "2 2", "8 3 2 3", "1 3"}
 	return colors[i%len(colors)], dashes[i%len(dashes)], Marker(i % 4)
@@ -217,7 +219,7 @@ func (w *svgWriter) trips(trips []Trip) {
 	}
 	w.printf("\n<g class=\"trajets\" fill=\"none\" stroke-width=\"1.6\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
 	for i, t := range trips {
-		color, dash, marker := tripStyle(i)
+		color, dash, marker := TripStyle(i)
 		dashAttr := ""
 		if dash != "" {
 			dashAttr = ` stroke-dasharray="` + dash + `"`
@@ -256,7 +258,7 @@ func (w *svgWriter) trips(trips []Trip) {
 	w.printf("</g>")
 	w.printf("\n<g class=\"legende-trajets\" font-size=\"9\" fill=\"%s\">", textColor)
 	for i, t := range trips {
-		color, dash, marker := tripStyle(i)
+		color, dash, marker := TripStyle(i)
 		y := float64(tripLegendY + i*legendRow)
 		dashAttr := ""
 		if dash != "" {
