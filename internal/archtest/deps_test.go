@@ -18,18 +18,19 @@ import (
 // import. frtime (French dates and public holidays) is reference data like
 // the time package: models uses it for the rule that holidays are not worked.
 var allowed = map[string][]string{
-	"handlers":           {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "ical", "internal/calendarsub"},
-	"models":             {"frtime", "internal/timespan"},
-	"planner":            {},
-	"internal/planning":  {"frtime", "models", "planner", "territory"},
-	"mailer":             {"assets", "config", "frtime", "ical", "links", "models"},
-	"ical":               {"internal/timespan"},
-	"links":              {},
-	"internal/scheduler": {"models"},
-	"territory":          {},
-	"frtime":             {},
-	"config":             {},
-	"internal/timespan":  {},
+	"handlers":            {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "ical", "internal/calendarsub"},
+	"models":              {"frtime", "internal/timespan"},
+	"planner":             {},
+	"internal/planning":   {"frtime", "models", "planner", "territory"},
+	"mailer":              {"assets", "config", "frtime", "ical", "links", "models"},
+	"ical":                {"internal/timespan"},
+	"links":               {},
+	"internal/scheduler":  {"models"},
+	"territory":           {},
+	"territory/francemap": {},
+	"frtime":              {},
+	"config":              {},
+	"internal/timespan":   {},
 }
 
 func TestImportsFollowTheDesignTable(t *testing.T) {
