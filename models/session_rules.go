@@ -40,7 +40,9 @@ type SlotRuleError struct {
 	Message string
 }
 
-func (e *SlotRuleError) Error() string { return fmt.Sprintf("slot breaks rule %s: %s", e.Rule, e.Message) }
+func (e *SlotRuleError) Error() string {
+	return fmt.Sprintf("slot breaks rule %s: %s", e.Rule, e.Message)
+}
 
 // UserMessage implements UserError.
 func (e *SlotRuleError) UserMessage() string { return e.Message }
