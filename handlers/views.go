@@ -61,6 +61,7 @@ const (
 const (
 	partialsForm    = "form"         // csrf, error summaries, field errors, audit trail, time range
 	partialsRequest = "request_form" // request state, details, history, error summary
+	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
 )
 
 // pageTable declares every page and the partial files it uses. A page is
@@ -96,8 +97,8 @@ var pageTable = map[pageName][]string{
 	pageLogin:                {partialsForm},
 	pageLoginLink:            {partialsForm},
 	pagePrivacy:              nil,
-	pageRequest:              {partialsForm, partialsRequest},
-	pageRequestAdmin:         {partialsForm, partialsRequest},
+	pageRequest:              {partialsForm, partialsRequest, partialsSession},
+	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},
 	pageRequestForm:          {partialsForm, partialsRequest},
 	pageRequests:             {partialsRequest},
 	pageRequestsAdmin:        {partialsRequest},
