@@ -59,8 +59,8 @@ const (
 // The partial files of templates/layout a page may declare, besides
 // base.html which every page has.
 const (
-	partialsForm    = "form"         // csrf, error summaries, field errors, audit trail, time range
-	partialsRequest = "request_form" // request state, details, history, error summary
+	partialsForm    = "form"          // csrf, error summaries, field errors, audit trail, time range
+	partialsRequest = "request_form"  // request state, details, history, error summary
 	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
 )
 
