@@ -234,3 +234,25 @@ func (h *Handler) cancelScheduledSession(c echo.Context, r models.Request) error
 	}
 	return h.redirect(c, path, "success", "Séance annulée. L’annulation part par courriel à la chargée de mission et à la coordination.")
 }
+
+// proposalRow is one date to confirm on the coordinator's dashboard.
+type proposalRow struct {
+	RequestID                          int64
+	CLSMName, When, Facilitator, Until string
+}
+
+// proposalsToConfirm lists the dates waiting for coordinator coordID.
+func (h *Handler) proposalsToConfirm(ctx context.Context, coordID int64) ([]proposalRow, error) {
+	ps, err := h.store.ProposalsOfCoordinator(ctx, coordID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]proposalRow, len(ps))
+	for i, p := range ps {
+		loc := models.LocationOf(p.TimeZone)
+		out[i] = proposalRow{RequestID: p.RequestID, CLSMName: p.CLSMName, When: frtime.Range(p.StartsAt, p.EndsAt, loc),
+			Facilitator: p.FacilitatorName,
+			Until:       frtime.DateTime(h.store.ProposalDeadline(models.Session{CreatedAt: p.CreatedAt}).In(loc))}
+	}
+	return out, nil
+}

@@ -204,3 +204,20 @@ func TestAdminSessionForms_ConfirmMoveCancel(t *testing.T) {
 		t.Errorf("coordinator on the admin's form: %d", r.Status)
 	}
 }
+
+func TestDashboard_ListsTheDatesToConfirm(t *testing.T) {
+	e := newRequestEnv(t)
+	coord := e.as(&e.coord)
+	if body := coord.get("/tableau-de-bord").Body; strings.Contains(body, "Dates à confirmer") {
+		t.Error("a dashboard without proposals lists dates to confirm")
+	}
+	id, _ := e.proposed(coord)
+	body := coord.get("/tableau-de-bord").Body
+	if !strings.Contains(body, "Dates à confirmer") || !strings.Contains(body, fmt.Sprintf(`href="/demandes/%d"`, id)) ||
+		!strings.Contains(body, "lundi 11 janvier 2027, 14 h 00 – 17 h 00 (heure de Paris), avec Camille Facil") {
+		t.Errorf("the dashboard does not list the proposal:\n%s", body)
+	}
+	if body := e.as(&e.coord2).get("/tableau-de-bord").Body; strings.Contains(body, "Dates à confirmer") {
+		t.Error("another CLSM's coordinator sees the proposal")
+	}
+}

@@ -272,3 +272,34 @@ func pendingProposal(tx *gorm.DB, id int64) (Session, bool, error) {
 	}
 	return se, r.State == RequestProposed && r.SessionID != nil && *r.SessionID == se.ID, nil
 }
+
+// PendingProposal is a proposed date waiting for its coordinator, as their
+// dashboard lists it.
+type PendingProposal struct {
+	RequestID       int64
+	SessionID       int64
+	CLSMName        string `gorm:"column:clsm_name"`
+	StartsAt        time.Time
+	EndsAt          time.Time
+	TimeZone        string
+	FacilitatorName string
+	CreatedAt       time.Time
+}
+
+// ProposalsOfCoordinator lists the proposed dates waiting for coordinator
+// coordID (the requests of their CLSMs), the soonest session first.
+func (s *Store) ProposalsOfCoordinator(ctx context.Context, coordID int64) ([]PendingProposal, error) {
+	var out []PendingProposal
+	err := s.q(ctx).Table("sessions AS s").
+		Select(`r.id AS request_id, s.id AS session_id, c.name AS clsm_name, s.starts_at, s.ends_at, s.time_zone,
+			COALESCE(u.name, '') AS facilitator_name, s.created_at`).
+		Joins("JOIN requests r ON r.session_id = s.id").
+		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN users u ON u.id = s.facilitator_id").
+		Where("c.coordinator_id = ? AND s.state = ? AND r.state = ?", coordID, SessionProposed, RequestProposed).
+		Order("s.starts_at, s.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("proposals of coordinator %d: %w", coordID, err)
+	}
+	return out, nil
+}
