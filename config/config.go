@@ -87,6 +87,10 @@ type Auth struct {
 // Requests configures the session request form.
 type Requests struct {
 	MinLeadTime Duration `toml:"min_lead_time"`
+	// ProposalTTL is how long a coordinator has to answer a proposed
+	// date; a reminder goes at half of it, and an unanswered proposal
+	// expires at its end (the request goes back to accepted).
+	ProposalTTL Duration `toml:"proposal_ttl"`
 }
 
 // Calendar configures facilitators' calendar subscriptions.
@@ -155,7 +159,7 @@ func Default() Config {
 			Host:                "l’hébergeur désigné par le centre de ressources (à préciser dans la configuration)",
 			AccessibilityAudit:  "2026-11-30",
 		},
-		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}},
+		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -257,6 +261,7 @@ func (c Config) Validate() error {
 		"auth.rate_window":          c.Auth.RateWindow.Duration,
 		"calendar.refresh_interval": c.Calendar.RefreshInterval.Duration,
 		"calendar.fetch_timeout":    c.Calendar.FetchTimeout.Duration,
+		"requests.proposal_ttl":     c.Requests.ProposalTTL.Duration,
 	}
 	for _, key := range sortedKeys(positive) {
 		if positive[key] <= 0 {

@@ -24,6 +24,8 @@ type dashboardPage struct {
 	CLSMCount  int
 	// coordinator
 	CLSMs []coordinatorCLSM
+	// ToConfirm are the proposed dates waiting for the coordinator.
+	ToConfirm []proposalRow
 	// facilitator
 	Sessions []models.ScheduledSession
 }
@@ -73,6 +75,9 @@ func (h *Handler) showDashboard(c echo.Context) error {
 				return err
 			}
 			d.CLSMs = append(d.CLSMs, cc)
+		}
+		if d.ToConfirm, err = h.proposalsToConfirm(ctx, u.ID); err != nil {
+			return err
 		}
 		return h.render(c, http.StatusOK, pageDashboardCoordinator, "dashboard", d)
 	default:

@@ -136,7 +136,23 @@ func (h *Handler) showAdminRequest(c echo.Context, r models.Request) error {
 }
 
 func (h *Handler) renderAdminRequest(c echo.Context, r models.Request, status int, errs, typed map[string]string) error {
+	return h.renderAdminRequestWith(c, r, status, errs, typed, nil)
+}
+
+// renderAdminRequestWith is renderAdminRequest with what was typed in the
+// session forms (session_forms.go), if anything.
+func (h *Handler) renderAdminRequestWith(c echo.Context, r models.Request, status int, errs, typed map[string]string, session *sessionForms) error {
 	ctx := c.Request().Context()
+	sf, err := h.sessionFormsOf(ctx, r, true)
+	if err != nil {
+		return err
+	}
+	if sf != nil && session != nil {
+		sf.Comment = session.Comment
+		if session.Date != "" || session.Start != "" || session.FacilitatorID != "" {
+			sf.Date, sf.Start, sf.FacilitatorID = session.Date, session.Start, session.FacilitatorID
+		}
+	}
 	v, err := h.requestViewOf(ctx, r)
 	if err != nil {
 		return err
@@ -153,7 +169,7 @@ func (h *Handler) renderAdminRequest(c echo.Context, r models.Request, status in
 		}
 		season = se.Name
 	}
-	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season})
+	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season, SessionForms: sf})
 }
 
 // acceptRequest accepts a submitted request; the coordinator is told.

@@ -23,6 +23,7 @@ func TestRequestPages_ShowTheLiveSession(t *testing.T) {
 	if r := admin.post(fmt.Sprintf("/admin/demandes/%d/accepter", id), url.Values{"comment": {""}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("accept: %d", r.Status)
 	}
+	e.workWeek(e.facil.ID)
 	start := time.Date(2027, 1, 11, 13, 0, 0, 0, time.UTC)
 	se, err := e.store.ProposeSession(ctx, e.admin.ID, id, models.SessionSlot{FacilitatorID: e.facil.ID, Start: start, End: start.Add(3 * time.Hour), TimeZone: "Europe/Paris"})
 	if err != nil {

@@ -302,15 +302,14 @@ type requestPage struct {
 	Comment map[string]string // what was typed in each action's comment, by action
 	History []requestRowView  // the CLSM's other requests (admin page)
 	Season  string            // the season it is filed into, or « Hors saison » (admin page)
+	// SessionForms is the live session and its forms (session_forms.go),
+	// nil when it has none to answer, move or cancel.
+	SessionForms *sessionForms
 }
 
 // showRequest shows a request, its history and what the coordinator may do.
 func (h *Handler) showRequest(c echo.Context, r models.Request) error {
-	v, err := h.requestViewOf(c.Request().Context(), r)
-	if err != nil {
-		return err
-	}
-	return h.render(c, http.StatusOK, pageRequest, "requests", requestPage{R: v})
+	return h.renderRequestWithSession(c, r, http.StatusOK, nil, sessionForms{})
 }
 
 // withdrawRequest withdraws a request, with an optional word of reason,

@@ -98,6 +98,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.form("/demandes/:id/modifier", h.withOwnRequest(h.updateRequest))
 	coordinator.form("/demandes/:id/retirer", h.withOwnRequest(h.withdrawRequest))
 	coordinator.post("/demandes/:id/supprimer", h.withOwnRequest(h.deleteDraft))
+	coordinator.form("/demandes/:id/date", h.withOwnRequest(h.answerProposal))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -131,6 +132,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.form("/admin/demandes/:id/accepter", h.withRequest(h.acceptRequest))
 	admin.form("/admin/demandes/:id/refuser", h.withRequest(h.declineRequest))
 	admin.form("/admin/demandes/:id/modifications", h.withRequest(h.askForChanges))
+	admin.post("/admin/demandes/:id/confirmer", h.withRequest(h.confirmForCoordinator))
+	admin.form("/admin/demandes/:id/seance/deplacer", h.withRequest(h.moveSession))
+	admin.form("/admin/demandes/:id/seance/annuler", h.withRequest(h.cancelScheduledSession))
 	admin.get("/admin/recherche/communes", h.suggestCommunes)
 	admin.get("/admin/recherche/qpv", h.suggestQPVs)
 

@@ -59,9 +59,10 @@ const (
 // The partial files of templates/layout a page may declare, besides
 // base.html which every page has.
 const (
-	partialsForm    = "form"         // csrf, error summaries, field errors, audit trail, time range
-	partialsRequest = "request_form" // request state, details, history, error summary
-	partialsPager   = "pager"        // the pager of a paginated list (see pager)
+	partialsForm    = "form"          // csrf, error summaries, field errors, audit trail, time range
+	partialsRequest = "request_form"  // request state, details, history, error summary
+	partialsPager   = "pager"         // the pager of a paginated list (see pager)
+	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
 )
 
 // pageTable declares every page and the partial files it uses. A page is
@@ -97,8 +98,8 @@ var pageTable = map[pageName][]string{
 	pageLogin:                {partialsForm},
 	pageLoginLink:            {partialsForm},
 	pagePrivacy:              nil,
-	pageRequest:              {partialsForm, partialsRequest},
-	pageRequestAdmin:         {partialsForm, partialsRequest},
+	pageRequest:              {partialsForm, partialsRequest, partialsSession},
+	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},
 	pageRequestForm:          {partialsForm, partialsRequest},
 	pageRequests:             {partialsRequest, partialsPager},
 	pageRequestsAdmin:        {partialsRequest, partialsPager},

@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"quartier/assets"
+	"quartier/frtime"
 	"quartier/links"
 	"quartier/models"
 )
@@ -33,12 +34,15 @@ const (
 	KindCancellation     = "cancellation"
 	KindRequestReceived  = "request_received"
 	KindRequestToReview  = "request_to_review"
+	KindSessionProposed  = "session_proposed"
+	KindProposalDeclined = "proposal_declined"
+	KindProposalExpired  = "proposal_expired"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -183,8 +187,52 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return c.toReview(n.Admins, n.Request, n.CLSM, n.Editor, n.Event, ChangeEdited)
 	case *models.RequestWithdrawnNotice:
 		return c.toReview(n.Admins, n.Request, n.CLSM, n.Editor, n.Event, ChangeWithdrawn)
+	case *models.SessionProposedNotice:
+		kind := KindSessionProposed
+		if n.Reminder {
+			kind += ":reminder"
+		}
+		return one(c.SessionProposed(SessionProposedData{
+			Key: sessionKey(kind, n.Session, n.Recipient), Name: n.Recipient.Name, Email: n.Recipient.Email,
+			CLSMName: n.CLSM.Name, RequestID: n.Request.ID, Session: sessionInfoOf(n.Session, n.CLSM, n.Facilitator),
+			Facilitator: n.Facilitator.Name, Deadline: n.Deadline, Reminder: n.Reminder,
+			RequestURL: fmt.Sprintf("/demandes/%d", n.Request.ID),
+		}))
+	case *models.SessionInvitationsNotice:
+		return c.invitations(n)
+	case *models.ProposalEndedNotice:
+		return c.proposalEnded(n)
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
+}
+
+// proposalEnded tells each admin that a proposal will not be held, and
+// the coordinator when it expired.
+func (c *Composer) proposalEnded(n *models.ProposalEndedNotice) ([]models.Envelope, error) {
+	when := frtime.Range(n.Session.StartsAt, n.Session.EndsAt, models.LocationOf(n.Session.TimeZone))
+	var out []models.Envelope
+	if n.Expired {
+		env, err := c.ProposalExpired(ProposalExpiredData{
+			Key: sessionKey(KindProposalExpired, n.Session, n.Coordinator), Name: n.Coordinator.Name, Email: n.Coordinator.Email,
+			CLSMName: n.CLSM.Name, RequestID: n.Request.ID, When: when, RequestURL: fmt.Sprintf("/demandes/%d", n.Request.ID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, env)
+	}
+	for _, a := range n.Admins {
+		env, err := c.ProposalDeclined(ProposalDeclinedData{
+			Key: sessionKey(KindProposalDeclined, n.Session, a), Name: a.Name, Email: a.Email, CLSMName: n.CLSM.Name,
+			RequestID: n.Request.ID, When: when, Facilitator: n.Facilitator.Name, By: n.By.Name, Reason: n.Reason,
+			Expired: n.Expired, ReviewURL: fmt.Sprintf("/admin/demandes/%d", n.Request.ID),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, env)
+	}
+	return out, nil
 }
 
 // toReview tells each admin what happened to a request, one message each

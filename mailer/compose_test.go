@@ -146,6 +146,55 @@ func goldenCases() []goldenCase {
 				Comment: "La salle n’est plus disponible ; nous reviendrons vers vous !", Windows: []string{"mardi 12 mai 2026, après-midi"},
 				ReviewURL: "/admin/demandes/12"})
 		}},
+		{"session_proposed", func(c *Composer) (models.Envelope, error) {
+			return c.SessionProposed(SessionProposedData{Key: "session:42:0:3:session_proposed", Name: "Camille Durand",
+				Email: "camille.durand@example.fr", CLSMName: "CLSM de Cholet", RequestID: 12, Session: choletSession(),
+				Facilitator: "Inès Martin", Deadline: time.Date(2026, 4, 9, 9, 30, 0, 0, time.UTC), RequestURL: "/demandes/12"})
+		}},
+		{"session_proposed_reminder", func(c *Composer) (models.Envelope, error) {
+			return c.SessionProposed(SessionProposedData{Key: "session:78:0:3:session_proposed:reminder", Name: "Camille Durand",
+				Email: "camille.durand@example.fr", CLSMName: "CLSM de Saint-Denis", RequestID: 15, Session: reunion,
+				Facilitator: "Inès Martin", Deadline: time.Date(2026, 9, 9, 9, 30, 0, 0, time.UTC), Reminder: true, RequestURL: "/demandes/15"})
+		}},
+		{"proposal_declined", func(c *Composer) (models.Envelope, error) {
+			return c.ProposalDeclined(ProposalDeclinedData{Key: "session:42:1:1:proposal_declined", Name: "Alice Martin",
+				Email: "alice.martin@example.org", CLSMName: "CLSM de Cholet", RequestID: 12,
+				When: "mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris)", Facilitator: "Inès Martin", By: "Camille Durand",
+				Reason: "Le centre social est fermé ce jour-là ; un jeudi irait mieux !", ReviewURL: "/admin/demandes/12"})
+		}},
+		{"proposal_expired_admin", func(c *Composer) (models.Envelope, error) {
+			return c.ProposalDeclined(ProposalDeclinedData{Key: "session:42:1:1:proposal_declined:x", Name: "Alice Martin",
+				Email: "alice.martin@example.org", CLSMName: "CLSM de Cholet", RequestID: 12,
+				When: "mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris)", Facilitator: "Inès Martin",
+				Reason: "Proposition expirée", Expired: true, ReviewURL: "/admin/demandes/12"})
+		}},
+		{"proposal_expired", func(c *Composer) (models.Envelope, error) {
+			return c.ProposalExpired(ProposalExpiredData{Key: "session:42:1:3:proposal_expired", Name: "Camille Durand",
+				Email: "camille.durand@example.fr", CLSMName: "CLSM de Cholet", RequestID: 12,
+				When: "mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris)", RequestURL: "/demandes/12"})
+		}},
+		{"staff_invitation_facilitator", func(c *Composer) (models.Envelope, error) {
+			return c.Invitation(InvitationData{Key: "session:42:0:5:invitation", Session: choletSession(), AttendeeName: "Inès Martin",
+				AttendeeEmail: "ines.martin@example.org", Role: RoleFacilitator})
+		}},
+		{"staff_invitation_coordinator", func(c *Composer) (models.Envelope, error) {
+			return c.Invitation(InvitationData{Key: "session:42:0:3:invitation", Session: choletSession(), AttendeeName: "Camille Durand",
+				AttendeeEmail: "camille.durand@example.fr", Role: RoleCoordinator})
+		}},
+		{"staff_invitation_update", func(c *Composer) (models.Envelope, error) {
+			prev := choletSession()
+			return c.InvitationUpdate(InvitationData{Key: "session:42:1:3:invitation_update", Session: moved, Previous: &prev,
+				AttendeeName: "Camille Durand", AttendeeEmail: "camille.durand@example.fr", Sequence: 1, Role: RoleCoordinator})
+		}},
+		{"staff_cancellation_reassigned", func(c *Composer) (models.Envelope, error) {
+			return c.Cancellation(InvitationData{Key: "session:42:1:5:cancellation", Session: moved, AttendeeName: "Inès Martin",
+				AttendeeEmail: "ines.martin@example.org", Sequence: 1, Role: RoleFacilitator, Reassigned: true})
+		}},
+		{"staff_cancellation_session", func(c *Composer) (models.Envelope, error) {
+			return c.Cancellation(InvitationData{Key: "session:42:2:3:cancellation", Session: moved, AttendeeName: "Camille Durand",
+				AttendeeEmail: "camille.durand@example.fr", Sequence: 2, Role: RoleCoordinator, SessionCancelled: true,
+				Reason: "La salle n’est plus disponible ce jour-là."})
+		}},
 	}
 }
 
@@ -287,7 +336,8 @@ func TestCompose_HeadersAndIDs(t *testing.T) {
 		if h["Auto-Submitted"] != "auto-generated" {
 			t.Errorf("%s: Auto-Submitted = %q", tc.name, h["Auto-Submitted"])
 		}
-		wantUnsub := env.Kind == KindInvitation || env.Kind == KindInvitationUpdate
+		// Staff (facilitator, coordinator) have no registration to cancel.
+		wantUnsub := (env.Kind == KindInvitation || env.Kind == KindInvitationUpdate) && !strings.HasPrefix(tc.name, "staff_")
 		if _, has := h["List-Unsubscribe"]; has != wantUnsub {
 			t.Errorf("%s: List-Unsubscribe present = %v, want %v", tc.name, has, wantUnsub)
 		}

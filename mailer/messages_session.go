@@ -41,6 +41,11 @@ type InvitationData struct {
 	// rather than this attendee's registration.
 	SessionCancelled bool
 	Reason           string
+	// Role is who the attendee is: a participant (RoleParticipant), the
+	// facilitator or the coordinator; the texts follow it. Reassigned, on
+	// a facilitator's cancellation, says the session goes on without them.
+	Role       string
+	Reassigned bool
 }
 
 type sessionView struct {
@@ -56,6 +61,7 @@ type invitationView struct {
 	Changes          []string
 	SessionCancelled bool
 	Reason           string
+	Role             string
 }
 
 // Invitation composes the confirmation of a registration, with the
@@ -102,11 +108,20 @@ func (c *Composer) sessionMessage(kind string, method ical.Method, d InvitationD
 			PrivacyNotice: d.FirstMessage, PrivacyURL: c.link(d.PrivacyURL),
 		},
 		S: c.sessionView(s, loc), AttendeeName: d.AttendeeName,
-		SessionCancelled: d.SessionCancelled, Reason: frenchTypography(strings.TrimSpace(d.Reason)),
+		SessionCancelled: d.SessionCancelled, Reason: frenchTypography(strings.TrimSpace(d.Reason)), Role: d.Role,
 	}
-	if kind != KindCancellation {
+	switch {
+	case d.Role == RoleFacilitator && d.Reassigned:
+		v.Why = "Vous recevez ce message parce que vous deviez animer cette séance."
+	case d.Role == RoleFacilitator:
+		v.Why = "Vous recevez ce message parce que vous animez cette séance."
+	case d.Role == RoleCoordinator:
+		v.Why = "Vous recevez ce message parce que vous coordonnez le CLSM qui a demandé cette séance."
+	case d.Role != RoleParticipant:
+		return models.Envelope{}, fmt.Errorf("mailer: %s: unknown attendee role %q", kind, d.Role)
+	case kind != KindCancellation:
 		v.CancelURL = c.link(d.CancelURL)
-	} else if !d.SessionCancelled {
+	case !d.SessionCancelled:
 		v.Why = "Vous recevez ce message parce que votre inscription à cette séance a été annulée."
 	}
 	if kind == KindInvitationUpdate {

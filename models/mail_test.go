@@ -45,6 +45,16 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 		return []Envelope{env(fmt.Sprint("edited:", n.Event.ID), "admins@exemple.fr")}, nil
 	case *RequestWithdrawnNotice:
 		return []Envelope{env(fmt.Sprint("withdrawn:", n.Event.ID), "admins@exemple.fr")}, nil
+	case *SessionProposedNotice:
+		return []Envelope{env(fmt.Sprint("proposed:", n.Session.ID, ":", n.Session.Sequence, ":", n.Reminder), n.Recipient.Email)}, nil
+	case *SessionInvitationsNotice:
+		out := []Envelope{}
+		for _, u := range []User{n.Facilitator, n.Coordinator} {
+			out = append(out, env(fmt.Sprint("invite:", n.Session.ID, ":", n.Session.Sequence, ":", u.ID), u.Email))
+		}
+		return out, nil
+	case *ProposalEndedNotice:
+		return []Envelope{env(fmt.Sprint("ended:", n.Session.ID), "admins@exemple.fr")}, nil
 	}
 	return nil, fmt.Errorf("unknown notice %T", n)
 }
@@ -67,6 +77,12 @@ func (m *recordingMail) kinds() string {
 			out = append(out, "welcome")
 		case *SignInLinkNotice:
 			out = append(out, "signin")
+		case *SessionProposedNotice:
+			out = append(out, map[bool]string{false: "proposed", true: "reminder"}[n.Reminder])
+		case *SessionInvitationsNotice:
+			out = append(out, string(n.Change))
+		case *ProposalEndedNotice:
+			out = append(out, map[bool]string{false: "declined", true: "expired"}[n.Expired])
 		}
 	}
 	return strings.Join(out, " ")

@@ -103,6 +103,12 @@ func OutboxKindLabel(kind string) string {
 		return "modification d’invitation"
 	case "cancellation":
 		return "annulation"
+	case "session_proposed":
+		return "date proposée"
+	case "proposal_declined":
+		return "autre date demandée ou proposition expirée"
+	case "proposal_expired":
+		return "proposition de date expirée"
 	}
 	return kind
 }

@@ -104,37 +104,49 @@ func (sl SessionSlot) Problems() map[string]string {
 	return f
 }
 
-// checkSlot validates the slot, with its facilitator (an active
-// facilitator) and their other live sessions (no overlap); except is the
-// session being moved (0 for a new one).
+// checkSlot validates the slot with every hard rule, inside the
+// transaction that writes it: its facilitator is an active facilitator,
+// none of their other live sessions overlaps it (except is the session
+// being moved or confirmed, 0 for a new one), and it lies within their
+// availability and limits (checkCalendarRules).
 func checkSlot(tx *gorm.DB, sl SessionSlot, except int64) error {
+	u, err := checkSlotShape(tx, sl, except)
+	if err != nil {
+		return err
+	}
+	return checkCalendarRules(tx, sl, u, except)
+}
+
+// checkSlotShape checks the slot on its own, its facilitator and the
+// overlap with their other live sessions, and returns the facilitator.
+// SeedSession uses it alone: the demo's past is not re-checked against
+// today's calendars.
+func checkSlotShape(tx *gorm.DB, sl SessionSlot, except int64) (User, error) {
 	f := sl.Problems()
+	var u User
 	if _, bad := f["facilitator"]; !bad {
-		var u User
 		err := tx.Take(&u, sl.FacilitatorID).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
+			return u, err
 		}
 		if err != nil || u.Role != RoleFacilitator || !u.Active {
 			f["facilitator"] = "Cette personne n’est pas une chargée de mission active : choisissez-en une autre."
 		}
 	}
-	if len(f) == 0 {
-		var n int64
-		if err := tx.Model(&Session{}).
-			Where("facilitator_id = ? AND state IN ? AND starts_at < ? AND ends_at > ? AND id <> ?",
-				sl.FacilitatorID, []SessionState{SessionProposed, SessionScheduled, SessionHeld}, sl.End, sl.Start, except).
-			Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			f["start"] = "La chargée de mission anime déjà une autre séance à ce moment-là."
-		}
-	}
 	if len(f) > 0 {
-		return &ValidationError{Fields: f}
+		return u, &ValidationError{Fields: f}
 	}
-	return nil
+	var n int64
+	if err := tx.Model(&Session{}).
+		Where("facilitator_id = ? AND state IN ? AND starts_at < ? AND ends_at > ? AND id <> ?",
+			sl.FacilitatorID, []SessionState{SessionProposed, SessionScheduled, SessionHeld}, sl.End, sl.Start, except).
+		Count(&n).Error; err != nil {
+		return u, err
+	}
+	if n > 0 {
+		return u, &SlotRuleError{Rule: RuleOverlap, Message: "La chargée de mission anime déjà une autre séance à ce moment-là."}
+	}
+	return u, nil
 }
 
 // describeSlot is a slot as the audit trail and the history show it, in

@@ -45,28 +45,65 @@ func (s *Store) ProposeSession(ctx context.Context, actorID, requestID int64, sl
 			return fmt.Errorf("link session %d to request %d: %w", se.ID, r.ID, err)
 		}
 		r.SessionID = &se.ID
-		_, err := moveRequest(tx, &r, &actorID, RequestProposed, "Date proposée : "+what+".", now)
-		// mail: the proposal to the CLSM's coordinator is queued here.
-		return err
+		if _, err := moveRequest(tx, &r, &actorID, RequestProposed, "Date proposée : "+what+".", now); err != nil {
+			return err
+		}
+		if err := s.scheduleProposalJobs(tx, se, now); err != nil {
+			return err
+		}
+		return s.queueProposal(tx, se, false, now)
 	})
 	return se, err
 }
 
 // ConfirmSession is the coordinator of the request's CLSM confirming the
-// proposed date: request and session become scheduled together.
+// proposed date, or an administrator confirming it on their behalf (the
+// audit trail says so): request and session become scheduled together,
+// and the facilitator and the coordinator receive their invitations. The
+// hard rules are checked again inside the transaction: the facilitator's
+// calendar may have changed since the proposal, and two confirmations at
+// once must not both take the last place of a day.
 func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (Session, error) {
 	var id int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		r, err := coordinatorsRequest(tx, actorID, requestID)
+		actor, err := activeActor(tx, actorID)
 		if err != nil {
 			return err
 		}
-		if r.SessionID != nil {
-			id = *r.SessionID
+		var r Request
+		if actor.Role == RoleAdmin {
+			err = notFound(tx.Take(&r, requestID).Error, "request")
+		} else {
+			r, err = coordinatorsRequest(tx, actorID, requestID)
 		}
-		_, err = moveRequest(tx, &r, &actorID, RequestScheduled, "Date confirmée.", s.Now())
-		// mail: the invitations (facilitator, coordinator) are queued here.
-		return err
+		if err != nil {
+			return err
+		}
+		if r.State != RequestProposed || r.SessionID == nil {
+			return &InvalidTransitionError{From: r.State, To: RequestScheduled}
+		}
+		id = *r.SessionID
+		var se Session
+		if err := tx.Take(&se, id).Error; err != nil {
+			return notFound(err, "session")
+		}
+		if err := checkSlot(tx, se.slotOf(), se.ID); err != nil {
+			return confirmConflict(err)
+		}
+		now := s.Now()
+		comment := "Date confirmée."
+		if actor.Role == RoleAdmin {
+			comment = "Date confirmée par l’équipe pour la coordination du CLSM."
+			if err := audit(tx, &actorID, "session", se.ID, "confirm_on_behalf",
+				"date confirmée pour la coordination du CLSM : "+describeSlot(tx, se.slotOf()), now); err != nil {
+				return err
+			}
+		}
+		if _, err := moveRequest(tx, &r, &actorID, RequestScheduled, comment, now); err != nil {
+			return err
+		}
+		se.State, se.ScheduledAt, se.UpdatedAt = SessionScheduled, &now, now
+		return s.queueInvitations(tx, ChangeConfirmed, se, nil, "", now)
 	})
 	if err != nil {
 		return Session{}, err
@@ -97,11 +134,18 @@ func (s *Store) DeclineProposal(ctx context.Context, actorID, requestID int64, r
 		if err != nil {
 			return err
 		}
-		if r.State != RequestProposed {
+		if r.State != RequestProposed || r.SessionID == nil {
 			return &InvalidTransitionError{From: r.State, To: RequestAccepted}
 		}
-		_, err = moveRequest(tx, &r, &actorID, RequestAccepted, reason, s.Now())
-		return err
+		sid, now := *r.SessionID, s.Now()
+		if _, err := moveRequest(tx, &r, &actorID, RequestAccepted, reason, now); err != nil {
+			return err
+		}
+		var se Session
+		if err := tx.Take(&se, sid).Error; err != nil {
+			return notFound(err, "session")
+		}
+		return s.queueProposalEnded(tx, se, actor, reason, false, now)
 	})
 }
 
@@ -151,11 +195,15 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 			Comment: "Séance déplacée : " + after + ".", CreatedAt: now}).Error; err != nil {
 			return err
 		}
+		prev := se
 		se.FacilitatorID, se.StartsAt, se.EndsAt, se.TimeZone = slot.FacilitatorID, slot.Start, slot.End, slot.TimeZone
 		se.Sequence++
 		se.UpdatedAt = now
-		// mail: the updated invitation (higher SEQUENCE) is queued here.
-		return nil
+		if se.State == SessionProposed {
+			// The coordinator has not confirmed yet: a new proposal, no invitation.
+			return s.queueProposal(tx, se, false, now)
+		}
+		return s.queueInvitations(tx, ChangeMoved, se, &prev, "", now)
 	})
 	return se, err
 }
@@ -175,9 +223,19 @@ func (s *Store) CancelSession(ctx context.Context, actorID, sessionID int64, rea
 		if err := checkSessionTransition(se.State, SessionCancelled); err != nil {
 			return err
 		}
-		_, err := moveRequest(tx, r, &actorID, RequestCancelled, reason, s.Now())
-		// mail: the cancellations (METHOD:CANCEL) are queued here.
-		return err
+		now := s.Now()
+		if _, err := moveRequest(tx, r, &actorID, RequestCancelled, reason, now); err != nil {
+			return err
+		}
+		if se.State != SessionScheduled {
+			// A proposal has sent no invitation: nothing to take off a calendar.
+			return nil
+		}
+		var after Session
+		if err := tx.Take(&after, se.ID).Error; err != nil {
+			return notFound(err, "session")
+		}
+		return s.queueInvitations(tx, ChangeCancelled, after, nil, reason, now)
 	})
 	if err != nil {
 		return Session{}, err
@@ -265,7 +323,7 @@ func (s *Store) SeedSession(ctx context.Context, requestID int64, slot SessionSl
 		for _, st := range steps {
 			at, actor := st.At.UTC(), st.ActorID
 			if st.To == RequestProposed {
-				if err := checkSlot(tx, slot, 0); err != nil {
+				if _, err := checkSlotShape(tx, slot, 0); err != nil {
 					return err
 				}
 				se := Session{RequestID: r.ID, FacilitatorID: slot.FacilitatorID, State: SessionProposed,

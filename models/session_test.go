@@ -29,8 +29,24 @@ func newSessFixture(t *testing.T) *sessFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, u := range []User{f.fac, f.fac2} {
+		workWeek(t, f.s, u.ID, 3, 10)
+	}
 	f.req = f.accepted(t)
 	return f
+}
+
+// workWeek gives facilitator id a Monday-to-Friday week, 8:00 to 19:00 in
+// Paris, and the given limits.
+func workWeek(t *testing.T, s *Store, id int64, perDay, perWeek int) {
+	t.Helper()
+	in := AvailabilityInput{HomeINSEE: "59350", TimeZone: "Europe/Paris", MaxPerDay: perDay, MaxPerWeek: perWeek}
+	for d := 0; d < 5; d++ {
+		in.Pattern[d] = DayPattern{Works: true, StartMinute: 8 * 60, EndMinute: 19 * 60}
+	}
+	if err := s.SaveAvailability(context.Background(), id, in); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // accepted creates a request of the first CLSM and accepts it.

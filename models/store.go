@@ -21,6 +21,9 @@ type Store struct {
 	db   *gorm.DB
 	now  func() time.Time
 	mail Mail
+	// proposalTTL is how long a coordinator has to answer a proposed
+	// date (UseProposalTTL; DefaultProposalTTL when zero).
+	proposalTTL time.Duration
 }
 
 // Option configures a Store.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -63,6 +64,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	// Every operation queues its email through the composer: pages, the
 	// demo and the background jobs alike.
 	store.UseMail(composer)
+	store.UseProposalTTL(cfg.Requests.ProposalTTL.Duration)
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
@@ -154,9 +156,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// The kinds of job serve's scheduler runs. Each is a periodic job today;
-// proposal expiry, reminders, feedback sends and the retention purge will
-// join them.
+// The periodic kinds of job serve's scheduler runs; the one-off proposal
+// jobs are models.JobProposalReminder and models.JobProposalExpiry.
+// Feedback sends and the retention purge will join them.
 const (
 	// JobOutbox delivers the due messages of the outbox.
 	JobOutbox = "outbox"
@@ -208,6 +210,23 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *schedu
 		return a.Store.PurgeExpiredAuth(ctx, keep)
 	})
 	s.Every(JobAuthPurge, authPurgeEvery)
+
+	// One-off jobs of each proposed date, scheduled by ProposeSession:
+	// each is a no-op once the proposal was answered.
+	s.Register(models.JobProposalReminder, func(ctx context.Context, j models.Job) error {
+		id, err := strconv.ParseInt(j.Payload, 10, 64)
+		if err != nil {
+			return fmt.Errorf("proposal reminder: payload %q: %w", j.Payload, err)
+		}
+		return a.Store.RemindProposal(ctx, id)
+	})
+	s.Register(models.JobProposalExpiry, func(ctx context.Context, j models.Job) error {
+		id, err := strconv.ParseInt(j.Payload, 10, 64)
+		if err != nil {
+			return fmt.Errorf("proposal expiry: payload %q: %w", j.Payload, err)
+		}
+		return a.Store.ExpireProposal(ctx, id)
+	})
 	return s
 }
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +28,9 @@ type demoRequest struct {
 	pastSeason           bool
 	pastCreated, pastAge int // for the past season: month and day of creation
 	facilitator          int // for a request with a session: who leads it (index in demoFacilitators)
+	// moveDays moves a scheduled session that many days later, through
+	// MoveSession (its invitations go out again with SEQUENCE 1).
+	moveDays int
 }
 
 // demoRequests covers every state of a request, in both seasons; those
@@ -67,7 +71,14 @@ var demoRequests = []demoRequest{
 		firstDay: 36, state: models.RequestScheduled, complete: true},
 	{clsm: "CLSM de Fort-de-France", remote: "https://visio.example.fr/clsm-fdf-volga", stepFree: models.StepFreeUnknown,
 		audience: [4]bool{true, true, false, true}, expected: 14, partners: []string{"Association Trénelle Avenir"},
-		notes: "Séance à distance, à l’heure de la Martinique.", firstDay: 52, state: models.RequestScheduled, complete: true, facilitator: 1},
+		notes: "Séance à distance, à l’heure de la Martinique.", firstDay: 52, state: models.RequestScheduled, complete: true, facilitator: 1,
+		moveDays: 7},
+	// Scheduled, then cancelled by the team: the invitations are withdrawn
+	// (METHOD:CANCEL) with the reason.
+	{clsm: "CLSM de Lille", venue: "Maison de quartier de Moulins", address: "2 rue de Moulins, 59000 Lille", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, false, true, false}, expected: 14, partners: []string{"Centre social Lazare-Garreau"},
+		firstDay: 44, state: models.RequestCancelled, complete: true,
+		comment: "La salle n’est plus disponible ce jour-là : une nouvelle demande sera faite pour le printemps."},
 
 	// The previous, closed season.
 	{clsm: "CLSM de Roubaix", venue: "Salle Watremez", address: "2 rue Watremez, 59100 Roubaix", stepFree: models.StepFreeYes,
@@ -149,7 +160,7 @@ func SeedRequests(ctx context.Context, d Deps) error {
 			_, err = s.DecideRequest(ctx, admin.ID, r.ID, dr.state, dr.comment)
 		case models.RequestWithdrawn:
 			err = s.WithdrawRequest(ctx, *c.CoordinatorID, r.ID, dr.comment)
-		case models.RequestProposed, models.RequestScheduled:
+		case models.RequestProposed, models.RequestScheduled, models.RequestCancelled:
 			err = dr.seedSession(ctx, s, admin.ID, *c.CoordinatorID, r.ID, in)
 		}
 		if err != nil {
@@ -248,7 +259,8 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 
 // seedSession accepts a request of the current season and proposes its
 // session through the real operations (confirmed by the coordinator when
-// the request is to be scheduled).
+// the request is to be scheduled or cancelled; then moved or cancelled by
+// the admin), so that every email of the session's life is really queued.
 func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID, coordID, requestID int64, in models.RequestInput) error {
 	if _, err := s.DecideRequest(ctx, adminID, requestID, models.RequestAccepted, ""); err != nil {
 		return err
@@ -257,13 +269,53 @@ func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID,
 	if err != nil {
 		return err
 	}
-	if _, err := s.ProposeSession(ctx, adminID, requestID, slot); err != nil {
+	se, err := firstFreeSlot(slot, func(sl models.SessionSlot) (models.Session, error) {
+		return s.ProposeSession(ctx, adminID, requestID, sl)
+	})
+	if err != nil || dr.state == models.RequestProposed {
 		return err
 	}
-	if dr.state == models.RequestScheduled {
-		_, err = s.ConfirmSession(ctx, coordID, requestID)
+	if _, err := s.ConfirmSession(ctx, coordID, requestID); err != nil {
+		return err
+	}
+	if dr.moveDays > 0 {
+		later := models.SessionSlot{FacilitatorID: se.FacilitatorID, Start: se.StartsAt.AddDate(0, 0, dr.moveDays),
+			End: se.EndsAt.AddDate(0, 0, dr.moveDays), TimeZone: se.TimeZone}
+		if _, err := firstFreeSlot(later, func(sl models.SessionSlot) (models.Session, error) {
+			return s.MoveSession(ctx, adminID, se.ID, sl)
+		}); err != nil {
+			return err
+		}
+	}
+	if dr.state == models.RequestCancelled {
+		_, err = s.CancelSession(ctx, adminID, se.ID, dr.comment)
 	}
 	return err
+}
+
+// firstFreeSlot tries op on the slot, then on the same length at other
+// hours and on the following days, until the facilitator's calendar
+// (pattern, exceptions, busy time, other sessions, limits) accepts one.
+func firstFreeSlot(slot models.SessionSlot, op func(models.SessionSlot) (models.Session, error)) (models.Session, error) {
+	loc := models.LocationOf(slot.TimeZone)
+	length := slot.End.Sub(slot.Start)
+	first := slot.Start.In(loc)
+	var lastErr error
+	for day := range 28 {
+		for _, h := range []int{first.Hour(), 9, 10, 14} {
+			d := first.AddDate(0, 0, day)
+			start := time.Date(d.Year(), d.Month(), d.Day(), h, first.Minute(), 0, 0, loc)
+			sl := slot
+			sl.Start, sl.End = start, start.Add(length)
+			se, err := op(sl)
+			var re *models.SlotRuleError
+			if !errors.As(err, &re) {
+				return se, err
+			}
+			lastErr = err
+		}
+	}
+	return models.Session{}, lastErr
 }
 
 // slot is the demo session of a request: its first window's day, 14:00 to
