@@ -131,6 +131,10 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.form("/admin/demandes/:id/accepter", h.withRequest(h.acceptRequest))
 	admin.form("/admin/demandes/:id/refuser", h.withRequest(h.declineRequest))
 	admin.form("/admin/demandes/:id/modifications", h.withRequest(h.askForChanges))
+	admin.get("/admin/planification", h.showPlanner)
+	admin.form("/admin/planification", h.runPlanner)
+	admin.get("/admin/planification/:id", h.withPlanDraft(h.showDraft))
+	admin.post("/admin/planification/:id", h.withPlanDraft(h.actOnDraft))
 	admin.get("/admin/recherche/communes", h.suggestCommunes)
 	admin.get("/admin/recherche/qpv", h.suggestQPVs)
 

@@ -129,3 +129,65 @@ func (s *Store) draftNotOpen(tx *gorm.DB, id int64) error {
 	}
 	return ErrDraftSent
 }
+
+// PlanLabel is what the planning page shows of a request: its CLSM, its
+// venue and its commune.
+type PlanLabel struct {
+	RequestID    int64
+	CLSMName     string
+	VenueName    string
+	CommuneINSEE string
+}
+
+// PlanLabels names the requests and the sessions of a plan, in two
+// queries whatever the size of the plan: by request id, and by session id
+// (for the sessions already scheduled that the plan works around).
+func (s *Store) PlanLabels(ctx context.Context, requestIDs, sessionIDs []int64) (byRequest, bySession map[int64]PlanLabel, err error) {
+	byRequest, bySession = map[int64]PlanLabel{}, map[int64]PlanLabel{}
+	type row struct {
+		RowKey int64
+		PlanLabel
+	}
+	const cols = "requests.id AS request_id, clsms.name AS clsm_name, requests.venue_name, requests.commune_insee"
+	if len(requestIDs) > 0 {
+		var rows []row
+		if err := s.q(ctx).Table("requests").Select("requests.id AS row_key, "+cols).
+			Joins("JOIN clsms ON clsms.id = requests.clsm_id").Where("requests.id IN ?", requestIDs).Scan(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("plan labels of requests: %w", err)
+		}
+		for _, r := range rows {
+			byRequest[r.RowKey] = r.PlanLabel
+		}
+	}
+	if len(sessionIDs) > 0 {
+		var rows []row
+		if err := s.q(ctx).Table("sessions").Select("sessions.id AS row_key, "+cols).
+			Joins("JOIN requests ON requests.id = sessions.request_id").Joins("JOIN clsms ON clsms.id = requests.clsm_id").
+			Where("sessions.id IN ?", sessionIDs).Scan(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("plan labels of sessions: %w", err)
+		}
+		for _, r := range rows {
+			bySession[r.RowKey] = r.PlanLabel
+		}
+	}
+	return byRequest, bySession, nil
+}
+
+// UserNames maps user ids to their names, in one query.
+func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	if err := s.q(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("user names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"quartier/models"
@@ -132,4 +133,14 @@ func Proposals(plan planner.Plan, idx Index) ([]models.SessionProposal, error) {
 			FacilitatorID: userID, Start: start, End: start.Add(idx.SessionLength), TimeZone: req.TimeZone}})
 	}
 	return out, nil
+}
+
+// SessionOfFixed is the session id behind a fixed session's planner id
+// (see FixedID).
+func SessionOfFixed(id string) (int64, bool) {
+	if len(id) < 2 || id[0] != 's' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(id[1:], 10, 64)
+	return n, err == nil
 }
