@@ -22,10 +22,10 @@ func draftPath(id int64) string { return planningPath + "/" + strconv.FormatInt(
 
 // plannerForm is the season and period chooser, with what was typed.
 type plannerForm struct {
-	Seasons        []models.Season
-	SeasonID       int64
-	From, To       string
-	Errors         formErrors
+	Seasons  []models.Season
+	SeasonID int64
+	From, To string
+	Errors   formErrors
 }
 
 // showPlanner shows the chooser: by default the current season, from
