@@ -1,8 +1,8 @@
 // Progress indication for slow forms (progressive enhancement: the form
 // works the same without it). A submit button with data-busy="…" shows
 // that text once pressed and is disabled, so the planner is not run twice
-// by an impatient second click; its name and value still reach the
-// server through a hidden field, since a disabled button is not sent.
+// by an impatient second click. It is disabled only once the submission
+// has started, so its name and value (action=plan) are still sent.
 (function () {
   "use strict";
   document.querySelectorAll("button[data-busy]").forEach(function (button) {
@@ -10,13 +10,6 @@
     if (!form) { return; }
     form.addEventListener("submit", function (event) {
       if (event.submitter && event.submitter !== button) { return; }
-      if (button.name) {
-        var keep = document.createElement("input");
-        keep.type = "hidden";
-        keep.name = button.name;
-        keep.value = button.value;
-        form.appendChild(keep);
-      }
       button.textContent = button.getAttribute("data-busy");
       button.setAttribute("aria-busy", "true");
       var status = document.getElementById(button.getAttribute("aria-describedby") || "");
