@@ -27,7 +27,10 @@ import (
 
 // newDemoEnv is a running app over the plain demo, seeded as `quartier
 // demo` does, with the admin signed in.
-func newDemoEnv(t testing.TB) (*env, *client) {
+func newDemoEnv(t testing.TB) (*env, *client) { return newScaledDemoEnv(t, 1) }
+
+// newScaledDemoEnv is newDemoEnv over `quartier demo --scale k`.
+func newScaledDemoEnv(t testing.TB, k int) (*env, *client) {
 	t.Helper()
 	geoOnce.Do(func() { geo, geoErr = territory.Load() })
 	if geoErr != nil {
@@ -59,6 +62,9 @@ func newDemoEnv(t testing.TB) (*env, *client) {
 	store.UseMail(composer)
 	m, err := demo.Seed(ctx, demo.Deps{Store: store, Geo: geo, Now: clock.Now()})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedScale(ctx, cfg.Database.DSN, geo, clock.Now(), k); err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
