@@ -160,6 +160,12 @@ func (h *Handler) sendDraft(c echo.Context, d models.PlanDraft) error {
 	if err != nil {
 		return err
 	}
+	// Time has passed too: a slot already begun cannot be proposed.
+	for _, p := range props {
+		if p.Slot.Start.Before(h.now()) {
+			return h.renderDraft(c, http.StatusConflict, d, "", pastMessage)
+		}
+	}
 	if err := h.store.SendPlanDraft(ctx, currentUser(c).ID, d.ID, props); err != nil {
 		var ce *models.ConflictError
 		if errors.As(err, &ce) {
@@ -179,6 +185,9 @@ func (h *Handler) sendDraft(c echo.Context, d models.PlanDraft) error {
 
 // staleMessage says a draft no longer matches the store.
 const staleMessage = "Les demandes ou les calendriers ont changé depuis ce calcul (une demande n’est plus acceptée, une séance a été programmée…) : relancez le planificateur avant d’envoyer."
+
+// pastMessage says a draft proposes a slot that has already begun.
+const pastMessage = "Une des dates de cette proposition est déjà passée : relancez le planificateur avant d’envoyer."
 
 // moveDraftSession moves one session of an unsent draft to one of the
 // alternatives the page offered; anything else is refused.

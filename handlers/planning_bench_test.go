@@ -22,7 +22,7 @@ func BenchmarkPlanning(b *testing.B) {
 		page := admin.get("/admin/planification").Body
 		form := url.Values{"action": {"plan"}}
 		for _, f := range []string{"from", "to"} {
-			form.Set(f, regexp.MustCompile(`name="`+f+`" value="([^"]*)"`).FindStringSubmatch(page)[1])
+			form.Set(f, regexp.MustCompile(`name="` + f + `" value="([^"]*)"`).FindStringSubmatch(page)[1])
 		}
 		form.Set("season_id", regexp.MustCompile(`<option value="(\d+)" selected>`).FindStringSubmatch(page)[1])
 		var draft string

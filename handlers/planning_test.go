@@ -224,6 +224,30 @@ func TestPlanning_StaleDraftIsRefused(t *testing.T) {
 	}
 }
 
+func TestPlanning_DraftWhoseDateHasPassedIsRefused(t *testing.T) {
+	e, admin := newDemoEnv(t)
+	id, path := plan(t, admin)
+	d, _ := e.store.PlanDraftByID(context.Background(), id)
+	run, err := planning.LoadRun(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := time.Parse(time.RFC3339, run.Plan.Assignments[0].Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(first.Sub(e.clock.Now()) + time.Minute)
+	admin = e.as(&e.admin) // the sign-in of weeks ago has expired
+	proposed := e.countState(models.RequestProposed)
+	r := admin.post(path, url.Values{"action": {"send"}})
+	if r.Status != http.StatusConflict || !strings.Contains(html.UnescapeString(r.Body), "déjà passée") {
+		t.Fatalf("send after the first date: %d", r.Status)
+	}
+	if e.countState(models.RequestProposed) != proposed {
+		t.Error("proposals went out")
+	}
+}
+
 func TestPlanning_MoveOffersOnlyValidAlternatives(t *testing.T) {
 	e, admin := newDemoEnv(t)
 	id, path := plan(t, admin)

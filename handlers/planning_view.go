@@ -215,9 +215,7 @@ func (h *Handler) renderDraft(c echo.Context, status int, d models.PlanDraft, mo
 			}
 			for _, alt := range alts {
 				opt := moveOption{Value: alt.Facilitator + "|" + alt.Start, Label: facName(alt.Facilitator) + ", " + slotText(alt.Start, length, pr.TimeZone)}
-				if moved, err := planning.Move(run.Instance, run.Plan, alt); err == nil {
-					opt.Label += " — trajets : " + frKm(moved.Stats.TravelKm)
-				}
+				opt.Label += " — trajets : " + frKm(planning.MovedKm(run.Instance, run.Plan, alt))
 				mv.Options = append(mv.Options, opt)
 			}
 		}

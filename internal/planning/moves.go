@@ -111,6 +111,19 @@ func Move(in planner.Instance, plan planner.Plan, to planner.Assignment) (planne
 	if !slices.ContainsFunc(alts, func(a planner.Assignment) bool { return sameSlot(a, to) }) {
 		return planner.Plan{}, ErrNotAnAlternative
 	}
+	return moved(in, plan, to), nil
+}
+
+// MovedKm is the plan's total travel once the request is put at to, for
+// the page to show next to each alternative (to is not checked: pass one
+// of Alternatives').
+func MovedKm(in planner.Instance, plan planner.Plan, to planner.Assignment) float64 {
+	return moved(in, plan, to).Stats.TravelKm
+}
+
+// moved is the plan with the request at to, in time order, its travel
+// recomputed.
+func moved(in planner.Instance, plan planner.Plan, to planner.Assignment) planner.Plan {
 	out := plan
 	out.Assignments = slices.Clone(plan.Assignments)
 	for i, a := range out.Assignments {
@@ -127,7 +140,7 @@ func Move(in planner.Instance, plan planner.Plan, to planner.Assignment) (planne
 		return compareStrings(a.Facilitator, b.Facilitator)
 	})
 	out.Stats.TravelKm = TotalKm(Trips(in, out))
-	return out, nil
+	return out
 }
 
 // sameSlot compares two assignments by facilitator and instant.
