@@ -11,7 +11,6 @@ import (
 
 	"quartier/internal/planning"
 	"quartier/models"
-	"quartier/planner"
 )
 
 // planningPath is the admin's planning page; a draft lives under it.
@@ -201,8 +200,7 @@ func (h *Handler) moveDraftSession(c echo.Context, d models.PlanDraft) error {
 	if err != nil {
 		return err
 	}
-	fac, start, _ := strings.Cut(c.FormValue("alternative"), "|")
-	moved, err := planning.Move(run.Instance, run.Plan, planner.Assignment{Request: request, Facilitator: fac, Start: start})
+	moved, err := planning.Move(run.Instance, run.Plan, planning.ParseAlternative(request, c.FormValue("alternative")))
 	if errors.Is(err, planning.ErrNotAnAlternative) {
 		return h.renderDraft(c, invalidForm, d, request, "Choisissez l’un des créneaux proposés : celui-ci ne respecte pas les disponibilités, les limites ou les trajets.")
 	}

@@ -214,7 +214,7 @@ func (h *Handler) renderDraft(c echo.Context, status int, d models.PlanDraft, mo
 				return err
 			}
 			for _, alt := range alts {
-				opt := moveOption{Value: alt.Facilitator + "|" + alt.Start, Label: facName(alt.Facilitator) + ", " + slotText(alt.Start, length, pr.TimeZone)}
+				opt := moveOption{Value: planning.AlternativeValue(alt), Label: facName(alt.Facilitator) + ", " + slotText(alt.Start, length, pr.TimeZone)}
 				opt.Label += " — trajets : " + frKm(planning.MovedKm(run.Instance, run.Plan, alt))
 				mv.Options = append(mv.Options, opt)
 			}

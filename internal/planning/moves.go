@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"quartier/planner"
@@ -161,4 +162,14 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// AlternativeValue is how a form names an alternative: « facilitator|start ».
+func AlternativeValue(a planner.Assignment) string { return a.Facilitator + "|" + a.Start }
+
+// ParseAlternative reads a form's alternative for a request back (see
+// AlternativeValue); Move then checks it is one that was offered.
+func ParseAlternative(request, value string) planner.Assignment {
+	fac, start, _ := strings.Cut(value, "|")
+	return planner.Assignment{Request: request, Facilitator: fac, Start: start}
 }
