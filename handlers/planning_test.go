@@ -355,3 +355,41 @@ func TestPlanning_ChooserRefusesBadPeriods(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanning_UnassignedRequestsShowTheirReasons plans a week in which no
+// request has a window: each accepted request is listed without a slot,
+// with the planner's French reason, and there is nothing to send.
+func TestPlanning_UnassignedRequestsShowTheirReasons(t *testing.T) {
+	e, admin := newDemoEnv(t)
+	page := admin.get("/admin/planification").Body
+	season := regexp.MustCompile(`<option value="(\d+)" selected>`).FindStringSubmatch(page)[1]
+	r := admin.post("/admin/planification", url.Values{"action": {"plan"}, "season_id": {season}, "from": {"2026-11-30"}, "to": {"2026-12-04"}})
+	m := draftLocation.FindStringSubmatch(r.Location)
+	if r.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("plan: %d", r.Status)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	d, _ := e.store.PlanDraftByID(context.Background(), id)
+	run, err := planning.LoadRun(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Plan.Assignments) != 0 || len(run.Plan.Unassigned) < 3 {
+		t.Fatalf("plan of an empty week: %+v", run.Plan)
+	}
+	body := html.UnescapeString(admin.get(r.Location).Body)
+	section := body[strings.Index(body, "Demandes sans créneau"):]
+	for _, u := range run.Plan.Unassigned {
+		if u.Reason == "" || !strings.Contains(section, u.Reason) {
+			t.Errorf("reason of %s not shown: %q", u.Request, u.Reason)
+		}
+	}
+	for _, want := range []string{"Salle Watremez", "Maison Folie Moulins", "Centre social Le Verger"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("unassigned list lacks %q", want)
+		}
+	}
+	if !strings.Contains(body, `value="send" disabled`) {
+		t.Error("an empty proposal can be sent")
+	}
+}
