@@ -82,3 +82,8 @@ func (h *Handler) withSeason(fn func(echo.Context, models.Season) error) echo.Ha
 func (h *Handler) withOutboxMessage(fn func(echo.Context, models.OutboxMessage) error) echo.HandlerFunc {
 	return byID(h.store.OutboxMessageByID, fn)
 }
+
+// withPlanDraft loads a draft of the planner (the admin's planning page).
+func (h *Handler) withPlanDraft(fn func(echo.Context, models.PlanDraft) error) echo.HandlerFunc {
+	return byID(h.store.PlanDraftByID, fn)
+}

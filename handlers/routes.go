@@ -135,6 +135,11 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/demandes/:id/confirmer", h.withRequest(h.confirmForCoordinator))
 	admin.form("/admin/demandes/:id/seance/deplacer", h.withRequest(h.moveSession))
 	admin.form("/admin/demandes/:id/seance/annuler", h.withRequest(h.cancelScheduledSession))
+
+	admin.get("/admin/planification", h.showPlanner)
+	admin.form("/admin/planification", h.runPlanner)
+	admin.get("/admin/planification/:id", h.withPlanDraft(h.showDraft))
+	admin.post("/admin/planification/:id", h.withPlanDraft(h.actOnDraft))
 	admin.get("/admin/recherche/communes", h.suggestCommunes)
 	admin.get("/admin/recherche/qpv", h.suggestQPVs)
 

@@ -48,6 +48,7 @@ const (
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
 	pageLoginLink            pageName = "login_link"
+	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
 	pageRequest              pageName = "request"
 	pageRequestAdmin         pageName = "request_admin"
@@ -96,6 +97,7 @@ var pageTable = map[pageName][]string{
 	pageHome:                 nil,
 	pageLegal:                nil,
 	pageLogin:                {partialsForm},
+	pagePlanning:             {partialsForm},
 	pageLoginLink:            {partialsForm},
 	pagePrivacy:              nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession},

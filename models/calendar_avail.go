@@ -165,14 +165,14 @@ func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 		var work, off, extra []TimeRange
 		for _, sl := range c.Pattern {
 			if sl.Weekday == wd {
-				work = append(work, TimeRange{at(sl.StartMinute), at(sl.EndMinute)})
+				work = append(work, TimeRange{Start: at(sl.StartMinute), End: at(sl.EndMinute)})
 			}
 		}
 		for _, e := range c.Exceptions {
 			if day.Before(civilDate(e.StartsOn)) || day.After(civilDate(e.EndsOn)) {
 				continue
 			}
-			r := TimeRange{at(e.StartMinute), at(e.EndMinute)}
+			r := TimeRange{Start: at(e.StartMinute), End: at(e.EndMinute)}
 			if e.Kind == ExceptionAvailable {
 				extra = append(extra, r)
 			} else {
@@ -189,7 +189,7 @@ func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 func (c FacilitatorCalendar) BusyRanges(from, to time.Time) []TimeRange {
 	rs := make([]TimeRange, 0, len(c.Busy))
 	for _, b := range c.Busy {
-		rs = append(rs, TimeRange{b.StartsAt, b.EndsAt})
+		rs = append(rs, TimeRange{Start: b.StartsAt, End: b.EndsAt})
 	}
 	return ClipRanges(MergeRanges(rs), from, to)
 }

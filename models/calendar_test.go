@@ -64,7 +64,7 @@ func TestFacilitatorCalendars_LoadsEverythingOfThePeriod(t *testing.T) {
 	obMust(t, err)
 	_, err = s.AddBusyTime(ctx, f.ID, BusyInput{Start: time.Date(2026, 12, 8, 8, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), Label: "Réunion"})
 	obMust(t, err)
-	obMust(t, s.ImportBusyFile(ctx, f.ID, "agenda.ics", []TimeRange{{time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC)}}))
+	obMust(t, s.ImportBusyFile(ctx, f.ID, "agenda.ics", []TimeRange{{Start: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC)}}))
 
 	from := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 	cals, err := s.FacilitatorCalendars(ctx, nil, from, from.AddDate(0, 0, 14))
@@ -82,9 +82,9 @@ func TestFacilitatorCalendars_LoadsEverythingOfThePeriod(t *testing.T) {
 	// Tuesday 8: 8:00–19:00 Paris = 07:00–18:00Z, minus 08:00–09:00Z and 10:00–11:00Z; Tuesday 15: leave.
 	got := c.Available(from, from.AddDate(0, 0, 14))
 	want := []TimeRange{
-		{time.Date(2026, 12, 8, 7, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 8, 0, 0, 0, time.UTC)},
-		{time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)},
-		{time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)},
+		{Start: time.Date(2026, 12, 8, 7, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 8, 8, 0, 0, 0, time.UTC)},
+		{Start: time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)},
+		{Start: time.Date(2026, 12, 8, 11, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 8, 18, 0, 0, 0, time.UTC)},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("available = %v", got)
@@ -99,7 +99,7 @@ func TestFacilitatorCalendars_LoadsEverythingOfThePeriod(t *testing.T) {
 func TestSubscription_NotModifiedKeepsAndFailureRecords(t *testing.T) {
 	s, clock, f := newCalendarStore(t)
 	ctx := context.Background()
-	r := TimeRange{time.Date(2026, 12, 9, 8, 0, 0, 0, time.UTC), time.Date(2026, 12, 9, 9, 0, 0, 0, time.UTC)}
+	r := TimeRange{Start: time.Date(2026, 12, 9, 8, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 9, 9, 0, 0, 0, time.UTC)}
 	obMust(t, s.Subscribe(ctx, f.ID, "https://cal.example.org/a.ics", FetchResult{Ranges: []TimeRange{r}, ETag: `"v1"`}))
 	due, err := s.DueSubscriptions(ctx, s.Now(), 10)
 	obMust(t, err)

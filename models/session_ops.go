@@ -13,9 +13,20 @@ import (
 // a snapshot of the request's venue, and the request moved to proposed and
 // pointing to it, in one transaction.
 func (s *Store) ProposeSession(ctx context.Context, actorID, requestID int64, slot SessionSlot) (Session, error) {
+	var se Session
+	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+		se, err = s.proposeSession(tx, actorID, requestID, slot)
+		return err
+	})
+	return se, err
+}
+
+// proposeSession is ProposeSession inside the caller's transaction, so that
+// SendPlanDraft proposes a whole plan in one.
+func (s *Store) proposeSession(tx *gorm.DB, actorID, requestID int64, slot SessionSlot) (Session, error) {
 	slot = slot.normalise()
 	var se Session
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := func() error {
 		if err := requireAdmin(tx, actorID); err != nil {
 			return err
 		}
@@ -52,7 +63,7 @@ func (s *Store) ProposeSession(ctx context.Context, actorID, requestID int64, sl
 			return err
 		}
 		return s.queueProposal(tx, se, false, now)
-	})
+	}()
 	return se, err
 }
 

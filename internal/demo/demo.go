@@ -23,6 +23,9 @@ type Manifest struct {
 	Accounts Accounts `json:"accounts"`
 	// People lists every demo account, for the README and the console.
 	People []Person `json:"people"`
+	// PlanningPath is the admin's planning page for the current season
+	// (its chooser defaults to the current season, from today to its end).
+	PlanningPath string `json:"planning_path"`
 }
 
 // Accounts are the three accounts to try each role with. Coordinator runs

@@ -100,6 +100,16 @@ var demoRequests = []demoRequest{
 	{clsm: "CLSM de Fort-de-France", remote: "https://visio.example.fr/clsm-fdf", stepFree: models.StepFreeUnknown,
 		audience: [4]bool{true, false, false, true}, expected: 12, state: models.RequestWithdrawn, complete: true, pastSeason: true, pastCreated: 1, pastAge: 10,
 		comment: "Report à la saison suivante."},
+
+	// Two more accepted requests of the current season, still without a
+	// date, so that the admin's planning page has something to plan in
+	// more than one CLSM (with the Salle Watremez above).
+	{clsm: "CLSM de Lille", venue: "Maison Folie Moulins", address: "47 rue d’Arras, 59000 Lille", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, true, true, true}, expected: 18, partners: []string{"Lille Métropole Habitat", "Maison de quartier Lille-Sud"},
+		firstDay: 44, state: models.RequestAccepted, complete: true},
+	{clsm: "CLSM de Cholet", venue: "Centre social Le Verger", address: "2 rue du Verger, 49300 Cholet", stepFree: models.StepFreeYes,
+		audience: [4]bool{true, false, true, true}, expected: 14, partners: []string{"Régie de quartier Jean-Monnet", "Association de prévention spécialisée du Choletais"},
+		firstDay: 46, state: models.RequestAccepted, complete: true},
 }
 
 // SeedRequests adds the demo's session requests, in every state (draft,

@@ -81,6 +81,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		return m, fmt.Errorf("demo admin: %w", err)
 	}
 	m.Accounts.Admin = admin.Email
+	m.PlanningPath = "/admin/planification"
 	m.People = append(m.People, Person{Email: admin.Email, Name: admin.Name, Role: admin.Role})
 
 	// Seasons: the previous one, closed, and the current one.
