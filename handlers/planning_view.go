@@ -36,7 +36,7 @@ type draftView struct {
 	Unassigned            []unassignedView
 	SkippedFacilitators   []planning.Skipped
 	Move                  *moveView
-	Map                   template.HTML // filled by territory/francemap at integration
+	Map                   template.HTML // the trips on the map of France (territory/francemap)
 	Requests, Assignments int
 }
 
@@ -189,6 +189,9 @@ func (h *Handler) renderDraft(c echo.Context, status int, d models.PlanDraft, mo
 			tv.Trips = append(tv.Trips, t)
 		}
 		v.Timelines = append(v.Timelines, tv)
+	}
+	if v.Map, err = h.planMap(ctx, run, names, byReq, bySess); err != nil {
+		return err
 	}
 	for _, u := range run.Plan.Unassigned {
 		v.Unassigned = append(v.Unassigned, unassignedView{Label: label(byReq[run.Index.Requests[u.Request].ID]), Reason: u.Reason})

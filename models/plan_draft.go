@@ -191,3 +191,23 @@ func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, e
 	}
 	return out, nil
 }
+
+// UserHomes returns the home commune (INSEE code) of each user of ids, in
+// one query: the planning map starts each facilitator's trips there.
+func (s *Store) UserHomes(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID        int64
+		HomeINSEE string `gorm:"column:home_insee"`
+	}
+	if err := s.q(ctx).Table("users").Select("id, home_insee").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("user homes: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.HomeINSEE
+	}
+	return out, nil
+}

@@ -18,7 +18,7 @@ import (
 // import. frtime (French dates and public holidays) is reference data like
 // the time package: models uses it for the rule that holidays are not worked.
 var allowed = map[string][]string{
-	"handlers":            {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "ical", "internal/calendarsub"},
+	"handlers":            {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "territory/francemap", "ical", "internal/calendarsub"},
 	"models":              {"frtime", "internal/timespan"},
 	"planner":             {},
 	"internal/planning":   {"frtime", "models", "planner", "territory"},
