@@ -88,7 +88,10 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	if f.SeasonID == 0 && !f.OutOfSeason {
 		p.Season = ""
 	}
-	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != ""
+	if id, err := strconv.ParseInt(c.QueryParam("clsm"), 10, 64); err == nil && id > 0 {
+		f.CLSMID = id // the « et N autres » link of a request's page
+	}
+	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != "" || f.CLSMID != 0
 	rows, err := h.store.ListRequests(ctx, f)
 	if err != nil {
 		return err
@@ -120,10 +123,16 @@ func (h *Handler) renderAdminRequest(c echo.Context, r models.Request, status in
 	if err != nil {
 		return err
 	}
-	others, err := h.store.ListRequests(ctx, models.RequestFilter{CLSMID: r.CLSMID, ExceptID: r.ID, ExcludeDrafts: true})
+	othersOf := models.RequestFilter{CLSMID: r.CLSMID, ExceptID: r.ID, ExcludeDrafts: true}
+	others, err := h.store.FirstRequests(ctx, othersOf, otherRequestsShown)
 	if err != nil {
 		return err
 	}
+	more, err := h.countRequests(ctx, othersOf)
+	if err != nil {
+		return err
+	}
+	more -= len(others)
 	season := "Hors saison"
 	if r.SeasonID != nil {
 		se, err := h.store.SeasonByID(ctx, *r.SeasonID)
@@ -132,8 +141,13 @@ func (h *Handler) renderAdminRequest(c echo.Context, r models.Request, status in
 		}
 		season = se.Name
 	}
-	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season})
+	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), MoreHistory: more,
+		CLSMRequestsURL: fmt.Sprintf("/admin/demandes?clsm=%d", r.CLSMID), Season: season})
 }
+
+// otherRequestsShown bounds the list of the CLSM's other requests on a
+// request's page; the rest are behind a link to the filtered list.
+const otherRequestsShown = 10
 
 // acceptRequest accepts a submitted request; the coordinator is told.
 func (h *Handler) acceptRequest(c echo.Context, r models.Request) error {
