@@ -51,8 +51,10 @@ type clsmForm struct {
 	Audit        []models.AuditEvent
 	CommuneNames []string
 	Partners     []models.Organisation
-	Requests     []models.RequestRow
-	Zone         string // the CLSM's time zone, for session dates
+	Requests     []models.RequestRow // the newest sent requests, of RequestCount
+	RequestCount int
+	Seasons      []models.SeasonFigures // the figures season by season
+	Zone         string                 // the CLSM's time zone, for session dates
 }
 
 func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
@@ -175,8 +177,14 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	if f.Partners, err = h.store.OrganisationsOf(ctx, id); err != nil {
 		return err
 	}
-	if f.Requests, err = h.store.ListRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}); err != nil {
+	if f.Seasons, err = h.store.CLSMSeasonFigures(ctx, id); err != nil {
 		return err
+	}
+	if f.Requests, err = h.store.FirstRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown); err != nil {
+		return err
+	}
+	for _, se := range f.Seasons {
+		f.RequestCount += se.Requests
 	}
 	if f, err = h.clsmFormFor(c, f); err != nil {
 		return err

@@ -98,3 +98,35 @@ func whereRequests(q *gorm.DB, f RequestFilter) *gorm.DB {
 	}
 	return q
 }
+
+// SeasonFigures sums up one season of a CLSM: its sent requests, how many
+// were declined, and its sessions to come and held.
+type SeasonFigures struct {
+	SeasonID   *int64
+	SeasonName string // "" out of season
+	Requests   int
+	Declined   int
+	Scheduled  int
+	Held       int // held or closed
+}
+
+// CLSMSeasonFigures returns a CLSM's figures season by season, the newest
+// season first and the requests filed into no season last, in one
+// aggregate query. Drafts are left out, as on the admin's lists.
+func (s *Store) CLSMSeasonFigures(ctx context.Context, clsmID int64) ([]SeasonFigures, error) {
+	var out []SeasonFigures
+	err := s.q(ctx).Raw(`SELECT r.season_id AS season_id, COALESCE(se.name, '') AS season_name, COUNT(*) AS requests,
+			SUM(CASE WHEN r.state = 'declined' THEN 1 ELSE 0 END) AS declined,
+			SUM(CASE WHEN ss.state = 'scheduled' THEN 1 ELSE 0 END) AS scheduled,
+			SUM(CASE WHEN ss.state IN ('held', 'closed') THEN 1 ELSE 0 END) AS held
+		FROM requests r
+		LEFT JOIN seasons se ON se.id = r.season_id
+		LEFT JOIN sessions ss ON ss.id = r.session_id
+		WHERE r.clsm_id = ? AND r.state <> 'draft' AND r.submitted_at IS NOT NULL
+		GROUP BY r.season_id
+		ORDER BY MAX(se.starts_on) IS NULL, MAX(se.starts_on) DESC`, clsmID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("figures of CLSM %d by season: %w", clsmID, err)
+	}
+	return out, nil
+}
