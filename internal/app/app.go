@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -117,8 +118,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	router, _ := h.Router()
+	setMemoryLimit(cfg.Server.MemoryLimit, a.Log)
+	traffic := &trafficCounter{next: router}
 	srv := &http.Server{
-		Handler:           router,
+		Handler:           traffic,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -130,6 +133,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { sched.Run(workCtx) })
+	wg.Go(func() { traffic.releaseWhenIdle(workCtx, idleRelease, debug.FreeOSMemory) })
 
 	serveErr := make(chan error, 1)
 	// The answers net/http writes itself (malformed or oversized
