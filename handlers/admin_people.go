@@ -59,7 +59,7 @@ type personForm struct {
 }
 
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
-	clsms, err := h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{})
+	clsms, err := h.store.CLSMChoices(c.Request().Context())
 	f.CLSMs, f.Zones, f.Roles = clsms, zoneChoices(), models.Roles
 	return f, err
 }

@@ -140,11 +140,9 @@ func (h *Handler) adminDashboard(c echo.Context, d *dashboardPage) error {
 		return err
 	}
 	d.MoreToReview = d.ToReviewCount - len(d.ToReview)
-	counts, err := h.store.OutboxCounts(ctx)
-	if err != nil {
+	if d.Failed, err = h.store.CountOutbox(ctx, models.OutboxFailed); err != nil {
 		return err
 	}
-	d.Failed = counts[models.OutboxFailed]
 	d.PendingURL = pendingRequestsURL
 	return nil
 }

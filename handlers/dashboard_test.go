@@ -20,7 +20,7 @@ func TestDashboards_ListsAreBounded(t *testing.T) {
 		ids = append(ids, e.createRequest(coord, validRequest(e)))
 	}
 	links := func(body, prefix string) int {
-		return len(regexp.MustCompile(`href="` + prefix + `\d+"`).FindAllString(body, -1))
+		return len(regexp.MustCompile(`href="`+prefix+`\d+"`).FindAllString(body, -1))
 	}
 	dash := admin.get("/tableau-de-bord")
 	if !strings.Contains(dash.Body, `class="pending-count"><strong>13</strong>`) {

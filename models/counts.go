@@ -43,3 +43,25 @@ func (s *Store) NewestPeople(ctx context.Context, limit int) ([]User, error) {
 	}
 	return out, nil
 }
+
+// CountOutbox counts the outbox messages in one status, through the index
+// on status: what the admin's dashboard needs of the outbox.
+func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, error) {
+	var n int64
+	if err := s.q(ctx).Table("outbox_messages").Where("status = ?", status).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count %s outbox messages: %w", status, err)
+	}
+	return n, nil
+}
+
+// CLSMChoices returns every CLSM by name with its coordinator's name only,
+// for a form's list of choices: lighter than ListCLSMs.
+func (s *Store) CLSMChoices(ctx context.Context) ([]CLSMRow, error) {
+	var out []CLSMRow
+	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("CLSM choices: %w", err)
+	}
+	return out, nil
+}
