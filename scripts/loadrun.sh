@@ -30,6 +30,14 @@ results=$work/results.tsv
 
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
 hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
+# settle waits until serve has answered what wrk left in flight (a page
+# slower than the run leaves queued requests that would weigh on the next).
+settle() {
+  for _ in $(seq 50); do
+    [ "$(curl -s -o /dev/null -m 1 -w '%{time_total}' "$base/healthz" | awk '{print ($1 < 0.02)}')" = 1 ] && return
+    sleep 0.2
+  done
+}
 csrf() { grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 
 # signin EMAIL JAR: signs EMAIL in through the link mailed to it and prints
@@ -121,13 +129,14 @@ facilitator /calendrier/flux"
     case $role in admin) s=$sa ;; coordinator) s=$sc ;; facilitator) s=$sf ;; *) s= ;; esac
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: quartier_session=$s" "$base$page")
     [ "$code" = 200 ] || { echo "$role $page: status $code" >&2; exit 1; }
-    out=$(wrk -t2 -c16 -d"${secs}s" -s "$lua" -H "Cookie: quartier_session=$s" "$base$page" | grep '^p95_us')
+    out=$(wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$lua" -H "Cookie: quartier_session=$s" "$base$page" | grep '^p95_us')
     p95=$(awk '{printf "%.1f", $2/1000}' <<<"$out"); rps=$(awk '{print $4}' <<<"$out"); bad=$(awk '{print $6}' <<<"$out")
     [ "$bad" = 0 ] || echo "  ($bad non-2xx or failed requests on $page)" >&2
     printf '%-12s %-32s %9s %9s\n' "$role" "$page" "$p95" "$rps"
     # Pages are named by route in the summary, so ids may differ.
     route=$(sed -E 's#/[0-9]+(/|$)#/:id\1#' <<<"$page")
     printf '%s\t%s %s\t%s\t%s\n' "$k" "$role" "$route" "$p95" "$rps" >>"$results"
+    settle
   done <<<"$pages"
   peak=$(hwm)
   curve=
