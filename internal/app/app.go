@@ -133,7 +133,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { sched.Run(workCtx) })
-	wg.Go(func() { traffic.releaseWhenIdle(workCtx, idleRelease, debug.FreeOSMemory) })
+	wg.Go(func() {
+		traffic.releaseWhenIdle(workCtx, idleRelease, func() {
+			a.Store.ReleaseIdleConnections()
+			debug.FreeOSMemory()
+		})
+	})
 
 	serveErr := make(chan error, 1)
 	// The answers net/http writes itself (malformed or oversized

@@ -38,11 +38,12 @@ func (t *trafficCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t.next.ServeHTTP(w, r)
 }
 
-// releaseWhenIdle calls release (debug.FreeOSMemory: it returns the freed heap to the system once requests stop
-// for a whole period after some traffic): the runtime's background
-// scavenger would take minutes, during which the resident set stays at the
-// burst's peak. One collection per quiet period, none while serve is busy
-// or stays idle.
+// releaseWhenIdle calls release once requests stop for a whole period
+// after some traffic; serve's release closes the idle database connections
+// (their page caches) and calls debug.FreeOSMemory, which returns the freed
+// heap at once where the runtime's background scavenger would take
+// minutes, the resident set staying at the burst's peak meanwhile. One
+// release per quiet period, none while serve is busy or stays idle.
 func (t *trafficCounter) releaseWhenIdle(ctx context.Context, every time.Duration, release func()) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
