@@ -47,22 +47,33 @@ type clsmForm struct {
 	Errors       formErrors
 	Departements []territory.Departement
 	Coordinators []models.User
-	AllQPVs      []models.QPVWithCommunes
-	Audit        []models.AuditEvent
-	CommuneNames []string
-	Partners     []models.Organisation
-	Requests     []models.RequestRow // the newest sent requests, of RequestCount
-	RequestCount int
-	Seasons      []models.SeasonFigures // the figures season by season
-	Zone         string                 // the CLSM's time zone, for session dates
+	// CoordinatorID is Coordinator as a number (0 for none), and
+	// InactiveCoordinator the chosen one when their account is deactivated:
+	// the list of choices compares numbers, once per option.
+	CoordinatorID       int64
+	InactiveCoordinator *models.User
+	AllQPVs             []models.QPVWithCommunes
+	Audit               []models.AuditEvent
+	CommuneNames        []string
+	Partners            []models.Organisation
+	Requests            []models.RequestRow // the newest sent requests, of RequestCount
+	RequestCount        int
+	Seasons             []models.SeasonFigures // the figures season by season
+	Zone                string                 // the CLSM's time zone, for session dates
 }
 
 func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
 	ctx := c.Request().Context()
 	f.Departements = h.geo.Departements()
 	var err error
-	if f.Coordinators, err = h.store.ListUsers(ctx, models.UserFilter{Role: models.RoleCoordinator}); err != nil {
+	if f.Coordinators, err = h.store.CoordinatorChoices(ctx); err != nil {
 		return f, err
+	}
+	f.CoordinatorID, _ = strconv.ParseInt(f.Coordinator, 10, 64)
+	for i, u := range f.Coordinators {
+		if u.ID == f.CoordinatorID && !u.Active {
+			f.InactiveCoordinator = &f.Coordinators[i]
+		}
 	}
 	f.AllQPVs, err = h.store.QPVsForCLSM(ctx, f.Departement, f.QPVs)
 	return f, err

@@ -53,6 +53,7 @@ type personForm struct {
 	Active      bool
 	Errors      formErrors
 	CLSMs       []models.CLSMRow
+	CLSMID      int64 // CLSM as a number (0 for none), for the list of choices
 	Zones       []zoneOption
 	Roles       []models.Role
 	Audit       []models.AuditEvent
@@ -61,6 +62,7 @@ type personForm struct {
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
 	clsms, err := h.store.CLSMChoices(c.Request().Context())
 	f.CLSMs, f.Zones, f.Roles = clsms, zoneChoices(), models.Roles
+	f.CLSMID, _ = strconv.ParseInt(f.CLSM, 10, 64)
 	return f, err
 }
 

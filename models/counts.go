@@ -65,3 +65,15 @@ func (s *Store) CLSMChoices(ctx context.Context) ([]CLSMRow, error) {
 	}
 	return out, nil
 }
+
+// CoordinatorChoices returns every coordinator by name with what a form's
+// list of choices shows (id, name, address, active): lighter than
+// ListUsers.
+func (s *Store) CoordinatorChoices(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).Order("name, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("coordinator choices: %w", err)
+	}
+	return out, nil
+}
