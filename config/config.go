@@ -50,6 +50,9 @@ type Server struct {
 	Secret          string   `toml:"secret"`
 	TrustedProxies  []string `toml:"trusted_proxies"`
 	ShutdownTimeout Duration `toml:"shutdown_timeout"`
+	// MemoryLimit is serve's soft memory limit for the Go runtime
+	// (debug.SetMemoryLimit, as GOMEMLIMIT); zero for none.
+	MemoryLimit ByteSize `toml:"memory_limit"`
 }
 
 // Database configures the store.
@@ -127,6 +130,7 @@ func Default() Config {
 			Listen:          "127.0.0.1:8080",
 			BaseURL:         "http://127.0.0.1:8080",
 			ShutdownTimeout: Duration{15 * time.Second},
+			MemoryLimit:     48 << 20,
 		},
 		Database: Database{DSN: "data/quartier.db"},
 		Mail: Mail{
@@ -210,6 +214,9 @@ func (c Config) Validate() error {
 	}
 	if c.Server.ShutdownTimeout.Duration <= 0 {
 		bad("server.shutdown_timeout", "must be positive")
+	}
+	if c.Server.MemoryLimit != 0 && c.Server.MemoryLimit < 16<<20 {
+		bad("server.memory_limit", "must be 0 (no limit) or at least 16MiB")
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")

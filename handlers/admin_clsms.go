@@ -57,20 +57,33 @@ type clsmForm struct {
 	Errors       formErrors
 	Departements []territory.Departement
 	Coordinators []models.User
-	AllQPVs      []models.QPVWithCommunes
-	Audit        []models.AuditEvent
-	CommuneNames []string
-	Partners     []models.Organisation
-	Requests     []models.RequestRow
-	Zone         string // the CLSM's time zone, for session dates
+	// CoordinatorID is Coordinator as a number (0 for none), and
+	// InactiveCoordinator the chosen one when their account is deactivated:
+	// the list of choices compares numbers, once per option.
+	CoordinatorID       int64
+	InactiveCoordinator *models.User
+	AllQPVs             []models.QPVWithCommunes
+	Audit               []models.AuditEvent
+	CommuneNames        []string
+	Partners            []models.Organisation
+	Requests            []models.RequestRow // the newest sent requests, of RequestCount
+	RequestCount        int
+	Seasons             []models.SeasonFigures // the figures season by season
+	Zone                string                 // the CLSM's time zone, for session dates
 }
 
 func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
 	ctx := c.Request().Context()
 	f.Departements = h.geo.Departements()
 	var err error
-	if f.Coordinators, err = h.store.ListUsers(ctx, models.UserFilter{Role: models.RoleCoordinator}); err != nil {
+	if f.Coordinators, err = h.store.CoordinatorChoices(ctx); err != nil {
 		return f, err
+	}
+	f.CoordinatorID, _ = strconv.ParseInt(f.Coordinator, 10, 64)
+	for i, u := range f.Coordinators {
+		if u.ID == f.CoordinatorID && !u.Active {
+			f.InactiveCoordinator = &f.Coordinators[i]
+		}
 	}
 	f.AllQPVs, err = h.store.QPVsForCLSM(ctx, f.Departement, f.QPVs)
 	return f, err
@@ -185,8 +198,14 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	if f.Partners, err = h.store.OrganisationsOf(ctx, id); err != nil {
 		return err
 	}
-	if f.Requests, err = h.store.ListRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}); err != nil {
+	if f.Seasons, err = h.store.CLSMSeasonFigures(ctx, id); err != nil {
 		return err
+	}
+	if f.Requests, err = h.store.FirstRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown); err != nil {
+		return err
+	}
+	for _, se := range f.Seasons {
+		f.RequestCount += se.Requests
 	}
 	if f, err = h.clsmFormFor(c, f); err != nil {
 		return err

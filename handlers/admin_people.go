@@ -50,14 +50,16 @@ type personForm struct {
 	Active      bool
 	Errors      formErrors
 	CLSMs       []models.CLSMRow
+	CLSMID      int64 // CLSM as a number (0 for none), for the list of choices
 	Zones       []zoneOption
 	Roles       []models.Role
 	Audit       []models.AuditEvent
 }
 
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
-	clsms, err := h.store.ListCLSMs(c.Request().Context(), models.CLSMFilter{})
+	clsms, err := h.store.CLSMChoices(c.Request().Context())
 	f.CLSMs, f.Zones, f.Roles = clsms, zoneChoices(), models.Roles
+	f.CLSMID, _ = strconv.ParseInt(f.CLSM, 10, 64)
 	return f, err
 }
 

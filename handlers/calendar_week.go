@@ -169,9 +169,14 @@ func capitalize(s string) string {
 type adminWeekPage struct {
 	Title            string
 	Prev, Next, This string
-	Dates            []string   // column heads: « lundi 7 décembre »
-	People           []adminRow // one row per facilitator
+	Dates            []string      // column heads: « lundi 7 décembre »
+	People           []adminRow    // one row per facilitator of this page
+	Pages            calendarPager // the pages of facilitators
 }
+
+// calendarsPerPage bounds the facilitators on one page of the admin's
+// calendars: each row costs its week's slots, busy times and sessions.
+const calendarsPerPage = 15
 
 // adminRow is one facilitator's week.
 type adminRow struct {
@@ -188,14 +193,23 @@ func (h *Handler) showAllCalendars(c echo.Context) error {
 	}
 	// A day wider each side: overseas zones see the same dates at other instants.
 	from := time.Date(monday.Year(), monday.Month(), monday.Day()-1, 0, 0, 0, 0, time.UTC)
-	cals, err := h.store.FacilitatorCalendars(c.Request().Context(), nil, from, from.AddDate(0, 0, 9))
+	ctx := c.Request().Context()
+	page := calendarPage(c)
+	ids, total, err := h.store.ActiveFacilitatorPage(ctx, (page-1)*calendarsPerPage, calendarsPerPage)
 	if err != nil {
 		return err
+	}
+	var cals []models.FacilitatorCalendar
+	if len(ids) > 0 {
+		if cals, err = h.store.FacilitatorCalendars(ctx, ids, from, from.AddDate(0, 0, 9)); err != nil {
+			return err
+		}
 	}
 	sunday := monday.AddDate(0, 0, 6)
 	p := adminWeekPage{
 		Title: weekTitle(monday, sunday), Prev: isoWeek(monday.AddDate(0, 0, -7)),
 		Next: isoWeek(monday.AddDate(0, 0, 7)), This: isoWeek(mondayOf(h.now(), paris)),
+		Pages: newCalendarPager(page, total, calendarsPerPage, "/admin/calendriers?semaine="+isoWeek(monday)),
 	}
 	for i := range 7 {
 		d := monday.AddDate(0, 0, i)

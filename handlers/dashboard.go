@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -14,11 +15,16 @@ import (
 type dashboardPage struct {
 	Season *models.Season
 	// admin
-	People   []models.User
-	PeopleBy map[string]int
-	ByState  map[string]int
-	ToReview []models.RequestRow // every submitted request, whatever its season
-	Failed   int64
+	People      []models.User // the newest accounts (dashboardListSize)
+	PeopleCount int           // every account
+	PeopleBy    map[string]int
+	ByState     map[string]int
+	// ToReview is the first submitted requests (dashboardListSize), whatever
+	// their season, of ToReviewCount.
+	ToReview      []models.RequestRow
+	ToReviewCount int
+	MoreToReview  int // the submitted requests not in ToReview
+	Failed        int64
 	// PendingURL is the list that the « à examiner » figure counts.
 	PendingURL string
 	CLSMCount  int
@@ -33,10 +39,17 @@ type dashboardPage struct {
 // coordinatorCLSM is one CLSM on its coordinator's dashboard.
 type coordinatorCLSM struct {
 	models.CLSM
-	QPVs     []models.QPV
-	Requests []models.RequestRow
-	Partners []models.Organisation
+	QPVs []models.QPV
+	// Requests is the newest requests (dashboardListSize) of RequestCount.
+	Requests     []models.RequestRow
+	RequestCount int
+	MoreRequests int // the requests not in Requests
+	Partners     []models.Organisation
 }
+
+// dashboardListSize bounds each list of a dashboard; the figures above it
+// count every row, and a link leads to the whole list.
+const dashboardListSize = 10
 
 // showDashboard lands each role on its own dashboard.
 func (h *Handler) showDashboard(c echo.Context) error {
@@ -68,9 +81,14 @@ func (h *Handler) showDashboard(c echo.Context) error {
 				return err
 			}
 			cc.QPVs = cov.QPVs
-			if cc.Requests, err = h.store.ListRequests(ctx, models.RequestFilter{CLSMID: cl.ID}); err != nil {
+			f := models.RequestFilter{CLSMID: cl.ID}
+			if cc.Requests, err = h.store.FirstRequests(ctx, f, dashboardListSize); err != nil {
 				return err
 			}
+			if cc.RequestCount, err = h.countRequests(ctx, f); err != nil {
+				return err
+			}
+			cc.MoreRequests = cc.RequestCount - len(cc.Requests)
 			if cc.Partners, err = h.store.OrganisationsOf(ctx, cl.ID); err != nil {
 				return err
 			}
@@ -89,43 +107,62 @@ func (h *Handler) showDashboard(c echo.Context) error {
 	}
 }
 
-// adminDashboard gathers the season's figures and the people.
+// adminDashboard gathers the season's figures and the people, counted by
+// aggregate queries, and the first rows of each list.
 func (h *Handler) adminDashboard(c echo.Context, d *dashboardPage) error {
 	ctx := c.Request().Context()
-	var err error
-	if d.People, err = h.store.ListUsers(ctx, models.UserFilter{}); err != nil {
+	people, err := h.store.CountPeople(ctx)
+	if err != nil {
 		return err
 	}
+	d.PeopleCount = people.All
 	d.PeopleBy = map[string]int{}
-	for _, p := range d.People {
-		if p.Active {
-			d.PeopleBy[string(p.Role)]++
-		}
+	for role, n := range people.ActiveByRole {
+		d.PeopleBy[string(role)] = n
+	}
+	if d.People, err = h.store.NewestPeople(ctx, dashboardListSize); err != nil {
+		return err
 	}
 	f := models.RequestFilter{ExcludeDrafts: true}
 	if d.Season != nil {
 		f.SeasonID = d.Season.ID
 	}
-	reqs, err := h.store.ListRequests(ctx, f)
+	byState, err := h.store.RequestCounts(ctx, f)
 	if err != nil {
 		return err
 	}
 	d.ByState = map[string]int{}
-	for _, r := range reqs {
-		d.ByState[string(r.State)]++
+	for st, n := range byState {
+		d.ByState[string(st)] = n
 	}
 	// What waits for a review is counted in every season and out of season,
 	// exactly as the list behind the figure's link (pendingRequestsURL).
-	if d.ToReview, err = h.store.ListRequests(ctx, models.RequestFilter{State: models.RequestSubmitted, ExcludeDrafts: true}); err != nil {
+	pending := models.RequestFilter{State: models.RequestSubmitted, ExcludeDrafts: true}
+	if d.ToReviewCount, err = h.countRequests(ctx, pending); err != nil {
 		return err
 	}
-	counts, err := h.store.OutboxCounts(ctx)
-	if err != nil {
+	if d.ToReview, err = h.store.FirstRequests(ctx, pending, dashboardListSize); err != nil {
 		return err
 	}
-	d.Failed = counts[models.OutboxFailed]
+	d.MoreToReview = d.ToReviewCount - len(d.ToReview)
+	if d.Failed, err = h.store.CountOutbox(ctx, models.OutboxFailed); err != nil {
+		return err
+	}
 	d.PendingURL = pendingRequestsURL
 	return nil
+}
+
+// countRequests counts the requests matching f, every state together.
+func (h *Handler) countRequests(ctx context.Context, f models.RequestFilter) (int, error) {
+	byState, err := h.store.RequestCounts(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, v := range byState {
+		n += v
+	}
+	return n, nil
 }
 
 // pendingRequestsURL is the admin's list of the requests waiting for a

@@ -157,10 +157,16 @@ func (h *Handler) renderAdminRequestWith(c echo.Context, r models.Request, statu
 	if err != nil {
 		return err
 	}
-	others, err := h.store.ListRequests(ctx, models.RequestFilter{CLSMID: r.CLSMID, ExceptID: r.ID, ExcludeDrafts: true})
+	othersOf := models.RequestFilter{CLSMID: r.CLSMID, ExceptID: r.ID, ExcludeDrafts: true}
+	others, err := h.store.FirstRequests(ctx, othersOf, otherRequestsShown)
 	if err != nil {
 		return err
 	}
+	more, err := h.countRequests(ctx, othersOf)
+	if err != nil {
+		return err
+	}
+	more -= len(others)
 	season := "Hors saison"
 	if r.SeasonID != nil {
 		se, err := h.store.SeasonByID(ctx, *r.SeasonID)
@@ -169,8 +175,13 @@ func (h *Handler) renderAdminRequestWith(c echo.Context, r models.Request, statu
 		}
 		season = se.Name
 	}
-	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), Season: season, SessionForms: sf})
+	return h.render(c, status, pageRequestAdmin, "requests", requestPage{R: v, Errors: errs, Comment: typed, History: h.requestRows(others), MoreHistory: more,
+		CLSMRequestsURL: fmt.Sprintf("/admin/demandes?clsm=%d", r.CLSMID), Season: season, SessionForms: sf})
 }
+
+// otherRequestsShown bounds the list of the CLSM's other requests on a
+// request's page; the rest are behind a link to the filtered list.
+const otherRequestsShown = 10
 
 // acceptRequest accepts a submitted request; the coordinator is told.
 func (h *Handler) acceptRequest(c echo.Context, r models.Request) error {

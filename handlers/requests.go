@@ -300,8 +300,12 @@ type requestPage struct {
 	R       requestView
 	Errors  map[string]string
 	Comment map[string]string // what was typed in each action's comment, by action
-	History []requestRowView  // the CLSM's other requests (admin page)
-	Season  string            // the season it is filed into, or « Hors saison » (admin page)
+	History []requestRowView  // the CLSM's other requests, the first ones (admin page)
+	// MoreHistory counts the CLSM's other requests not in History, all
+	// listed at CLSMRequestsURL (admin page).
+	MoreHistory     int
+	CLSMRequestsURL string
+	Season          string // the season it is filed into, or « Hors saison » (admin page)
 	// SessionForms is the live session and its forms (session_forms.go),
 	// nil when it has none to answer, move or cancel.
 	SessionForms *sessionForms

@@ -76,6 +76,23 @@ type FacilitatorCalendar struct {
 	Sessions   []ScheduledSession
 }
 
+// ActiveFacilitatorPage returns the ids of at most limit active
+// facilitators from offset, in the order of FacilitatorCalendars (by
+// name), and how many active facilitators there are: a page of the
+// admin's calendars.
+func (s *Store) ActiveFacilitatorPage(ctx context.Context, offset, limit int) ([]int64, int, error) {
+	var total int64
+	if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count facilitators: %w", err)
+	}
+	var ids []int64
+	if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Order("name, id").
+		Offset(offset).Limit(limit).Pluck("id", &ids).Error; err != nil {
+		return nil, 0, fmt.Errorf("page of facilitators: %w", err)
+	}
+	return ids, int(total), nil
+}
+
 // FacilitatorCalendars loads the calendars of the given facilitators (all
 // active facilitators when ids is empty), by name, with what touches
 // [from, to).

@@ -40,7 +40,10 @@ func WithLogger(l logger.Interface) Option { return func(s *Store) { s.db.Logger
 // a real service needs: WAL, foreign keys, a busy timeout, synchronous=FULL
 // so that an acknowledged write survives a crash, and BEGIN IMMEDIATE for
 // transactions so that two writers queue instead of failing mid-transaction.
-// It does not migrate: call Migrate.
+// Each connection's page cache is 512 KiB (SQLite's default is 2 MB): the
+// operating system caches the file as well, and eight connections with
+// full caches kept serve's memory up long after a burst of traffic
+// (docs/PERFORMANCE.md). It does not migrate: call Migrate.
 func Open(dsn string, opts ...Option) (*Store, error) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -51,7 +54,7 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate"
+	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_cache_size=-512"
 	db, err := gorm.Open(sqlite.Open(full), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -64,8 +67,8 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	sqlDB.SetMaxOpenConns(8)
-	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{db: db, now: time.Now}
 	for _, o := range opts {
@@ -81,6 +84,23 @@ func (s *Store) Close() error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// maxConns bounds the pool: SQLite has one writer, and each connection
+// keeps its own page cache.
+const maxConns = 8
+
+// ReleaseIdleConnections closes the pool's idle connections, and with them
+// their page caches (up to 2 MB each); the next requests open new ones.
+// serve calls it once a burst of traffic is over, so that its memory goes
+// back down.
+func (s *Store) ReleaseIdleConnections() {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return
+	}
+	sqlDB.SetMaxIdleConns(0) // closes every idle connection now
+	sqlDB.SetMaxIdleConns(maxConns)
 }
 
 // Ping checks that the database answers, for /healthz.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -119,8 +120,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	router, _ := h.Router()
+	setMemoryLimit(cfg.Server.MemoryLimit, a.Log)
+	traffic := &trafficCounter{next: router}
 	srv := &http.Server{
-		Handler:           router,
+		Handler:           traffic,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -132,6 +135,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { sched.Run(workCtx) })
+	wg.Go(func() {
+		traffic.releaseWhenIdle(workCtx, idleRelease, func() {
+			a.Store.ReleaseIdleConnections()
+			debug.FreeOSMemory()
+		})
+	})
 
 	serveErr := make(chan error, 1)
 	// The answers net/http writes itself (malformed or oversized

@@ -1,0 +1,347 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm/logger"
+
+	"quartier/config"
+	"quartier/handlers"
+	"quartier/internal/demo"
+	"quartier/links"
+	"quartier/mailer"
+	"quartier/models"
+	"quartier/territory"
+)
+
+// statementPages maps every GET route of the route table to the page the
+// statement-count test opens, with {placeholders} filled from the
+// database (pageFixture). A route mapped to "" is left out, for the reason
+// in its comment. A new GET route needs a row here, or the test fails.
+var statementPages = map[string]string{
+	"/":                  "/",
+	"/healthz":           "/healthz",
+	"/confidentialite":   "/confidentialite",
+	"/accessibilite":     "/accessibilite",
+	"/mentions-legales":  "/mentions-legales",
+	"/contact":           "/contact",
+	"/static/:version/*": "", // embedded files: no SQL at all
+	"/connexion":         "/connexion",
+
+	"/connexion/lien/:token":      "/connexion/lien/{signInToken}",
+	"/flux/:token/calendrier.ics": "{feedPath}",
+
+	"/tableau-de-bord": "/tableau-de-bord",
+
+	"/demandes":              "/demandes",
+	"/demandes/nouvelle":     "/demandes/nouvelle",
+	"/demandes/:id":          "/demandes/{coordinatorRequest}",
+	"/demandes/:id/modifier": "/demandes/{coordinatorDraft}/modifier",
+	"/recherche/communes":    "/recherche/communes?q=rou",
+	"/recherche/qpv":         "/recherche/qpv?q=qx0",
+
+	"/calendrier":                "/calendrier",
+	"/calendrier/mois":           "/calendrier/mois",
+	"/calendrier/disponibilites": "/calendrier/disponibilites",
+	"/calendrier/exceptions":     "/calendrier/exceptions",
+	"/calendrier/occupations":    "/calendrier/occupations",
+	"/calendrier/import":         "/calendrier/import",
+	"/calendrier/flux":           "/calendrier/flux",
+
+	"/admin/demandes":           "/admin/demandes",
+	"/admin/demandes/:id":       "/admin/demandes/{busiestCLSMRequest}",
+	"/admin/recherche/communes": "/admin/recherche/communes?q=rou",
+	"/admin/recherche/qpv":      "/admin/recherche/qpv?q=qx0",
+	"/admin/personnes":          "/admin/personnes",
+	"/admin/personnes/nouvelle": "/admin/personnes/nouvelle",
+	"/admin/personnes/:id":      "/admin/personnes/{busiestFacilitator}",
+	"/admin/clsm":               "/admin/clsm",
+	"/admin/clsm/nouveau":       "/admin/clsm/nouveau",
+	"/admin/clsm/:id":           "/admin/clsm/{busiestCLSM}",
+	"/admin/saisons":            "/admin/saisons",
+	"/admin/saisons/:id":        "/admin/saisons/{busiestSeason}",
+	"/admin/qpv":                "/admin/qpv",
+	"/admin/courriels":          "/admin/courriels",
+	"/admin/courriels/:id":      "/admin/courriels/{newestMessage}",
+	"/admin/courriels/:id/html": "/admin/courriels/{newestHTMLMessage}/html",
+	"/admin/calendriers":        "/admin/calendriers",
+}
+
+// statementsClock is the frozen day of both databases: the demo is seeded
+// for it and every page is read at it, so the idle clock of a session
+// never writes during the count.
+var statementsClock = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// countingLogger is a GORM logger that counts the statements run and
+// the rows they returned or changed.
+type countingLogger struct {
+	logger.Interface
+	n, rows atomic.Int64
+}
+
+func (c *countingLogger) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
+	c.n.Add(1)
+	if _, rows := fc(); rows > 0 {
+		c.rows.Add(rows)
+	}
+}
+
+// pageCount is what one page cost: statements, and rows read (for the log).
+type pageCount struct{ statements, rows int64 }
+
+// TestPages_StatementsDoNotGrowWithData opens every GET page of the route
+// table, as the role allowed in, on the plain demo and on the demo at
+// scale 10, and fails when a page runs more SQL statements on the bigger
+// database: a page's statements must not depend on the number of rows.
+// The users and ids are the busiest of each database (the coordinator
+// with the most requests, the facilitator with the most sessions, the
+// CLSM with the most requests…), so that a query per row shows.
+func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds two demo databases (a few seconds)")
+	}
+	geoOnce.Do(func() { geo, geoErr = territory.Load() })
+	if geoErr != nil {
+		t.Fatal(geoErr)
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.db")
+	seedDemo(t, plain)
+	scaled := filepath.Join(dir, "scaled.db")
+	copyFile(t, plain, scaled)
+	if _, err := demo.SeedScale(context.Background(), scaled, geo, statementsClock, 10); err != nil {
+		t.Fatal(err)
+	}
+
+	small := countStatements(t, plain)
+	large := countStatements(t, scaled)
+	var keys []string
+	for k := range small {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		l, ok := large[k]
+		if !ok {
+			t.Errorf("%s: opened on the demo, not at scale 10", k)
+			continue
+		}
+		t.Logf("%-50s statements demo %3d ×10 %3d   rows demo %5d ×10 %5d", k, small[k].statements, l.statements, small[k].rows, l.rows)
+		if l.statements > small[k].statements {
+			t.Errorf("%s: %d SQL statements at scale 10, %d on the plain demo: the page's statements grow with the rows", k, l.statements, small[k].statements)
+		}
+	}
+}
+
+// seedDemo writes the plain demo into a new database at path.
+func seedDemo(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, err := links.New([]byte(strings.Repeat("s", 40)), "http://127.0.0.1:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: "http://127.0.0.1:8080", From: "noreply@exemple.fr", FromName: "quartier", Links: l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.UseMail(composer)
+	if _, err := demo.Seed(ctx, demo.Deps{Store: store, Geo: geo, Now: statementsClock}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyFile copies a closed SQLite database (its WAL checkpointed on close).
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageFixture reads the users and ids the pages are opened with: the
+// busiest of the database at path.
+type pageFixture struct {
+	admin, coordinator, facilitator int64
+	ids                             map[string]string
+}
+
+func readFixture(t *testing.T, path string) pageFixture {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	one := func(q string) int64 {
+		t.Helper()
+		var id int64
+		if err := db.QueryRow(q).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	f := pageFixture{ids: map[string]string{}}
+	f.admin = one(`SELECT MIN(id) FROM users WHERE role = 'admin'`)
+	f.coordinator = one(`SELECT created_by FROM requests GROUP BY created_by ORDER BY COUNT(*) DESC, created_by LIMIT 1`)
+	f.facilitator = one(`SELECT facilitator_id FROM sessions GROUP BY facilitator_id ORDER BY COUNT(*) DESC, facilitator_id LIMIT 1`)
+	clsm := one(`SELECT clsm_id FROM requests GROUP BY clsm_id ORDER BY COUNT(*) DESC, clsm_id LIMIT 1`)
+	set := func(k string, v int64) { f.ids[k] = fmt.Sprint(v) }
+	set("coordinatorRequest", one(fmt.Sprintf(`SELECT MAX(r.id) FROM requests r WHERE r.created_by = %d AND EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id)`, f.coordinator)))
+	set("coordinatorDraft", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE created_by = %d AND state IN ('draft', 'changes_requested')`, f.coordinator)))
+	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
+	set("busiestCLSM", clsm)
+	set("busiestFacilitator", f.facilitator)
+	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
+	set("newestMessage", one(`SELECT MAX(id) FROM outbox_messages`))
+	set("newestHTMLMessage", one(`SELECT MAX(id) FROM outbox_messages WHERE payload LIKE '%"html":%'`))
+	return f
+}
+
+// countStatements opens every page of statementPages on the database at
+// path, each as the role allowed in, and returns the statements each ran,
+// keyed by role and route.
+func countStatements(t *testing.T, path string) map[string]pageCount {
+	t.Helper()
+	f := readFixture(t, path)
+	ctx := context.Background()
+	counter := &countingLogger{Interface: logger.Discard}
+	now := func() time.Time { return statementsClock }
+	store, err := models.Open(path, models.WithLogger(counter), models.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	cfg := config.Default()
+	cfg.Database.DSN = path
+	cfg.Mail.Dir = filepath.Join(filepath.Dir(path), "mail")
+	cfg.Server.Secret = strings.Repeat("s", 40)
+	l, err := links.New([]byte(cfg.Server.Secret), cfg.Server.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	composer, err := mailer.NewComposer(mailer.ComposerConfig{BaseURL: cfg.Server.BaseURL, From: cfg.Mail.From, FromName: cfg.Mail.FromName, Links: l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.UseMail(composer)
+	h, err := handlers.New(handlers.Deps{
+		Config: cfg, Store: store, Mail: composer, Links: l, Territory: geo, Secret: []byte(cfg.Server.Secret),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, routes := h.Router()
+	srv := httptest.NewServer(router)
+	defer srv.Close()
+	e := &env{t: t, cfg: cfg, store: store, srv: srv, routes: routes, echo: router}
+
+	user := func(id int64) *models.User {
+		u, err := store.UserByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &u
+	}
+	admin, coord, facil := user(f.admin), user(f.coordinator), user(f.facilitator)
+	browsers := map[handlers.Access][]struct {
+		name string
+		c    *client
+	}{}
+	anon := e.client()
+	browsers[handlers.AccessPublic] = append(browsers[handlers.AccessPublic], struct {
+		name string
+		c    *client
+	}{"anonymous", anon})
+	for _, who := range []struct {
+		name   string
+		u      *models.User
+		access handlers.Access
+	}{{"admin", admin, handlers.AccessAdmin}, {"coordinator", coord, handlers.AccessCoordinator}, {"facilitator", facil, handlers.AccessFacilitator}} {
+		b := struct {
+			name string
+			c    *client
+		}{who.name, e.as(who.u)}
+		browsers[who.access] = append(browsers[who.access], b)
+		browsers[handlers.AccessSignedIn] = append(browsers[handlers.AccessSignedIn], b)
+	}
+
+	// Secret links: a fresh sign-in link (shown, not used) and the
+	// facilitator's bookings feed.
+	if err := store.RequestSignInLink(ctx, admin.Email, "", models.SignInPolicy{TTL: 15 * time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	f.ids["signInToken"] = e.lastLink(admin.Email)
+	st, err := store.CalendarSettingsOf(ctx, facil.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := l.FeedURL(facil.ID, st.FeedVersion)
+	f.ids["feedPath"] = strings.TrimPrefix(feed, cfg.Server.BaseURL)
+	browsers[handlers.AccessToken] = browsers[handlers.AccessPublic]
+
+	counts := map[string]pageCount{}
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		if rt.Method != http.MethodGet {
+			continue
+		}
+		seen[rt.Path] = true
+		page, ok := statementPages[rt.Path]
+		if !ok {
+			t.Errorf("GET %s has no row in statementPages: add the page the statement-count test opens", rt.Path)
+			continue
+		}
+		if page == "" {
+			continue
+		}
+		for k, v := range f.ids {
+			page = strings.ReplaceAll(page, "{"+k+"}", v)
+		}
+		if len(browsers[rt.Access]) == 0 {
+			t.Fatalf("GET %s: no browser for access %q", rt.Path, rt.Access)
+		}
+		for _, b := range browsers[rt.Access] {
+			b.c.get(page) // warm up: a first visit may fill a cache or touch the session
+			before, beforeRows := counter.n.Load(), counter.rows.Load()
+			r := b.c.get(page)
+			n := pageCount{counter.n.Load() - before, counter.rows.Load() - beforeRows}
+			if r.Status != http.StatusOK {
+				t.Errorf("%s: GET %s (%s): status %d\n%.300s", b.name, page, rt.Path, r.Status, r.Body)
+			}
+			counts[b.name+" GET "+rt.Path] = n
+		}
+	}
+	for path := range statementPages {
+		if !seen[path] {
+			t.Errorf("statementPages names %s, which is no GET route", path)
+		}
+	}
+	return counts
+}

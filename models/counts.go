@@ -1,0 +1,79 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// PeopleCounts are the figures of the people, counted by aggregate
+// queries.
+type PeopleCounts struct {
+	// ActiveByRole counts the active accounts of each role.
+	ActiveByRole map[Role]int
+	// All counts every account, deactivated ones included.
+	All int
+}
+
+// CountPeople counts the accounts (one COUNT … GROUP BY), without loading
+// them.
+func (s *Store) CountPeople(ctx context.Context) (PeopleCounts, error) {
+	var rows []struct {
+		Role   Role
+		Active bool
+		N      int
+	}
+	if err := s.q(ctx).Table("users").Select("role, active, COUNT(*) AS n").Group("role, active").Scan(&rows).Error; err != nil {
+		return PeopleCounts{}, fmt.Errorf("count people: %w", err)
+	}
+	out := PeopleCounts{ActiveByRole: map[Role]int{RoleAdmin: 0, RoleCoordinator: 0, RoleFacilitator: 0}}
+	for _, r := range rows {
+		out.All += r.N
+		if r.Active {
+			out.ActiveByRole[r.Role] += r.N
+		}
+	}
+	return out, nil
+}
+
+// NewestPeople returns the limit accounts created last, newest first.
+func (s *Store) NewestPeople(ctx context.Context, limit int) ([]User, error) {
+	var out []User
+	if err := s.q(ctx).Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("newest %d people: %w", limit, err)
+	}
+	return out, nil
+}
+
+// CountOutbox counts the outbox messages in one status, through the index
+// on status: what the admin's dashboard needs of the outbox.
+func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, error) {
+	var n int64
+	if err := s.q(ctx).Table("outbox_messages").Where("status = ?", status).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count %s outbox messages: %w", status, err)
+	}
+	return n, nil
+}
+
+// CLSMChoices returns every CLSM by name with its coordinator's name only,
+// for a form's list of choices: lighter than ListCLSMs.
+func (s *Store) CLSMChoices(ctx context.Context) ([]CLSMRow, error) {
+	var out []CLSMRow
+	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("CLSM choices: %w", err)
+	}
+	return out, nil
+}
+
+// CoordinatorChoices returns every coordinator by name with what a form's
+// list of choices shows (id, name, address, active): lighter than
+// ListUsers.
+func (s *Store) CoordinatorChoices(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).Order("name, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("coordinator choices: %w", err)
+	}
+	return out, nil
+}

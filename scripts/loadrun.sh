@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The load run of docs/PERFORMANCE.md: builds quartier once, then for each
+# dataset (the plain demo, --scale 10, --scale 100) fills a fresh data
+# directory, starts `serve` on one core (GOMAXPROCS=1), signs in as the
+# demo's admin, coordinator and facilitator (through the real sign-in links
+# read from the .eml files), and runs wrk (2 threads, 16 connections) on
+# every signed-in page of every role plus /healthz, the baseline of the same
+# run. It prints, per dataset, each page's p95 and requests/s and the
+# server's resident memory (idle, peak, and its curve after the run), then
+# one table of the three datasets with the ratios to the plain demo.
+# Needs wrk (apt-get install -y wrk), curl and sqlite3. Loopback only.
+#   SCALES="1 10 100"  SECONDS_PER_PAGE=3  IDLE_SAMPLES="0 5 10 20 30"  PORT=18080
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in wrk curl sqlite3; do
+  command -v $tool >/dev/null || { echo "$tool is needed (apt-get install -y $tool)" >&2; exit 1; }
+done
+scales=${SCALES:-1 10 100}
+secs=${SECONDS_PER_PAGE:-3}
+idle_samples=${IDLE_SAMPLES:-0 5 10 20 30}
+port=${PORT:-18080}
+base=http://127.0.0.1:$port
+lua=$PWD/scripts/p95.lua
+work=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+go build -o "$work/quartier" ./cmd/quartier
+results=$work/results.tsv
+: >"$results"
+
+rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
+hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
+# settle waits until serve has answered what wrk left in flight (a page
+# slower than the run leaves queued requests that would weigh on the next).
+settle() {
+  for _ in $(seq 50); do
+    [ "$(curl -s -o /dev/null -m 1 -w '%{time_total}' "$base/healthz" | awk '{print ($1 < 0.02)}')" = 1 ] && return
+    sleep 0.2
+  done
+}
+csrf() { grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+
+# signin EMAIL JAR: signs EMAIL in through the link mailed to it and prints
+# the session cookie.
+signin() {
+  local email=$1 jar=$2 token link before
+  before=$(ls "$mail" 2>/dev/null | wc -l)
+  token=$(curl -s -c "$jar" -b "$jar" "$base/connexion" | csrf)
+  curl -s -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" --data-urlencode "email=$email" "$base/connexion" >/dev/null
+  link=
+  for _ in $(seq 100); do
+    link=$(grep -l -- "$email" $(ls -t "$mail"/*.eml | head -5) 2>/dev/null | head -1 | xargs -r grep -ho 'http[^" <>]*/connexion/lien/[A-Za-z0-9_-]*' | head -1) || true
+    [ -n "$link" ] && [ "$(ls "$mail" | wc -l)" -gt "$before" ] && break
+    link=; sleep 0.1
+  done
+  [ -n "$link" ] || { echo "no sign-in link for $email" >&2; exit 1; }
+  token=$(curl -s -c "$jar" -b "$jar" "$link" | csrf)
+  curl -s -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" -o /dev/null "$link"
+  awk '$6 == "quartier_session" {print $7}' "$jar"
+}
+
+for k in $scales; do
+  dir=$work/scale$k
+  mail=$dir/mail
+  mkdir -p "$dir"
+  export QUARTIER_SERVER_LISTEN=127.0.0.1:$port QUARTIER_SERVER_BASE_URL=$base \
+    QUARTIER_DATABASE_DSN=$dir/quartier.db QUARTIER_MAIL_DIR=$mail
+  "$work/quartier" demo --scale "$k" >"$dir/demo.out" 2>&1
+  db=$dir/quartier.db
+  GOMAXPROCS=1 "$work/quartier" serve >"$dir/serve.out" 2>"$dir/serve.log" &
+  pid=$!
+  for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.2; done
+  sleep 3 # the outbox sends the demo's queued messages
+
+  admin=$(sed -n 's/.*"admin": "\(.*\)".*/\1/p' "$dir/demo.json")
+  coord=$(sed -n 's/.*"coordinator": "\(.*\)".*/\1/p' "$dir/demo.json" | head -1)
+  facil=$(sed -n 's/.*"facilitator": "\(.*\)".*/\1/p' "$dir/demo.json" | head -1)
+  sa=$(signin "$admin" "$dir/jar.admin")
+  sc=$(signin "$coord" "$dir/jar.coord")
+  sf=$(signin "$facil" "$dir/jar.facil")
+
+  # The demo's own rows: the same ids on every dataset, so each page is
+  # the same page at every scale.
+  q() { sqlite3 "file:$db?mode=ro" "$1"; }
+  coord_id=$(q "SELECT id FROM users WHERE email = '$coord'")
+  facil_id=$(q "SELECT id FROM users WHERE email = '$facil'")
+  creq=$(q "SELECT MAX(r.id) FROM requests r JOIN clsms c ON c.id = r.clsm_id WHERE c.coordinator_id = $coord_id AND r.state <> 'draft'")
+  cdraft=$(q "SELECT MAX(r.id) FROM requests r JOIN clsms c ON c.id = r.clsm_id WHERE c.coordinator_id = $coord_id AND r.state IN ('draft', 'changes_requested')")
+  clsm=$(q "SELECT clsm_id FROM requests WHERE created_by = $coord_id LIMIT 1")
+  areq=$(q "SELECT MAX(id) FROM requests WHERE clsm_id = $clsm AND state <> 'draft'")
+  season=$(q "SELECT id FROM seasons WHERE is_current")
+  msg=$(q "SELECT MIN(id) FROM outbox_messages WHERE payload LIKE '%\"html\":%'")
+
+  pages="anonymous /healthz
+admin /tableau-de-bord
+admin /admin/demandes
+admin /admin/demandes/$areq
+admin /admin/personnes
+admin /admin/personnes/nouvelle
+admin /admin/personnes/$facil_id
+admin /admin/clsm
+admin /admin/clsm/nouveau
+admin /admin/clsm/$clsm
+admin /admin/saisons
+admin /admin/saisons/$season
+admin /admin/qpv
+admin /admin/courriels
+admin /admin/courriels/$msg
+admin /admin/courriels/$msg/html
+admin /admin/calendriers
+coordinator /tableau-de-bord
+coordinator /demandes
+coordinator /demandes/nouvelle
+coordinator /demandes/$creq
+coordinator /demandes/$cdraft/modifier
+facilitator /tableau-de-bord
+facilitator /calendrier
+facilitator /calendrier/mois
+facilitator /calendrier/disponibilites
+facilitator /calendrier/exceptions
+facilitator /calendrier/occupations
+facilitator /calendrier/import
+facilitator /calendrier/flux"
+
+  echo "== scale $k: $(tail -1 "$dir/demo.out")"
+  idle=$(rss)
+  printf '%-12s %-32s %9s %9s\n' role page p95_ms req/s
+  while read -r role page; do
+    case $role in admin) s=$sa ;; coordinator) s=$sc ;; facilitator) s=$sf ;; *) s= ;; esac
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: quartier_session=$s" "$base$page")
+    [ "$code" = 200 ] || { echo "$role $page: status $code" >&2; exit 1; }
+    out=$(wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$lua" -H "Cookie: quartier_session=$s" "$base$page" | grep '^p95_us')
+    p95=$(awk '{printf "%.1f", $2/1000}' <<<"$out"); rps=$(awk '{print $4}' <<<"$out"); bad=$(awk '{print $6}' <<<"$out")
+    [ "$bad" = 0 ] || echo "  ($bad non-2xx or failed requests on $page)" >&2
+    printf '%-12s %-32s %9s %9s\n' "$role" "$page" "$p95" "$rps"
+    # Pages are named by route in the summary, so ids may differ.
+    route=$(sed -E 's#/[0-9]+(/|$)#/:id\1#' <<<"$page")
+    printf '%s\t%s %s\t%s\t%s\n' "$k" "$role" "$route" "$p95" "$rps" >>"$results"
+    settle
+  done <<<"$pages"
+  peak=$(hwm)
+  curve=
+  last=0
+  for t in $idle_samples; do sleep $((t - last)); last=$t; curve="$curve ${t}s:$(rss)"; done
+  echo "serve RSS (MB): idle $idle, peak (VmHWM) $peak, after the run:$curve"
+  printf '%s\trss\t%s\t%s\t%s\n' "$k" "$idle" "$peak" "$curve" >>"$results"
+  kill $pid; wait $pid 2>/dev/null || true; pid=
+done
+
+echo
+echo "== summary: p95 in ms (ratio to the plain demo), requests/s"
+awk -F'\t' -v scales="$scales" '
+  BEGIN { n = split(scales, ks, " ") }
+  $2 == "rss" { rss[$1] = "idle " $3 " MB, peak " $4 " MB, after:" $5; next }
+  { if (!($2 in seen)) { seen[$2] = 1; order[++m] = $2 } p95[$1, $2] = $3; rps[$1, $2] = $4 }
+  END {
+    printf "| page |"; for (i = 1; i <= n; i++) printf " p95 ×%s |", ks[i]
+    for (i = 2; i <= n; i++) printf " ratio ×%s |", ks[i]
+    printf " req/s"; for (i = 1; i <= n; i++) printf " ×%s", ks[i]
+    printf " |\n|---|"; for (i = 1; i <= 2 * n; i++) printf "---|"; print ""
+    for (j = 1; j <= m; j++) {
+      pg = order[j]; printf "| %s |", pg
+      for (i = 1; i <= n; i++) printf " %s |", p95[ks[i], pg]
+      for (i = 2; i <= n; i++) printf " %.2f |", p95[ks[i], pg] / (p95[ks[1], pg] > 0 ? p95[ks[1], pg] : 1)
+      printf " "; for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " / " : ""), rps[ks[i], pg]
+      print " |"
+    }
+    for (i = 1; i <= n; i++) printf "serve RSS at ×%s: %s\n", ks[i], rss[ks[i]]
+  }' "$results"
