@@ -21,6 +21,7 @@ import (
 	"quartier/config"
 	"quartier/handlers"
 	"quartier/internal/demo"
+	"quartier/internal/planning"
 	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
@@ -73,6 +74,8 @@ var statementPages = map[string]string{
 	"/admin/clsm/:id":           "/admin/clsm/{busiestCLSM}",
 	"/admin/saisons":            "/admin/saisons",
 	"/admin/saisons/:id":        "/admin/saisons/{busiestSeason}",
+	"/admin/planification":      "/admin/planification",
+	"/admin/planification/:id":  "/admin/planification/{planDraft}",
 	"/admin/qpv":                "/admin/qpv",
 	"/admin/courriels":          "/admin/courriels",
 	"/admin/courriels/:id":      "/admin/courriels/{newestMessage}",
@@ -96,6 +99,40 @@ func (c *countingLogger) Trace(_ context.Context, _ time.Time, fc func() (string
 	c.n.Add(1)
 	if _, rows := fc(); rows > 0 {
 		c.rows.Add(rows)
+	}
+}
+
+// addPlanDraft runs the planner on the current season of the database at
+// path, as the planning page's « plan » action does, and stores its draft,
+// so that the draft's page is measured too: at scale 10 the draft holds
+// more requests, facilitators and sessions than on the plain demo.
+func addPlanDraft(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	se, err := store.CurrentSeason(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admins, err := store.ListUserRows(ctx, models.UserFilter{Role: models.RoleAdmin, Limit: 1})
+	if err != nil || len(admins) == 0 {
+		t.Fatalf("no admin: %v", err)
+	}
+	from, to := statementsClock, se.EndsOn.AddDate(0, 0, 1)
+	run, err := planning.Solve(ctx, store, geo, se.ID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := run.Draft(se.ID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreatePlanDraft(ctx, admins[0].ID, d); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -125,6 +162,9 @@ func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
 	if _, err := demo.SeedScale(context.Background(), scaled, geo, statementsClock, 10); err != nil {
 		t.Fatal(err)
 	}
+
+	addPlanDraft(t, plain)
+	addPlanDraft(t, scaled)
 
 	small := countStatements(t, plain)
 	large := countStatements(t, scaled)
@@ -219,6 +259,7 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set("busiestFacilitator", f.facilitator)
 	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
 	set("newestMessage", one(`SELECT MAX(id) FROM outbox_messages`))
+	set("planDraft", one(`SELECT MAX(id) FROM plan_drafts`))
 	set("newestHTMLMessage", one(`SELECT MAX(id) FROM outbox_messages WHERE payload LIKE '%"html":%'`))
 	return f
 }
