@@ -94,34 +94,7 @@ type RequestRow struct {
 // ListRequests pages through and CountRequests counts.
 func (s *Store) requestsMatching(ctx context.Context, f RequestFilter) *gorm.DB {
 	q := s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id")
-	if f.CoordinatorID != 0 {
-		q = q.Where("c.coordinator_id = ?", f.CoordinatorID)
-	}
-	if f.CLSMID != 0 {
-		q = q.Where("r.clsm_id = ?", f.CLSMID)
-	}
-	if f.State != "" {
-		q = q.Where("r.state = ?", f.State)
-	}
-	if f.ExcludeDrafts {
-		q = q.Where("r.state <> ? AND r.submitted_at IS NOT NULL", RequestDraft)
-	}
-	if f.RegionCode != "" {
-		q = q.Where("c.region_code = ?", f.RegionCode)
-	}
-	if f.DepartementCode != "" {
-		q = q.Where("c.departement_code = ?", f.DepartementCode)
-	}
-	if f.SeasonID != 0 {
-		q = q.Where("r.season_id = ?", f.SeasonID)
-	}
-	if f.OutOfSeason {
-		q = q.Where("r.season_id IS NULL")
-	}
-	if f.ExceptID != 0 {
-		q = q.Where("r.id <> ?", f.ExceptID)
-	}
-	return q
+	return whereRequests(q, f)
 }
 
 // CountRequests counts the requests matching f (Limit and Offset aside),
