@@ -129,12 +129,13 @@ func (l *Links) Webcal(userID int64, version int) string {
 	return u
 }
 
-// SignupURL is a partner organisation's sign-up page (planned).
-func (l *Links) SignupURL(orgID int64, version int) string {
-	return l.base + "/inscription/" + l.Sign(Signup, orgID, version)
+// SignupURL is the sign-up page of a partner invited to a session
+// (models.SessionPartner: its id and link version).
+func (l *Links) SignupURL(partnerID int64, version int) string {
+	return l.base + "/inscription/" + l.Sign(Signup, partnerID, version)
 }
 
-// CancelURL is a participant's one-click cancellation (planned).
+// CancelURL is a participant's one-click cancellation (models.Registration).
 func (l *Links) CancelURL(registrationID int64, version int) string {
 	return l.base + "/annulation/" + l.Sign(Cancel, registrationID, version)
 }

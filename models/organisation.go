@@ -8,44 +8,133 @@ import (
 	"gorm.io/gorm"
 )
 
+// OrgKind is the kind of a partner organisation, from a fixed list (the
+// season report counts participants by kind).
+type OrgKind string
+
+// The kinds of partner organisation.
+const (
+	OrgAssociation   OrgKind = "association"
+	OrgSchool        OrgKind = "school"
+	OrgLandlord      OrgKind = "landlord"
+	OrgYouthJob      OrgKind = "youth_job"
+	OrgPublicService OrgKind = "public_service"
+	OrgHealth        OrgKind = "health"
+	OrgResidents     OrgKind = "residents"
+	OrgElected       OrgKind = "elected"
+	OrgOther         OrgKind = "other"
+)
+
+// OrgKinds lists the kinds in the order forms offer them.
+var OrgKinds = []OrgKind{OrgAssociation, OrgSchool, OrgLandlord, OrgYouthJob, OrgPublicService, OrgHealth, OrgResidents, OrgElected, OrgOther}
+
+// Label is the kind in French.
+func (k OrgKind) Label() string {
+	switch k {
+	case OrgAssociation:
+		return "association"
+	case OrgSchool:
+		return "établissement scolaire"
+	case OrgLandlord:
+		return "bailleur social"
+	case OrgYouthJob:
+		return "mission locale"
+	case OrgPublicService:
+		return "service public"
+	case OrgHealth:
+		return "santé, médico-social"
+	case OrgResidents:
+		return "collectif d’habitant·es"
+	case OrgElected:
+		return "élu·es, collectivité"
+	case OrgOther:
+		return "autre"
+	}
+	return string(k)
+}
+
+// Valid says whether k is one of OrgKinds.
+func (k OrgKind) Valid() bool {
+	for _, v := range OrgKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
 // Organisation is a partner organisation of a CLSM: an association, a
-// school, a social landlord… Its contact signs people up to sessions.
+// school, a social landlord… The CLSM's organisations are its address book
+// of partners; each is invited to sessions (SessionPartner), and its
+// contact signs people up through the invitation's secret link.
 type Organisation struct {
 	ID           int64
 	CLSMID       int64 `gorm:"column:clsm_id"`
 	Name         string
-	Kind         string
+	Kind         OrgKind
+	ContactName  string
 	ContactEmail string
 	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// OrganisationInput is what a coordinator types about an organisation.
+type OrganisationInput struct {
+	Name, ContactName, ContactEmail string
+	Kind                            OrgKind
+}
+
+// Problems checks the input (field → French message: "name", "kind",
+// "contact_name", "contact_email") and returns it cleaned; requireContact
+// asks for the contact's email, which an invitation needs.
+func (in OrganisationInput) Problems(requireContact bool) (OrganisationInput, map[string]string) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.ContactName = strings.TrimSpace(in.ContactName)
+	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
+	f := map[string]string{}
+	if in.Name == "" {
+		f["name"] = "Saisissez le nom de la structure."
+	}
+	checkLine(f, "name", in.Name, MaxTitle)
+	checkLine(f, "contact_name", in.ContactName, MaxLine)
+	if !in.Kind.Valid() {
+		f["kind"] = "Choisissez le type de structure dans la liste."
+	}
+	switch {
+	case in.ContactEmail != "":
+		email, err := NormalizeEmail(in.ContactEmail)
+		if err != nil {
+			f["contact_email"] = "Saisissez une adresse électronique valide, par exemple contact@structure.fr."
+		}
+		in.ContactEmail = email
+	case requireContact:
+		f["contact_email"] = "Saisissez l’adresse électronique du contact : le lien d’inscription lui est envoyé."
+	}
+	return in, f
 }
 
 // CreateOrganisation records a partner organisation of a CLSM.
-func (s *Store) CreateOrganisation(ctx context.Context, actorID, clsmID int64, name, kind, contact string) (Organisation, error) {
-	o := Organisation{CLSMID: clsmID, Name: strings.TrimSpace(name), Kind: strings.TrimSpace(kind)}
-	f := map[string]string{}
-	if o.Name == "" {
-		f["name"] = "Saisissez le nom de la structure."
-	}
-	checkLine(f, "name", o.Name, MaxTitle)
-	checkLine(f, "kind", o.Kind, MaxLine)
-	if contact != "" {
-		email, err := NormalizeEmail(contact)
-		if err != nil {
-			f["contact_email"] = "Saisissez une adresse électronique valide."
-		}
-		o.ContactEmail = email
-	}
+func (s *Store) CreateOrganisation(ctx context.Context, actorID, clsmID int64, in OrganisationInput) (Organisation, error) {
+	in, f := in.Problems(false)
+	o := Organisation{CLSMID: clsmID, Name: in.Name, Kind: in.Kind, ContactName: in.ContactName, ContactEmail: in.ContactEmail}
 	if len(f) > 0 {
 		return o, &ValidationError{Fields: f}
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		o.CreatedAt = s.Now()
-		if err := tx.Create(&o).Error; err != nil {
-			return err
-		}
-		return audit(tx, &actorID, "clsm", clsmID, "partner", "structure partenaire ajoutée : "+o.Name, o.CreatedAt)
+		var err error
+		o, err = createOrganisation(tx, actorID, o, s.Now())
+		return err
 	})
 	return o, err
+}
+
+// createOrganisation writes a checked organisation and its audit line.
+func createOrganisation(tx *gorm.DB, actorID int64, o Organisation, now time.Time) (Organisation, error) {
+	o.CreatedAt, o.UpdatedAt = now, now
+	if err := tx.Create(&o).Error; err != nil {
+		return o, err
+	}
+	return o, audit(tx, &actorID, "clsm", o.CLSMID, "partner", "structure partenaire ajoutée : "+o.Name, now)
 }
 
 // OrganisationsOf lists a CLSM's partner organisations.

@@ -47,7 +47,7 @@ func TestSingleLineFields_RefuseControlCharacters(t *testing.T) {
 			return err
 		},
 		"organisation name": func(s string) error {
-			_, err := f.s.CreateOrganisation(ctx, f.admin.ID, f.clsm.ID, s, "association", "")
+			_, err := f.s.CreateOrganisation(ctx, f.admin.ID, f.clsm.ID, OrganisationInput{Name: s, Kind: OrgAssociation})
 			return err
 		},
 		"venue name": func(s string) error {

@@ -39,10 +39,10 @@ var (
 	// scalePartners are templates: %s is the town or the quartier; the
 	// second string is the organisation's kind.
 	scalePartners = [][2]string{
-		{"Centre social %s", "centre social"}, {"Mission locale de %s", "insertion"},
-		{"Collège Jean-Moulin de %s", "établissement scolaire"}, {"Habitat social de %s", "bailleur social"},
-		{"Association Vivre ensemble à %s", "association"}, {"Service d’aide à domicile de %s", "service à domicile"},
-		{"Groupe d’entraide mutuelle de %s", "association"}, {"Résidence sociale %s", "résidence sociale"},
+		{"Centre social %s", "association"}, {"Mission locale de %s", "youth_job"},
+		{"Collège Jean-Moulin de %s", "school"}, {"Habitat social de %s", "landlord"},
+		{"Association Vivre ensemble à %s", "association"}, {"Service d’aide à domicile de %s", "health"},
+		{"Groupe d’entraide mutuelle de %s", "association"}, {"Résidence sociale %s", "landlord"},
 	}
 	scaleCancelReasons = []string{
 		"La salle n’est plus disponible à cette date.",

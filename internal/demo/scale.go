@@ -622,7 +622,7 @@ func (g *generator) clsm(rows *programmeRows, rng *rand.Rand, n int, joined time
 		if strings.Contains(tpl[0], "social %s") || strings.Contains(tpl[0], "sociale %s") {
 			where = qnames[0]
 		}
-		org := models.Organisation{ID: g.id("organisations"), CLSMID: c.row.ID, Name: fmt.Sprintf(tpl[0], where), Kind: tpl[1], CreatedAt: joined}
+		org := models.Organisation{ID: g.id("organisations"), CLSMID: c.row.ID, Name: fmt.Sprintf(tpl[0], where), Kind: models.OrgKind(tpl[1]), CreatedAt: joined, UpdatedAt: joined}
 		org.ContactEmail = "contact@" + slug(org.Name) + ".example.fr"
 		c.orgs = append(c.orgs, org.Name)
 		rows.orgs = append(rows.orgs, org)

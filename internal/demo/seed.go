@@ -36,9 +36,9 @@ var demoCLSMs = []demoCLSM{
 		communes:  []string{"59512"}, qpvs: []string{"QX059005", "QX059006", "QX059007"},
 		coordinator: models.NewUser{Email: "nadia.benali@ville-roubaix.example.fr", Name: "Nadia Benali", Role: models.RoleCoordinator},
 		partners: [][2]string{
-			{"Centre social de l'Alma", "centre social"}, {"Collège Anne-Frank", "établissement scolaire"},
-			{"Mission locale de Roubaix", "insertion"}, {"Vilogia", "bailleur social"},
-			{"Association Rencontre et Loisirs", "association"}, {"Aide à domicile Roubaix Services", "service à domicile"},
+			{"Centre social de l'Alma", "association"}, {"Collège Anne-Frank", "school"},
+			{"Mission locale de Roubaix", "youth_job"}, {"Vilogia", "landlord"},
+			{"Association Rencontre et Loisirs", "association"}, {"Aide à domicile Roubaix Services", "health"},
 		},
 	},
 	{
@@ -47,8 +47,8 @@ var demoCLSMs = []demoCLSM{
 		communes:  []string{"59350"}, qpvs: []string{"QX059001", "QX059002", "QX059003", "QX059004"},
 		coordinator: models.NewUser{Email: "julien.dufour@mairie-lille.example.fr", Name: "Julien Dufour", Role: models.RoleCoordinator},
 		partners: [][2]string{
-			{"Maison de quartier Lille-Sud", "centre social"}, {"Lille Métropole Habitat", "bailleur social"},
-			{"Résidence Les Moulins", "résidence sociale"},
+			{"Maison de quartier Lille-Sud", "association"}, {"Lille Métropole Habitat", "landlord"},
+			{"Résidence Les Moulins", "landlord"},
 		},
 	},
 	{
@@ -57,7 +57,7 @@ var demoCLSMs = []demoCLSM{
 		communes:  []string{"49099"}, qpvs: []string{"QX049002"},
 		coordinator: models.NewUser{Email: "sophie.moreau@choletagglomeration.example.fr", Name: "Sophie Moreau", Role: models.RoleCoordinator},
 		partners: [][2]string{
-			{"Association de prévention spécialisée du Choletais", "protection de l'enfance"}, {"Régie de quartier Jean-Monnet", "association"},
+			{"Association de prévention spécialisée du Choletais", "health"}, {"Régie de quartier Jean-Monnet", "association"},
 		},
 	},
 	{
@@ -66,7 +66,7 @@ var demoCLSMs = []demoCLSM{
 		communes:  []string{"97209"}, qpvs: []string{"QX972001", "QX972002"},
 		coordinator: models.NewUser{Email: "maelle.joseph@ville-fortdefrance.example.fr", Name: "Maëlle Joseph", Role: models.RoleCoordinator, TimeZone: "America/Martinique"},
 		partners: [][2]string{
-			{"Association Trénelle Avenir", "association"}, {"Lycée Schœlcher", "établissement scolaire"},
+			{"Association Trénelle Avenir", "association"}, {"Lycée Schœlcher", "school"},
 		},
 	},
 }
@@ -156,7 +156,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		m.People = append(m.People, Person{Email: u.Email, Name: u.Name, Role: u.Role, CLSM: c.Name})
 		for _, p := range dc.partners {
 			slug := strings.ReplaceAll(territory.NormalizeName(p[0]), " ", "-")
-			if _, err := s.CreateOrganisation(ctx, admin.ID, c.ID, p[0], p[1], "contact@"+slug+".example.fr"); err != nil {
+			if _, err := s.CreateOrganisation(ctx, admin.ID, c.ID, models.OrganisationInput{Name: p[0], Kind: models.OrgKind(p[1]), ContactEmail: "contact@" + slug + ".example.fr"}); err != nil {
 				return m, fmt.Errorf("demo partner %s: %w", p[0], err)
 			}
 		}
