@@ -37,7 +37,7 @@ func (s *Store) proposeSession(tx *gorm.DB, actorID, requestID int64, slot Sessi
 		if err := checkTransition(r.State, RequestProposed); err != nil {
 			return err
 		}
-		if err := checkSlot(tx, slot, 0); err != nil {
+		if err := s.checkSlot(tx, slot, 0, r.ID); err != nil {
 			return err
 		}
 		now := s.Now()
@@ -98,7 +98,7 @@ func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (S
 		if err := tx.Take(&se, id).Error; err != nil {
 			return notFound(err, "session")
 		}
-		if err := checkSlot(tx, se.slotOf(), se.ID); err != nil {
+		if err := s.checkSlot(tx, se.slotOf(), se.ID, se.RequestID); err != nil {
 			return confirmConflict(err)
 		}
 		now := s.Now()
@@ -177,7 +177,7 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 		if se.State != SessionProposed && se.State != SessionScheduled {
 			return &ConflictError{Message: fmt.Sprintf("Cette séance est à l’état « %s » : elle ne peut plus être déplacée.", se.State.Label())}
 		}
-		if err := checkSlot(tx, slot, se.ID); err != nil {
+		if err := s.checkSlot(tx, slot, se.ID, se.RequestID); err != nil {
 			return err
 		}
 		old := se.slotOf()
