@@ -165,9 +165,21 @@ func (s *Store) DeclineProposal(ctx context.Context, actorID, requestID int64, r
 // audit trail keeps the slot before and after, and the request's history
 // says it.
 func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot SessionSlot) (Session, error) {
+	var se Session
+	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+		se, err = s.moveSession(tx, actorID, sessionID, slot, -1)
+		return err
+	})
+	return se, err
+}
+
+// moveSession is MoveSession inside the caller's transaction. When
+// wantSequence is not negative, a session whose SEQUENCE is no longer
+// that one (changed since the caller looked at it) is refused.
+func (s *Store) moveSession(tx *gorm.DB, actorID, sessionID int64, slot SessionSlot, wantSequence int) (Session, error) {
 	slot = slot.normalise()
 	var se Session
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := func() error {
 		if err := requireAdmin(tx, actorID); err != nil {
 			return err
 		}
@@ -176,6 +188,9 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 		}
 		if se.State != SessionProposed && se.State != SessionScheduled {
 			return &ConflictError{Message: fmt.Sprintf("Cette séance est à l’état « %s » : elle ne peut plus être déplacée.", se.State.Label())}
+		}
+		if wantSequence >= 0 && se.Sequence != wantSequence {
+			return &ConflictError{Message: "Cette séance a été modifiée depuis le calcul : elle n’a pas été déplacée."}
 		}
 		if err := s.checkSlot(tx, slot, se.ID, se.RequestID); err != nil {
 			return err
@@ -215,7 +230,7 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 			return s.queueProposal(tx, se, false, now)
 		}
 		return s.queueInvitations(tx, ChangeMoved, se, &prev, "", now)
-	})
+	}()
 	return se, err
 }
 
