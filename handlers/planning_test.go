@@ -60,6 +60,7 @@ func newScaledDemoEnv(t testing.TB, k int) (*env, *client) {
 		t.Fatal(err)
 	}
 	store.UseMail(composer)
+	store.UseTravel(planning.TravelTimes(geo))
 	m, err := demo.Seed(ctx, demo.Deps{Store: store, Geo: geo, Now: clock.Now()})
 	if err != nil {
 		t.Fatal(err)
