@@ -68,7 +68,6 @@ func markAbsent(t *testing.T, admin *client, base url.Values, facilitatorID int6
 
 func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
-
 // TestReplan_AbsenceMovesTheSessionOnce: a facilitator marked ill on the
 // day of one of their scheduled sessions makes it affected; « Replanifier »
 // shows it before → after (other sessions untouched) and sending moves it
