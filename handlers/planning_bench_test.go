@@ -48,7 +48,7 @@ func BenchmarkPlanning(b *testing.B) {
 				}
 				draft = r.Location
 				// A run in the background is followed until its proposal.
-				for admin.get(draft).Body != "" && strings.Contains(admin.get(draft).Body, "Calcul en cours…") {
+				for strings.Contains(admin.get(draft).Body, "<h1>Calcul en cours…</h1>") {
 					time.Sleep(10 * time.Millisecond)
 				}
 			}

@@ -20,11 +20,11 @@ func TestPlanning_BackgroundRunAnswersAtOnceThenShowsTheProposal(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("draft page: %d", r.Status)
 	}
-	sawRunning := strings.Contains(r.Body, "Calcul en cours…")
+	sawRunning := strings.Contains(r.Body, "<h1>Calcul en cours…</h1>")
 	if sawRunning && !strings.Contains(r.Body, `<meta http-equiv="refresh"`) {
 		t.Errorf("running page without a refresh:\n%s", r.Body)
 	}
-	for i := 0; i < 200 && strings.Contains(r.Body, "Calcul en cours…"); i++ {
+	for i := 0; i < 200 && strings.Contains(r.Body, "<h1>Calcul en cours…</h1>"); i++ {
 		time.Sleep(50 * time.Millisecond)
 		r = admin.get(path)
 	}
