@@ -94,6 +94,11 @@ type Requests struct {
 	// date; a reminder goes at half of it, and an unanswered proposal
 	// expires at its end (the request goes back to accepted).
 	ProposalTTL Duration `toml:"proposal_ttl"`
+	// BackgroundPlanAbove is the number of accepted requests above which
+	// the planning page runs the planner in the background (the page
+	// shows « Calcul en cours… » and refreshes) instead of answering
+	// once the plan is made.
+	BackgroundPlanAbove int `toml:"background_plan_above"`
 }
 
 // Calendar configures facilitators' calendar subscriptions.
@@ -163,7 +168,7 @@ func Default() Config {
 			Host:                "l’hébergeur désigné par le centre de ressources (à préciser dans la configuration)",
 			AccessibilityAudit:  "2026-11-30",
 		},
-		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}},
+		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}, BackgroundPlanAbove: 150},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -283,6 +288,9 @@ func (c Config) Validate() error {
 	}
 	if c.Auth.LoginPostsPerIP < 1 {
 		bad("auth.login_posts_per_client", "must be at least 1")
+	}
+	if c.Requests.BackgroundPlanAbove < 0 {
+		bad("requests.background_plan_above", "must not be negative")
 	}
 	if c.Requests.MinLeadTime.Duration < 0 {
 		bad("requests.min_lead_time", "must not be negative")

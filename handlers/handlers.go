@@ -64,6 +64,9 @@ type Handler struct {
 	outbox Waker
 	views  *views
 	static *staticFiles
+	// planSlot admits one background planner run at a time: the solver
+	// takes a core for seconds on a large season.
+	planSlot chan struct{}
 }
 
 // New checks the dependencies, parses every template (a missing template
@@ -95,6 +98,6 @@ func New(d Deps) (*Handler, error) {
 	}
 	return &Handler{
 		cfg: d.Config, store: d.Store, mail: d.Mail, links: d.Links, geo: d.Territory, secret: d.Secret,
-		log: d.Log, now: d.Now, outbox: d.Outbox, views: v, static: static,
+		log: d.Log, now: d.Now, outbox: d.Outbox, views: v, static: static, planSlot: make(chan struct{}, 1),
 	}, nil
 }

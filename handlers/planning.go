@@ -52,7 +52,14 @@ func (h *Handler) defaultPeriod(se models.Season) (from, to string) {
 }
 
 func (h *Handler) renderPlanner(c echo.Context, status int, f plannerForm) error {
-	seasons, err := h.store.Seasons(c.Request().Context())
+	return h.renderPlannerWith(c, status, f, absenceForm{Errors: formErrors{}})
+}
+
+// renderPlannerWith shows the chooser and the form marking a facilitator
+// absent, each with what was typed.
+func (h *Handler) renderPlannerWith(c echo.Context, status int, f plannerForm, a absenceForm) error {
+	ctx := c.Request().Context()
+	seasons, err := h.store.Seasons(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,15 +68,27 @@ func (h *Handler) renderPlanner(c echo.Context, status int, f plannerForm) error
 			f.Seasons = append(f.Seasons, se)
 		}
 	}
-	return h.render(c, status, pagePlanning, "planning", planningPage{Form: f})
+	if f.SeasonID == 0 && len(f.Seasons) > 0 {
+		f.SeasonID = f.Seasons[0].ID
+	}
+	facs, err := h.store.Facilitators(ctx)
+	if err != nil {
+		return err
+	}
+	return h.render(c, status, pagePlanning, "planning", planningPage{Form: f, Facilitators: facs, Absence: a})
 }
 
-// runPlanner is the chooser's post (action=plan): it runs the planner on
-// the season's accepted requests over the period, stores the draft and
+// runPlanner is the chooser's post: action=plan runs the planner on the
+// season's accepted requests over the period (see startPlan), action=replan
+// re-plans the live sessions that no longer fit; either stores a draft and
 // shows it.
 func (h *Handler) runPlanner(c echo.Context) error {
 	f := plannerForm{SeasonID: formID(c, "season_id"), From: c.FormValue("from"), To: c.FormValue("to"), Errors: formProblems(c)}
-	if c.FormValue("action") != "plan" {
+	action := c.FormValue("action")
+	if action == "absent" {
+		return h.markAbsent(c)
+	}
+	if action != "plan" && action != "replan" {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	ctx := c.Request().Context()
@@ -103,30 +122,37 @@ func (h *Handler) runPlanner(c echo.Context) error {
 	if now := h.now().UTC(); start.Before(now) {
 		start = now.Truncate(time.Minute)
 	}
-	run, err := planning.Solve(ctx, h.store, h.geo, se.ID, start, end)
-	if err != nil {
-		return err
+	if action == "replan" {
+		return h.runReplan(c, se, start, end)
 	}
-	d, err := run.Draft(se.ID, start, end)
-	if err != nil {
-		return err
-	}
-	if d, err = h.store.CreatePlanDraft(ctx, currentUser(c).ID, d); err != nil {
-		return err
-	}
-	return h.redirect(c, draftPath(d.ID), "success", "Planification calculée : vérifiez la proposition, ajustez-la si besoin, puis envoyez-la.")
+	return h.startPlan(c, f, se, start, end)
 }
 
 // showDraft shows a draft: the trips per facilitator, the requests left
 // out, the figures against first-fit; with ?deplacer=<request> the valid
 // alternatives of one session.
 func (h *Handler) showDraft(c echo.Context, d models.PlanDraft) error {
+	if d.Kind == models.DraftReplan {
+		return h.renderReplan(c, http.StatusOK, d, "")
+	}
+	if d.Status != models.DraftReady {
+		return h.renderRunning(c, d)
+	}
 	return h.renderDraft(c, http.StatusOK, d, c.QueryParam("deplacer"), "")
 }
 
 // actOnDraft is the draft's post: action=send sends the proposals,
 // action=move moves one session to one of its alternatives.
 func (h *Handler) actOnDraft(c echo.Context, d models.PlanDraft) error {
+	if d.Kind == models.DraftReplan {
+		if c.FormValue("action") != "send" {
+			return echo.NewHTTPError(http.StatusBadRequest)
+		}
+		return h.sendReplan(c, d)
+	}
+	if d.Status != models.DraftReady {
+		return h.redirect(c, draftPath(d.ID), "error", "Le calcul n’est pas terminé : attendez la proposition avant d’agir.")
+	}
 	switch c.FormValue("action") {
 	case "send":
 		return h.sendDraft(c, d)

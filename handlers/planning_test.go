@@ -30,7 +30,7 @@ import (
 func newPlanningEnv(t testing.TB) (*env, *client) { return newScaledDemoEnv(t, 1) }
 
 // newScaledDemoEnv is newPlanningEnv over `quartier demo --scale k`.
-func newScaledDemoEnv(t testing.TB, k int) (*env, *client) {
+func newScaledDemoEnv(t testing.TB, k int, tweak ...func(*config.Config)) (*env, *client) {
 	t.Helper()
 	geoOnce.Do(func() { geo, geoErr = territory.Load() })
 	if geoErr != nil {
@@ -41,6 +41,9 @@ func newScaledDemoEnv(t testing.TB, k int) (*env, *client) {
 	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Server.Secret = strings.Repeat("s", 40)
+	for _, f := range tweak {
+		f(&cfg)
+	}
 	clock := &testClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	store, err := models.Open(cfg.Database.DSN, models.WithClock(clock.Now))
 	if err != nil {
@@ -60,6 +63,7 @@ func newScaledDemoEnv(t testing.TB, k int) (*env, *client) {
 		t.Fatal(err)
 	}
 	store.UseMail(composer)
+	store.UseTravel(planning.TravelTimes(geo))
 	m, err := demo.Seed(ctx, demo.Deps{Store: store, Geo: geo, Now: clock.Now()})
 	if err != nil {
 		t.Fatal(err)

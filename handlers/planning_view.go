@@ -17,8 +17,13 @@ import (
 // planningPage is the planning page: the chooser, and a draft once the
 // planner has run.
 type planningPage struct {
-	Form  plannerForm
-	Draft *draftView
+	Form    plannerForm
+	Draft   *draftView
+	Running *runningView
+	Replan  *replanView
+	// Facilitators are the choices of the form marking one absent.
+	Facilitators []models.User
+	Absence      absenceForm
 }
 
 // draftView is one draft as the page shows it.

@@ -20,6 +20,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/planning"
 	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
@@ -105,6 +106,7 @@ func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	store.UseMail(composer)
+	store.UseTravel(planning.TravelTimes(geo))
 	h, err := handlers.New(handlers.Deps{
 		Config: cfg, Store: store, Mail: composer, Links: l, Territory: geo, Secret: []byte(cfg.Server.Secret),
 		Log: slog.New(slog.NewTextHandler(io.MultiWriter(logs, warnings{testLog{t}}), nil)), Now: clock.Now,

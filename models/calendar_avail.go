@@ -45,6 +45,12 @@ func (s ScheduledSession) Remote() bool { return s.Format == "remote" }
 // the given facilitators (all of them when ids is empty) that overlap
 // [from, to), in time order.
 func (s *Store) ScheduledSessions(ctx context.Context, ids []int64, from, to time.Time) ([]ScheduledSession, error) {
+	return s.sessionsIn(ctx, []SessionState{SessionScheduled, SessionHeld, SessionClosed}, ids, from, to)
+}
+
+// sessionsIn returns the sessions in states of the given facilitators
+// (all when ids is empty) that overlap [from, to), in time order.
+func (s *Store) sessionsIn(ctx context.Context, states []SessionState, ids []int64, from, to time.Time) ([]ScheduledSession, error) {
 	q := s.q(ctx).Table("sessions AS s").
 		Select(`s.id, s.id AS session_id, s.request_id, s.facilitator_id, s.starts_at, s.ends_at, s.time_zone, s.state,
 			s.venue_name, s.venue_address, s.step_free, s.remote_url, s.sequence,
@@ -52,7 +58,7 @@ func (s *Store) ScheduledSessions(ctx context.Context, ids []int64, from, to tim
 		Joins("JOIN requests r ON r.id = s.request_id").
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
-		Where("s.state IN ?", []SessionState{SessionScheduled, SessionHeld, SessionClosed}).
+		Where("s.state IN ?", states).
 		Where("s.starts_at < ? AND s.ends_at > ?", to.UTC(), from.UTC()).
 		Order("s.starts_at, s.id")
 	if len(ids) > 0 {

@@ -28,9 +28,39 @@ type PlanDraft struct {
 	UpdatedAt    time.Time
 	SentBy       *int64
 	SentAt       *time.Time
-	// SentCount is the number of sessions proposed when it was sent.
+	// SentCount is the number of sessions proposed (or moved, for a
+	// replan) when it was sent.
 	SentCount int
+	// Kind is a plan of accepted requests or a replan of live sessions.
+	Kind DraftKind
+	// Status is running while the planner computes it in the background,
+	// then ready (or failed, with Failure for the log's reader).
+	Status  DraftStatus
+	Failure string
+	// ResultJSON is what sending a replan did to each of its sessions.
+	ResultJSON string
 }
+
+// DraftKind says what a draft plans.
+type DraftKind string
+
+// The kinds of draft.
+const (
+	// DraftPlan places the accepted requests of a season.
+	DraftPlan DraftKind = "plan"
+	// DraftReplan moves the live sessions that no longer fit.
+	DraftReplan DraftKind = "replan"
+)
+
+// DraftStatus says whether a draft's plan is there yet.
+type DraftStatus string
+
+// The statuses of a draft.
+const (
+	DraftRunning DraftStatus = "running"
+	DraftReady   DraftStatus = "ready"
+	DraftFailed  DraftStatus = "failed"
+)
 
 // Sent reports whether the draft's proposals have gone out.
 func (d PlanDraft) Sent() bool { return d.SentAt != nil }
@@ -54,6 +84,12 @@ func (s *Store) CreatePlanDraft(ctx context.Context, actorID int64, d PlanDraft)
 		now := s.Now()
 		d.ID, d.CreatedBy, d.CreatedAt, d.UpdatedAt = 0, actorID, now, now
 		d.SentBy, d.SentAt, d.SentCount = nil, nil, 0
+		if d.Kind == "" {
+			d.Kind = DraftPlan
+		}
+		if d.Status == "" {
+			d.Status = DraftReady
+		}
 		if err := tx.Create(&d).Error; err != nil {
 			return fmt.Errorf("create plan draft: %w", err)
 		}
@@ -78,7 +114,7 @@ func (s *Store) UpdatePlanDraftPlan(ctx context.Context, actorID, id int64, plan
 		if err := requireAdmin(tx, actorID); err != nil {
 			return err
 		}
-		res := tx.Model(&PlanDraft{}).Where("id = ? AND sent_at IS NULL", id).
+		res := tx.Model(&PlanDraft{}).Where("id = ? AND sent_at IS NULL AND status = ?", id, DraftReady).
 			Updates(map[string]any{"plan_json": planJSON, "updated_at": s.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("update plan draft %d: %w", id, res.Error)
@@ -101,7 +137,7 @@ func (s *Store) SendPlanDraft(ctx context.Context, actorID, id int64, proposals 
 			return err
 		}
 		now := s.Now()
-		res := tx.Model(&PlanDraft{}).Where("id = ? AND sent_at IS NULL", id).
+		res := tx.Model(&PlanDraft{}).Where("id = ? AND sent_at IS NULL AND kind = ? AND status = ?", id, DraftPlan, DraftReady).
 			Updates(map[string]any{"sent_at": now, "sent_by": actorID, "sent_count": len(proposals), "updated_at": now})
 		if res.Error != nil {
 			return fmt.Errorf("mark plan draft %d sent: %w", id, res.Error)

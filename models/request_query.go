@@ -169,6 +169,24 @@ func (s *Store) RequestsToPlan(ctx context.Context, seasonID int64) ([]Request, 
 	if err := q.Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("requests to plan: %w", err)
 	}
+	return s.withWindows(ctx, out)
+}
+
+// RequestsWithWindows returns the requests of ids, by id, each with its
+// windows: a replan places the requests of the sessions it moves.
+func (s *Store) RequestsWithWindows(ctx context.Context, ids []int64) ([]Request, error) {
+	if len(ids) == 0 {
+		return []Request{}, nil
+	}
+	var out []Request
+	if err := s.q(ctx).Where("id IN ?", ids).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("requests %v: %w", ids, err)
+	}
+	return s.withWindows(ctx, out)
+}
+
+// withWindows loads the windows of the requests, in one query.
+func (s *Store) withWindows(ctx context.Context, out []Request) ([]Request, error) {
 	if len(out) == 0 {
 		return out, nil
 	}

@@ -108,10 +108,15 @@ func (sl SessionSlot) Problems() map[string]string {
 // transaction that writes it: its facilitator is an active facilitator,
 // none of their other live sessions overlaps it (except is the session
 // being moved or confirmed, 0 for a new one), and it lies within their
-// availability and limits (checkCalendarRules).
-func checkSlot(tx *gorm.DB, sl SessionSlot, except int64) error {
+// availability and limits (checkCalendarRules), leaving the travel time
+// from and to their other sessions that day (checkTravel). requestID is
+// the request the slot's session serves: its commune is the place.
+func (s *Store) checkSlot(tx *gorm.DB, sl SessionSlot, except, requestID int64) error {
 	u, err := checkSlotShape(tx, sl, except)
 	if err != nil {
+		return err
+	}
+	if err := s.checkTravel(tx, sl, u, except, requestID); err != nil {
 		return err
 	}
 	return checkCalendarRules(tx, sl, u, except)

@@ -37,7 +37,7 @@ func (s *Store) proposeSession(tx *gorm.DB, actorID, requestID int64, slot Sessi
 		if err := checkTransition(r.State, RequestProposed); err != nil {
 			return err
 		}
-		if err := checkSlot(tx, slot, 0); err != nil {
+		if err := s.checkSlot(tx, slot, 0, r.ID); err != nil {
 			return err
 		}
 		now := s.Now()
@@ -98,7 +98,7 @@ func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (S
 		if err := tx.Take(&se, id).Error; err != nil {
 			return notFound(err, "session")
 		}
-		if err := checkSlot(tx, se.slotOf(), se.ID); err != nil {
+		if err := s.checkSlot(tx, se.slotOf(), se.ID, se.RequestID); err != nil {
 			return confirmConflict(err)
 		}
 		now := s.Now()
@@ -165,9 +165,21 @@ func (s *Store) DeclineProposal(ctx context.Context, actorID, requestID int64, r
 // audit trail keeps the slot before and after, and the request's history
 // says it.
 func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot SessionSlot) (Session, error) {
+	var se Session
+	err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+		se, err = s.moveSession(tx, actorID, sessionID, slot, -1)
+		return err
+	})
+	return se, err
+}
+
+// moveSession is MoveSession inside the caller's transaction. When
+// wantSequence is not negative, a session whose SEQUENCE is no longer
+// that one (changed since the caller looked at it) is refused.
+func (s *Store) moveSession(tx *gorm.DB, actorID, sessionID int64, slot SessionSlot, wantSequence int) (Session, error) {
 	slot = slot.normalise()
 	var se Session
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := func() error {
 		if err := requireAdmin(tx, actorID); err != nil {
 			return err
 		}
@@ -177,7 +189,10 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 		if se.State != SessionProposed && se.State != SessionScheduled {
 			return &ConflictError{Message: fmt.Sprintf("Cette séance est à l’état « %s » : elle ne peut plus être déplacée.", se.State.Label())}
 		}
-		if err := checkSlot(tx, slot, se.ID); err != nil {
+		if wantSequence >= 0 && se.Sequence != wantSequence {
+			return &ConflictError{Message: "Cette séance a été modifiée depuis le calcul : elle n’a pas été déplacée."}
+		}
+		if err := s.checkSlot(tx, slot, se.ID, se.RequestID); err != nil {
 			return err
 		}
 		old := se.slotOf()
@@ -215,7 +230,7 @@ func (s *Store) MoveSession(ctx context.Context, actorID, sessionID int64, slot 
 			return s.queueProposal(tx, se, false, now)
 		}
 		return s.queueInvitations(tx, ChangeMoved, se, &prev, "", now)
-	})
+	}()
 	return se, err
 }
 

@@ -29,6 +29,9 @@ const (
 	// sessions count: a proposal holds its slot, not a place in the limits.
 	RuleDayLimit  SlotRule = "day_limit"
 	RuleWeekLimit SlotRule = "week_limit"
+	// RuleTravel: two in-person sessions of theirs on one day leave the
+	// travel time between their places (see UseTravel).
+	RuleTravel SlotRule = "travel"
 )
 
 // SlotRuleError says a slot breaks a hard rule. It unwraps both to a

@@ -24,6 +24,9 @@ type Store struct {
 	// proposalTTL is how long a coordinator has to answer a proposed
 	// date (UseProposalTTL; DefaultProposalTTL when zero).
 	proposalTTL time.Duration
+	// travel is the travel time between two communes (UseTravel); nil
+	// checks no travel margin.
+	travel TravelFunc
 }
 
 // Option configures a Store.

@@ -1,6 +1,9 @@
 package planner
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // earthRadiusKm is the radius FORMAT.md fixes for great-circle distances.
 const earthRadiusKm = 6371.0
@@ -137,4 +140,17 @@ func (p *problem) segmentCost(home, prev, prevDay int32, seq []int32, d int32, n
 		c += p.meters(seq[i-1], seq[i])
 	}
 	return c + p.link(home, seq[len(seq)-1], d, next, nextDay)
+}
+
+// TravelTime is rule 4's least gap between two same-day in-person sessions
+// at a and b, at speedKmh: the great-circle distance over the speed,
+// rounded up to the whole minute, with the planner's own rounding (see
+// travelGap), so that a slot the planner chose always passes a check made
+// with it.
+func TravelTime(a, b Point, speedKmh float64) time.Duration {
+	if speedKmh <= 0 || (a.Lat == b.Lat && a.Lon == b.Lon) {
+		return 0
+	}
+	km := haversineKm(newPoint(a.Lat, a.Lon), newPoint(b.Lat, b.Lon))
+	return time.Duration(math.Ceil(km/speedKmh*60+1e-7)) * time.Minute
 }

@@ -21,6 +21,7 @@ import (
 	"quartier/handlers"
 	"quartier/internal/calendarsub"
 	"quartier/internal/demo"
+	"quartier/internal/planning"
 	"quartier/internal/scheduler"
 	"quartier/links"
 	"quartier/mailer"
@@ -66,6 +67,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	// demo and the background jobs alike.
 	store.UseMail(composer)
 	store.UseProposalTTL(cfg.Requests.ProposalTTL.Duration)
+	// Two sessions of one day leave the planner's travel time between them.
+	store.UseTravel(planning.TravelTimes(geo))
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 

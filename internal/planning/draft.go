@@ -34,6 +34,12 @@ func Solve(ctx context.Context, store *models.Store, geo Places, seasonID int64,
 	if err != nil {
 		return Run{}, err
 	}
+	return SolveBuilt(ctx, in, idx, seasonID)
+}
+
+// SolveBuilt plans an instance Build made (Solve's second half), so that a
+// caller can look at the instance's size before deciding where to run it.
+func SolveBuilt(ctx context.Context, in planner.Instance, idx Index, seasonID int64) (Run, error) {
 	h, err := Hash(in)
 	if err != nil {
 		return Run{}, err
