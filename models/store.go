@@ -24,6 +24,10 @@ type Store struct {
 	// proposalTTL is how long a coordinator has to answer a proposed
 	// date (UseProposalTTL; DefaultProposalTTL when zero).
 	proposalTTL time.Duration
+	// signups are the sign-up rules (UseSignupPolicy); batcher commits
+	// concurrent registrations together (Register).
+	signups SignupPolicy
+	batcher signupBatcher
 }
 
 // Option configures a Store.

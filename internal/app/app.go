@@ -66,6 +66,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	// demo and the background jobs alike.
 	store.UseMail(composer)
 	store.UseProposalTTL(cfg.Requests.ProposalTTL.Duration)
+	store.UseSignupPolicy(models.SignupPolicy{PromotionCutoff: cfg.Signups.PromotionCutoff.Duration,
+		PostsPerLink: cfg.Signups.PostsPerLink, Window: cfg.Signups.RateWindow.Duration})
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
