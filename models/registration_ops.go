@@ -371,8 +371,6 @@ func (s *Store) SetSessionLimits(ctx context.Context, actorID, sessionID int64, 
 	}
 	if orgCap < 1 || orgCap > MaxOrgCap {
 		f["org_cap"] = fmt.Sprintf("Indiquez un maximum par structure entre 1 et %d.", MaxOrgCap)
-	} else if len(f) == 0 && orgCap > capacity {
-		f["org_cap"] = "Le maximum par structure ne peut pas dépasser le nombre de places de la séance."
 	}
 	if len(f) > 0 {
 		return Session{}, &ValidationError{Fields: f}
