@@ -257,7 +257,7 @@ func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest
 			return m, false, err
 		}
 	case demo.Empty:
-		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now()})
+		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now(), Links: a.Links})
 		if err != nil {
 			return m, false, fmt.Errorf("seed the demo: %w", err)
 		}
