@@ -215,3 +215,19 @@ func (s *Store) RegistrationOfSession(ctx context.Context, sessionID, id int64) 
 	err := s.q(ctx).Where("id = ? AND session_id = ?", id, sessionID).Take(&r).Error
 	return r, notFound(err, "inscription")
 }
+
+// ForEachRegistrationState calls fn with the number of registrations in
+// each state (for the demo's checks and reports).
+func (s *Store) ForEachRegistrationState(ctx context.Context, fn func(RegistrationState, int64)) error {
+	var rows []struct {
+		State RegistrationState
+		N     int64
+	}
+	if err := s.q(ctx).Model(&Registration{}).Select("state, COUNT(*) AS n").Group("state").Scan(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		fn(r.State, r.N)
+	}
+	return nil
+}
