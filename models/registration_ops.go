@@ -173,18 +173,16 @@ func (s *Store) register(tx *gorm.DB, cache *batchCache, partnerID int64, in Reg
 	if err := checkOpenForSignup(se, now); err != nil {
 		return out, err
 	}
-	var c struct {
-		Confirmed, Waiting, Mine, SameEmail int
+	c, err := cache.counts(tx, se.ID, partnerID)
+	if err != nil {
+		return out, err
 	}
-	if err := tx.Raw(`SELECT
-			COALESCE(SUM(state = 'confirmed'), 0) AS confirmed,
-			COALESCE(SUM(state = 'waiting'), 0) AS waiting,
-			COALESCE(SUM(partner_id = ?), 0) AS mine,
-			COALESCE(SUM(email = ?), 0) AS same_email
-		FROM registrations WHERE session_id = ? AND state <> 'cancelled'`, partnerID, in.Email, se.ID).Scan(&c).Error; err != nil {
-		return out, fmt.Errorf("count registrations of session %d: %w", se.ID, err)
+	var same int64
+	if err := tx.Model(&Registration{}).Where("session_id = ? AND email = ? AND state <> ?", se.ID, in.Email, RegistrationCancelled).
+		Count(&same).Error; err != nil {
+		return out, err
 	}
-	if c.SameEmail > 0 {
+	if same > 0 {
 		return out, invalid("email", "Cette personne est déjà inscrite à cette séance (même adresse électronique) : inutile de l’inscrire une seconde fois.")
 	}
 	if c.Mine >= se.OrgCap {
@@ -213,6 +211,7 @@ func (s *Store) register(tx *gorm.DB, cache *batchCache, partnerID int64, in Reg
 	if err := s.queueParticipant(tx, cache, change, r, se, out.Rank, now); err != nil {
 		return out, err
 	}
+	cache.registered(se.ID, partnerID, r.State)
 	return out, nil
 }
 
