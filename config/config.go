@@ -24,6 +24,7 @@ type Config struct {
 	Mail     Mail     `toml:"mail"`
 	Auth     Auth     `toml:"auth"`
 	Requests Requests `toml:"requests"`
+	Signups  Signups  `toml:"signups"`
 	Calendar Calendar `toml:"calendar"`
 	Team     Team     `toml:"team"`
 }
@@ -101,6 +102,19 @@ type Requests struct {
 	BackgroundPlanAbove int `toml:"background_plan_above"`
 }
 
+// Signups configures partner sign-ups to sessions.
+type Signups struct {
+	// PromotionCutoff is how long before a session the waiting list stops
+	// being promoted when a place frees: a person told the day before
+	// could not arrange to come.
+	PromotionCutoff Duration `toml:"promotion_cutoff"`
+	// PostsPerLink bounds the sign-up posts of one partner's link per
+	// RateWindow (a partner's office often shares one address: the limit
+	// is per link, never per client address).
+	PostsPerLink int      `toml:"posts_per_link"`
+	RateWindow   Duration `toml:"rate_window"`
+}
+
 // Calendar configures facilitators' calendar subscriptions.
 type Calendar struct {
 	RefreshInterval Duration `toml:"refresh_interval"`
@@ -169,6 +183,7 @@ func Default() Config {
 			AccessibilityAudit:  "2026-11-30",
 		},
 		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}, BackgroundPlanAbove: 150},
+		Signups:  Signups{PromotionCutoff: Duration{24 * time.Hour}, PostsPerLink: 200, RateWindow: Duration{15 * time.Minute}},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -274,6 +289,7 @@ func (c Config) Validate() error {
 		"calendar.refresh_interval": c.Calendar.RefreshInterval.Duration,
 		"calendar.fetch_timeout":    c.Calendar.FetchTimeout.Duration,
 		"requests.proposal_ttl":     c.Requests.ProposalTTL.Duration,
+		"signups.rate_window":       c.Signups.RateWindow.Duration,
 	}
 	for _, key := range sortedKeys(positive) {
 		if positive[key] <= 0 {
@@ -291,6 +307,12 @@ func (c Config) Validate() error {
 	}
 	if c.Requests.BackgroundPlanAbove < 0 {
 		bad("requests.background_plan_above", "must not be negative")
+	}
+	if c.Signups.PromotionCutoff.Duration < 0 {
+		bad("signups.promotion_cutoff", "must not be negative")
+	}
+	if c.Signups.PostsPerLink < 1 {
+		bad("signups.posts_per_link", "must be at least 1")
 	}
 	if c.Requests.MinLeadTime.Duration < 0 {
 		bad("requests.min_lead_time", "must not be negative")

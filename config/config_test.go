@@ -17,7 +17,7 @@ func TestExampleFileIsTheDefaults(t *testing.T) {
 	if cfg.Server.Listen != def.Server.Listen || cfg.Server.BaseURL != def.Server.BaseURL || cfg.Server.ShutdownTimeout != def.Server.ShutdownTimeout {
 		t.Errorf("server section differs from defaults: %+v", cfg.Server)
 	}
-	if cfg.Mail != def.Mail || cfg.Auth != def.Auth || cfg.Requests != def.Requests || cfg.Calendar != def.Calendar || cfg.Database != def.Database {
+	if cfg.Mail != def.Mail || cfg.Auth != def.Auth || cfg.Requests != def.Requests || cfg.Signups != def.Signups || cfg.Calendar != def.Calendar || cfg.Database != def.Database {
 		t.Errorf("example file and defaults disagree:\nfile: %+v\ndefaults: %+v", cfg, def)
 	}
 }

@@ -82,6 +82,10 @@ func limitFor(name string) formLimit {
 		return formLimit{Chars: 2000, Items: 50, Sep: ",;\n", Multiline: true, Noun: "autres quartiers"}
 	case "qpvs":
 		return formLimit{Chars: 20, Items: 300}
+	case "first_name", "last_name":
+		return formLimit{Chars: models.MaxPersonName, Items: 1}
+	case "accommodations":
+		return formLimit{Chars: 20, Items: len(models.Accommodations)}
 	case "audience":
 		return formLimit{Chars: 20, Items: 4}
 	}

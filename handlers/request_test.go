@@ -15,7 +15,7 @@ import (
 
 // newRequestEnv is newEnv with quartiers: Alma-Gare and Épeule for the
 // Roubaix CLSM, Jean-Monnet for Cholet.
-func newRequestEnv(t *testing.T) *env {
+func newRequestEnv(t testing.TB) *env {
 	t.Helper()
 	e := newEnv(t)
 	ctx := context.Background()

@@ -82,6 +82,14 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	token.get("/connexion/lien/:token", h.showLoginLink)
 	token.post("/connexion/lien/:token", h.useLoginLink)
 	token.get("/flux/:token/calendrier.ics", h.serveFeed)
+	// A partner's sign-up link: its page, a sign-up (rate-limited per link
+	// in the store's operation, never per client address), a cancellation
+	// after a confirmation step. A participant's one-click cancel link.
+	token.get("/inscription/:token", h.withSignupLink(h.showSignup))
+	token.form("/inscription/:token", h.withSignupLink(h.signUp))
+	token.post("/inscription/:token/annuler/:rid", h.withSignupLink(h.cancelSignupByPartner))
+	token.get("/annulation/:token", h.withCancelLink(h.showCancelLink))
+	token.post("/annulation/:token", h.withCancelLink(h.cancelByLink))
 
 	signedIn := in(AccessSignedIn, requireRole(models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator))
 	signedIn.get("/tableau-de-bord", h.showDashboard)
@@ -99,6 +107,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.form("/demandes/:id/retirer", h.withOwnRequest(h.withdrawRequest))
 	coordinator.post("/demandes/:id/supprimer", h.withOwnRequest(h.deleteDraft))
 	coordinator.form("/demandes/:id/date", h.withOwnRequest(h.answerProposal))
+	coordinator.get("/demandes/:id/inscrits", h.withOwnRequest(h.showParticipants))
+	coordinator.post("/demandes/:id/inscrits/:rid/annuler", h.withOwnRequest(h.cancelParticipant))
+	coordinator.form("/demandes/:id/places", h.withOwnRequest(h.setPlaces))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 

@@ -44,6 +44,8 @@ var statementPages = map[string]string{
 
 	"/connexion/lien/:token":      "/connexion/lien/{signInToken}",
 	"/flux/:token/calendrier.ics": "{feedPath}",
+	"/inscription/:token":         "{signupPath}",
+	"/annulation/:token":          "{cancelPath}",
 
 	"/tableau-de-bord": "/tableau-de-bord",
 
@@ -51,6 +53,7 @@ var statementPages = map[string]string{
 	"/demandes/nouvelle":     "/demandes/nouvelle",
 	"/demandes/:id":          "/demandes/{coordinatorRequest}",
 	"/demandes/:id/modifier": "/demandes/{coordinatorDraft}/modifier",
+	"/demandes/:id/inscrits": "/demandes/{participantsRequest}/inscrits",
 	"/recherche/communes":    "/recherche/communes?q=rou",
 	"/recherche/qpv":         "/recherche/qpv?q=qx0",
 
@@ -258,6 +261,11 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set("busiestCLSM", clsm)
 	set("busiestFacilitator", f.facilitator)
 	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
+	set("participantsRequest", one(fmt.Sprintf(`SELECT r.id FROM requests r JOIN sessions s ON s.id = r.session_id
+		WHERE r.created_by = %d AND s.state = 'scheduled' ORDER BY (SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id) DESC, r.id LIMIT 1`, f.coordinator)))
+	set("busiestPartner", one(`SELECT partner_id FROM registrations WHERE state <> 'cancelled' GROUP BY partner_id ORDER BY COUNT(*) DESC, partner_id LIMIT 1`))
+	set("busiestPartnerVersion", one(fmt.Sprintf(`SELECT link_version FROM session_partners WHERE id = %s`, f.ids["busiestPartner"])))
+	set("liveRegistration", one(`SELECT MIN(id) FROM registrations WHERE state = 'waiting'`))
 	set("newestMessage", one(`SELECT MAX(id) FROM outbox_messages`))
 	set("planDraft", one(`SELECT MAX(id) FROM plan_drafts`))
 	set("newestHTMLMessage", one(`SELECT MAX(id) FROM outbox_messages WHERE payload LIKE '%"html":%'`))
@@ -345,6 +353,13 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 	}
 	feed := l.FeedURL(facil.ID, st.FeedVersion)
 	f.ids["feedPath"] = strings.TrimPrefix(feed, cfg.Server.BaseURL)
+	id := func(k string) int64 {
+		var v int64
+		fmt.Sscan(f.ids[k], &v)
+		return v
+	}
+	f.ids["signupPath"] = strings.TrimPrefix(l.SignupURL(id("busiestPartner"), int(id("busiestPartnerVersion"))), cfg.Server.BaseURL)
+	f.ids["cancelPath"] = strings.TrimPrefix(l.CancelURL(id("liveRegistration"), 0), cfg.Server.BaseURL)
 	browsers[handlers.AccessToken] = browsers[handlers.AccessPublic]
 
 	counts := map[string]pageCount{}

@@ -48,6 +48,9 @@ const (
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
 	pageLoginLink            pageName = "login_link"
+	pageParticipants         pageName = "participants"
+	pageSignup               pageName = "signup"
+	pageSignupCancel         pageName = "signup_cancel"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
 	pageRequest              pageName = "request"
@@ -99,6 +102,9 @@ var pageTable = map[pageName][]string{
 	pageLogin:                {partialsForm},
 	pagePlanning:             {partialsForm},
 	pageLoginLink:            {partialsForm},
+	pageParticipants:         {partialsForm},
+	pageSignup:               {partialsForm},
+	pageSignupCancel:         {partialsForm},
 	pagePrivacy:              nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession},
 	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},

@@ -37,12 +37,13 @@ const (
 	KindSessionProposed  = "session_proposed"
 	KindProposalDeclined = "proposal_declined"
 	KindProposalExpired  = "proposal_expired"
+	KindWaitingList      = "waiting_list"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -202,6 +203,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return c.invitations(n)
 	case *models.ProposalEndedNotice:
 		return c.proposalEnded(n)
+	case *models.ParticipantNotice:
+		return one(c.participant(n))
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }
@@ -269,6 +272,9 @@ type layout struct {
 	// PrivacyNotice adds the notice for people registered by a partner.
 	PrivacyNotice bool
 	PrivacyURL    string
+	// RegisteredBy names the organisation that signed the person up, in
+	// the privacy notice.
+	RegisteredBy string
 	// Contact and TeamName: who answers questions, in every footer.
 	Contact, TeamName string
 }

@@ -195,7 +195,34 @@ func goldenCases() []goldenCase {
 				AttendeeEmail: "camille.durand@example.fr", Sequence: 2, Role: RoleCoordinator, SessionCancelled: true,
 				Reason: "La salle n’est plus disponible ce jour-là."})
 		}},
+		{"participant_invitation", func(c *Composer) (models.Envelope, error) {
+			return c.participant(participantNotice(models.ParticipantRegistered, 0))
+		}},
+		{"participant_waiting_list", func(c *Composer) (models.Envelope, error) {
+			return c.participant(participantNotice(models.ParticipantWaiting, 3))
+		}},
+		{"participant_promoted", func(c *Composer) (models.Envelope, error) {
+			return c.participant(participantNotice(models.ParticipantPromoted, 0))
+		}},
+		{"participant_cancellation", func(c *Composer) (models.Envelope, error) {
+			return c.participant(participantNotice(models.ParticipantCancelled, 0))
+		}},
 	}
+}
+
+// participantNotice is one change of Amina Benali's registration to a
+// session in Roubaix, signed up by the Centre social de l’Alma.
+func participantNotice(change models.ParticipantChange, rank int) *models.ParticipantNotice {
+	coord := models.CLSM{ID: 3, Name: "CLSM de Roubaix"}
+	se := models.Session{ID: 51, RequestID: 9, State: models.SessionScheduled, StartsAt: paris(2026, 5, 12, 14, 0), EndsAt: paris(2026, 5, 12, 17, 0),
+		TimeZone: "Europe/Paris", VenueName: "Centre social de l’Alma", VenueAddress: "31 rue de l’Alma, 59100 Roubaix",
+		StepFree: models.StepFreeYes, Capacity: 20, OrgCap: 4}
+	return &models.ParticipantNotice{Change: change, Session: se, CLSM: coord, Rank: rank,
+		Registration: models.Registration{ID: 812, SessionID: 51, PartnerID: 4, FirstName: "Amina", LastName: "Benali",
+			Email: "amina.benali@example.org", Category: models.CategoryResident, State: models.RegistrationConfirmed},
+		Organisation:   models.Organisation{ID: 7, Name: "Centre social de l’Alma", Kind: models.OrgAssociation},
+		Coordinator:    models.User{ID: 5, Name: "Nadia Benali", Email: "nadia.benali@roubaix.example.fr"},
+		PromotionUntil: paris(2026, 5, 11, 14, 0)}
 }
 
 func decodeEnvelope(t testing.TB, env models.Envelope) *Message {
@@ -337,7 +364,7 @@ func TestCompose_HeadersAndIDs(t *testing.T) {
 			t.Errorf("%s: Auto-Submitted = %q", tc.name, h["Auto-Submitted"])
 		}
 		// Staff (facilitator, coordinator) have no registration to cancel.
-		wantUnsub := (env.Kind == KindInvitation || env.Kind == KindInvitationUpdate) && !strings.HasPrefix(tc.name, "staff_")
+		wantUnsub := (env.Kind == KindInvitation || env.Kind == KindInvitationUpdate || env.Kind == KindWaitingList) && !strings.HasPrefix(tc.name, "staff_")
 		if _, has := h["List-Unsubscribe"]; has != wantUnsub {
 			t.Errorf("%s: List-Unsubscribe present = %v, want %v", tc.name, has, wantUnsub)
 		}

@@ -22,8 +22,12 @@ func (c *Composer) eventUID(sessionID int64, email string) string {
 // (UID, SEQUENCE, texts in French) and has package ical write it.
 func (c *Composer) calendar(method ical.Method, d InvitationData, loc *time.Location) (string, error) {
 	s := d.Session
+	uid := d.UID
+	if uid == "" {
+		uid = c.eventUID(s.ID, d.AttendeeEmail)
+	}
 	ev := ical.Event{
-		UID: c.eventUID(s.ID, d.AttendeeEmail), Sequence: d.Sequence, Stamp: c.cfg.Now(),
+		UID: uid, Sequence: d.Sequence, Stamp: c.cfg.Now(),
 		Start: s.Start, End: s.End, Zone: loc,
 		Summary: frenchTypography(s.Title), Location: frenchTypography(eventLocation(s)),
 		Description: c.description(s), URL: s.RemoteURL,

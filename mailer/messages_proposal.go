@@ -205,7 +205,8 @@ func (c *Composer) invitations(n *models.SessionInvitationsNotice) ([]models.Env
 		}
 		out = append(out, env)
 	}
-	return out, nil
+	people, err := c.sessionParticipants(n)
+	return append(out, people...), err
 }
 
 // Location is the session's zone (UTC when unknown).

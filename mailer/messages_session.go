@@ -46,6 +46,14 @@ type InvitationData struct {
 	// a facilitator's cancellation, says the session goes on without them.
 	Role       string
 	Reassigned bool
+	// UID, when set, is the calendar entry's UID (a participant's is
+	// derived from their registration); otherwise it is derived from the
+	// session and the address.
+	UID string
+	// RegisteredBy names the organisation that signed a participant up;
+	// Promoted says their place comes from the waiting list.
+	RegisteredBy string
+	Promoted     bool
 }
 
 type sessionView struct {
@@ -62,6 +70,8 @@ type invitationView struct {
 	SessionCancelled bool
 	Reason           string
 	Role             string
+	RegisteredBy     string
+	Promoted         bool
 }
 
 // Invitation composes the confirmation of a registration, with the
@@ -105,8 +115,9 @@ func (c *Composer) sessionMessage(kind string, method ical.Method, d InvitationD
 	v := &invitationView{
 		layout: layout{
 			Why:           "Vous recevez ce message parce que vous êtes inscrit·e à cette séance.",
-			PrivacyNotice: d.FirstMessage, PrivacyURL: c.link(d.PrivacyURL),
+			PrivacyNotice: d.FirstMessage, PrivacyURL: c.link(d.PrivacyURL), RegisteredBy: d.RegisteredBy,
 		},
+		RegisteredBy: d.RegisteredBy, Promoted: d.Promoted,
 		S: c.sessionView(s, loc), AttendeeName: d.AttendeeName,
 		SessionCancelled: d.SessionCancelled, Reason: frenchTypography(strings.TrimSpace(d.Reason)), Role: d.Role,
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"quartier/links"
 	"quartier/models"
 )
 
@@ -50,7 +51,13 @@ func newTestStore(t testing.TB, clock *mailClock) (*models.Store, string) {
 
 func testComposer(t testing.TB) *Composer {
 	t.Helper()
+	// A fixed secret: the golden files hold signed links (cancel links).
+	l, err := links.New([]byte("golden-files-secret-0123456789"), "https://quartier.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := NewComposer(ComposerConfig{
+		Links:   l,
 		BaseURL: "https://quartier.example.org", From: "ne-pas-repondre@quartier.example.org",
 		FromName: "La santé mentale dans mon quartier",
 		Contact:  "contact@quartier.example.org", TeamName: "Centre national de ressources et d’appui aux CLSM",

@@ -52,7 +52,12 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 		for _, u := range []User{n.Facilitator, n.Coordinator} {
 			out = append(out, env(fmt.Sprint("invite:", n.Session.ID, ":", n.Session.Sequence, ":", u.ID), u.Email))
 		}
+		for _, p := range n.Participants {
+			out = append(out, env(fmt.Sprint("invite:", n.Session.ID, ":", n.Session.Sequence, ":r", p.Registration.ID), p.Registration.Email))
+		}
 		return out, nil
+	case *ParticipantNotice:
+		return []Envelope{env(fmt.Sprint("participant:", n.Registration.ID, ":", n.Change), n.Registration.Email)}, nil
 	case *ProposalEndedNotice:
 		return []Envelope{env(fmt.Sprint("ended:", n.Session.ID), "admins@exemple.fr")}, nil
 	}
@@ -83,6 +88,8 @@ func (m *recordingMail) kinds() string {
 			out = append(out, string(n.Change))
 		case *ProposalEndedNotice:
 			out = append(out, map[bool]string{false: "declined", true: "expired"}[n.Expired])
+		case *ParticipantNotice:
+			out = append(out, string(n.Change))
 		}
 	}
 	return strings.Join(out, " ")

@@ -43,7 +43,10 @@ const (
 // with the calendar invitation of each. Session is the session after the
 // change (its Sequence is the one the invitations carry); Previous is the
 // session before a move. On a reassignment FormerFacilitator is the one who
-// no longer leads it (they receive a METHOD:CANCEL).
+// no longer leads it (they receive a METHOD:CANCEL). Participants are the
+// people registered to the session who are told too: on a move, those
+// holding a place (an updated invitation); on a cancellation, everyone
+// registered (METHOD:CANCEL).
 type SessionInvitationsNotice struct {
 	Change            SessionChange
 	Request           Request
@@ -54,6 +57,7 @@ type SessionInvitationsNotice struct {
 	Coordinator       User
 	FormerFacilitator *User
 	Reason            string
+	Participants      []Participant
 }
 
 // ProposalEndedNotice tells the admins (Admins) that a proposed date will
@@ -152,8 +156,8 @@ func (s *Store) queueProposal(tx *gorm.DB, se Session, reminder bool, now time.T
 }
 
 // queueInvitations queues the invitations of a change of session se (as
-// it is after the change).
-func (s *Store) queueInvitations(tx *gorm.DB, change SessionChange, se Session, prev *Session, reason string, now time.Time) error {
+// it is after the change), to its staff and to the registrations regs.
+func (s *Store) queueInvitations(tx *gorm.DB, change SessionChange, se Session, prev *Session, reason string, regs []Registration, now time.Time) error {
 	if s.mail == nil {
 		return nil
 	}
@@ -161,8 +165,12 @@ func (s *Store) queueInvitations(tx *gorm.DB, change SessionChange, se Session, 
 	if err != nil {
 		return err
 	}
+	people, err := participantsOf(tx, regs)
+	if err != nil {
+		return err
+	}
 	n := &SessionInvitationsNotice{Change: change, Request: r, CLSM: c, Session: se, Previous: prev,
-		Facilitator: fac, Coordinator: coord, Reason: reason}
+		Facilitator: fac, Coordinator: coord, Reason: reason, Participants: people}
 	if prev != nil && prev.FacilitatorID != se.FacilitatorID {
 		var former User
 		if err := tx.Take(&former, prev.FacilitatorID).Error; err != nil {

@@ -114,7 +114,7 @@ func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (S
 			return err
 		}
 		se.State, se.ScheduledAt, se.UpdatedAt = SessionScheduled, &now, now
-		return s.queueInvitations(tx, ChangeConfirmed, se, nil, "", now)
+		return s.queueInvitations(tx, ChangeConfirmed, se, nil, "", nil, now)
 	})
 	if err != nil {
 		return Session{}, err
@@ -229,14 +229,19 @@ func (s *Store) moveSession(tx *gorm.DB, actorID, sessionID int64, slot SessionS
 			// The coordinator has not confirmed yet: a new proposal, no invitation.
 			return s.queueProposal(tx, se, false, now)
 		}
-		return s.queueInvitations(tx, ChangeMoved, se, &prev, "", now)
+		regs, err := confirmedRegistrations(tx, se.ID)
+		if err != nil {
+			return err
+		}
+		return s.queueInvitations(tx, ChangeMoved, se, &prev, "", regs, now)
 	}()
 	return se, err
 }
 
 // CancelSession is an administrator cancelling a proposed or scheduled
 // session, with a reason: the request is cancelled with it, the SEQUENCE
-// rises (the invitations' METHOD:CANCEL carries it).
+// rises (the invitations' METHOD:CANCEL carries it), and its registrations
+// are cancelled and told.
 func (s *Store) CancelSession(ctx context.Context, actorID, sessionID int64, reason string) (Session, error) {
 	reason, err := checkReason(reason, "Indiquez la raison de l’annulation : elle est communiquée aux personnes concernées.")
 	if err != nil {
@@ -257,11 +262,15 @@ func (s *Store) CancelSession(ctx context.Context, actorID, sessionID int64, rea
 			// A proposal has sent no invitation: nothing to take off a calendar.
 			return nil
 		}
+		regs, err := cancelSessionRegistrations(tx, se.ID, now)
+		if err != nil {
+			return err
+		}
 		var after Session
 		if err := tx.Take(&after, se.ID).Error; err != nil {
 			return notFound(err, "session")
 		}
-		return s.queueInvitations(tx, ChangeCancelled, after, nil, reason, now)
+		return s.queueInvitations(tx, ChangeCancelled, after, nil, reason, regs, now)
 	})
 	if err != nil {
 		return Session{}, err

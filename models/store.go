@@ -27,6 +27,10 @@ type Store struct {
 	// travel is the travel time between two communes (UseTravel); nil
 	// checks no travel margin.
 	travel TravelFunc
+	// signups are the sign-up rules (UseSignupPolicy); batcher commits
+	// concurrent registrations together (Register).
+	signups SignupPolicy
+	batcher signupBatcher
 }
 
 // Option configures a Store.

@@ -69,6 +69,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	store.UseProposalTTL(cfg.Requests.ProposalTTL.Duration)
 	// Two sessions of one day leave the planner's travel time between them.
 	store.UseTravel(planning.TravelTimes(geo))
+	store.UseSignupPolicy(models.SignupPolicy{PromotionCutoff: cfg.Signups.PromotionCutoff.Duration,
+		PostsPerLink: cfg.Signups.PostsPerLink, Window: cfg.Signups.RateWindow.Duration})
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
@@ -258,7 +260,7 @@ func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest
 			return m, false, err
 		}
 	case demo.Empty:
-		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now()})
+		m, err = demo.Seed(ctx, demo.Deps{Store: a.Store, Geo: a.Geo, Now: a.Store.Now(), Links: a.Links})
 		if err != nil {
 			return m, false, fmt.Errorf("seed the demo: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"quartier/links"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -26,6 +27,9 @@ type Manifest struct {
 	// PlanningPath is the admin's planning page for the current season
 	// (its chooser defaults to the current season, from today to its end).
 	PlanningPath string `json:"planning_path"`
+	// SignupRace is the sign-up race of the demo coordinator's scheduled
+	// session (absent when the demo was seeded without links).
+	SignupRace *SignupRace `json:"signup_race,omitempty"`
 }
 
 // Accounts are the three accounts to try each role with. Coordinator runs
@@ -81,6 +85,9 @@ type Deps struct {
 	Store *models.Store
 	Geo   *territory.Directory
 	Now   time.Time
+	// Links signs the partners' sign-up links of the manifest's race;
+	// without it the manifest has no signup_race.
+	Links *links.Links
 }
 
 // ManifestPath is where the manifest lives: beside the database.

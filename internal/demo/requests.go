@@ -31,6 +31,9 @@ type demoRequest struct {
 	// moveDays moves a scheduled session that many days later, through
 	// MoveSession (its invitations go out again with SEQUENCE 1).
 	moveDays int
+	// signups are the sign-ups of a scheduled session, before it is moved
+	// or cancelled.
+	signups *demoSignups
 }
 
 // demoRequests covers every state of a request, in both seasons; those
@@ -68,17 +71,25 @@ var demoRequests = []demoRequest{
 		firstDay: 48, state: models.RequestProposed, complete: true, facilitator: 1},
 	{clsm: "CLSM de Roubaix", venue: "Maison de quartier de l’Épeule", address: "40 rue de l’Épeule, 59100 Roubaix", stepFree: models.StepFreeYes,
 		audience: [4]bool{true, false, true, true}, expected: 16, partners: []string{"Vilogia", "Association Rencontre et Loisirs", "Collège Anne-Frank"},
-		firstDay: 36, state: models.RequestScheduled, complete: true},
+		firstDay: 36, state: models.RequestScheduled, complete: true,
+		// 16 people from the CLSM's partners, one cancels (promotion has
+		// nobody to promote): 15 of 20 places taken, 5 left for the race.
+		signups: &demoSignups{capacity: 20, people: 16, cancel: 1, race: true,
+			partners: []string{"Vilogia", "Association Rencontre et Loisirs", "Collège Anne-Frank", "Centre social de l'Alma", "Mission locale de Roubaix"}}},
 	{clsm: "CLSM de Fort-de-France", remote: "https://visio.example.fr/clsm-fdf-volga", stepFree: models.StepFreeUnknown,
 		audience: [4]bool{true, true, false, true}, expected: 14, partners: []string{"Association Trénelle Avenir"},
 		notes: "Séance à distance, à l’heure de la Martinique.", firstDay: 52, state: models.RequestScheduled, complete: true, facilitator: 1,
-		moveDays: 7},
+		moveDays: 7,
+		// Full with a waiting list; the move sends the confirmed their
+		// updated invitation.
+		signups: &demoSignups{capacity: 6, people: 9, partners: []string{"Association Trénelle Avenir", "Lycée Schœlcher", "Collectif des habitant·es de Volga Plage"}}},
 	// Scheduled, then cancelled by the team: the invitations are withdrawn
 	// (METHOD:CANCEL) with the reason.
 	{clsm: "CLSM de Lille", venue: "Maison de quartier de Moulins", address: "2 rue de Moulins, 59000 Lille", stepFree: models.StepFreeYes,
 		audience: [4]bool{true, false, true, false}, expected: 14, partners: []string{"Centre social Lazare-Garreau"},
 		firstDay: 44, state: models.RequestCancelled, complete: true,
-		comment: "La salle n’est plus disponible ce jour-là : une nouvelle demande sera faite pour le printemps."},
+		comment: "La salle n’est plus disponible ce jour-là : une nouvelle demande sera faite pour le printemps.",
+		signups: &demoSignups{capacity: 20, people: 3, partners: []string{"Centre social Lazare-Garreau"}}},
 
 	// The previous, closed season.
 	{clsm: "CLSM de Roubaix", venue: "Salle Watremez", address: "2 rue Watremez, 59100 Roubaix", stepFree: models.StepFreeYes,
@@ -118,15 +129,16 @@ var demoRequests = []demoRequest{
 // real operations (with their emails), and in the closed previous season
 // with their past dates (held and closed sessions among them).
 // It expects Seed to have created the people, CLSMs and seasons.
-func SeedRequests(ctx context.Context, d Deps) error {
+func SeedRequests(ctx context.Context, d Deps) (*SignupRace, error) {
+	var race *SignupRace
 	s := d.Store
 	admin, err := s.UserByEmail(ctx, demoAdmin.Email)
 	if err != nil {
-		return fmt.Errorf("demo requests: admin: %w", err)
+		return nil, fmt.Errorf("demo requests: admin: %w", err)
 	}
 	seasons, err := s.Seasons(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var past *models.Season
 	for i := range seasons {
@@ -136,7 +148,7 @@ func SeedRequests(ctx context.Context, d Deps) error {
 	}
 	clsms, err := s.ListCLSMs(ctx, models.CLSMFilter{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byName := map[string]models.CLSMRow{}
 	for _, c := range clsms {
@@ -146,24 +158,24 @@ func SeedRequests(ctx context.Context, d Deps) error {
 	for i, dr := range demoRequests {
 		c, ok := byName[dr.clsm]
 		if !ok || c.CoordinatorID == nil {
-			return fmt.Errorf("demo request %d: no CLSM %q with a coordinator", i, dr.clsm)
+			return nil, fmt.Errorf("demo request %d: no CLSM %q with a coordinator", i, dr.clsm)
 		}
 		in, err := dr.input(ctx, s, c, today)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if dr.pastSeason {
 			if past == nil {
 				continue
 			}
 			if err := dr.seedPast(ctx, s, c, *past, admin.ID, in); err != nil {
-				return fmt.Errorf("demo request %d: %w", i, err)
+				return nil, fmt.Errorf("demo request %d: %w", i, err)
 			}
 			continue
 		}
 		r, err := s.CreateRequest(ctx, *c.CoordinatorID, c.ID, in, dr.state != models.RequestDraft)
 		if err != nil {
-			return fmt.Errorf("demo request %d: %w", i, err)
+			return nil, fmt.Errorf("demo request %d: %w", i, err)
 		}
 		switch dr.state {
 		case models.RequestAccepted, models.RequestDeclined, models.RequestChangesRequested:
@@ -171,13 +183,17 @@ func SeedRequests(ctx context.Context, d Deps) error {
 		case models.RequestWithdrawn:
 			err = s.WithdrawRequest(ctx, *c.CoordinatorID, r.ID, dr.comment)
 		case models.RequestProposed, models.RequestScheduled, models.RequestCancelled:
-			err = dr.seedSession(ctx, s, admin.ID, *c.CoordinatorID, r.ID, in)
+			var got *SignupRace
+			got, err = dr.seedSession(ctx, d, admin.ID, *c.CoordinatorID, r.ID, in)
+			if got != nil {
+				race = got
+			}
 		}
 		if err != nil {
-			return fmt.Errorf("demo request %d: %w", i, err)
+			return nil, fmt.Errorf("demo request %d: %w", i, err)
 		}
 	}
-	return nil
+	return race, nil
 }
 
 // input builds the request's content; its windows start firstDay days
@@ -271,22 +287,29 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 // session through the real operations (confirmed by the coordinator when
 // the request is to be scheduled or cancelled; then moved or cancelled by
 // the admin), so that every email of the session's life is really queued.
-func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID, coordID, requestID int64, in models.RequestInput) error {
+func (dr demoRequest) seedSession(ctx context.Context, d Deps, adminID, coordID, requestID int64, in models.RequestInput) (*SignupRace, error) {
+	s := d.Store
 	if _, err := s.DecideRequest(ctx, adminID, requestID, models.RequestAccepted, ""); err != nil {
-		return err
+		return nil, err
 	}
 	slot, err := dr.slot(ctx, s, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	se, err := firstFreeSlot(slot, func(sl models.SessionSlot) (models.Session, error) {
 		return s.ProposeSession(ctx, adminID, requestID, sl)
 	})
 	if err != nil || dr.state == models.RequestProposed {
-		return err
+		return nil, err
 	}
-	if _, err := s.ConfirmSession(ctx, coordID, requestID); err != nil {
-		return err
+	if se, err = s.ConfirmSession(ctx, coordID, requestID); err != nil {
+		return nil, err
+	}
+	var race *SignupRace
+	if dr.signups != nil {
+		if race, err = dr.signups.seed(ctx, d, coordID, se); err != nil {
+			return nil, fmt.Errorf("sign-ups: %w", err)
+		}
 	}
 	if dr.moveDays > 0 {
 		later := models.SessionSlot{FacilitatorID: se.FacilitatorID, Start: se.StartsAt.AddDate(0, 0, dr.moveDays),
@@ -294,13 +317,13 @@ func (dr demoRequest) seedSession(ctx context.Context, s *models.Store, adminID,
 		if _, err := firstFreeSlot(later, func(sl models.SessionSlot) (models.Session, error) {
 			return s.MoveSession(ctx, adminID, se.ID, sl)
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if dr.state == models.RequestCancelled {
 		_, err = s.CancelSession(ctx, adminID, se.ID, dr.comment)
 	}
-	return err
+	return race, err
 }
 
 // firstFreeSlot tries op on the slot, then on the same length at other

@@ -162,7 +162,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 		}
 	}
 
-	if err := SeedRequests(ctx, d); err != nil {
+	if m.SignupRace, err = SeedRequests(ctx, d); err != nil {
 		return m, fmt.Errorf("demo requests: %w", err)
 	}
 
