@@ -37,12 +37,13 @@ const (
 	KindSessionProposed  = "session_proposed"
 	KindProposalDeclined = "proposal_declined"
 	KindProposalExpired  = "proposal_expired"
+	KindPartnerLink      = "partner_link"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindPartnerLink}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -202,6 +203,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return c.invitations(n)
 	case *models.ProposalEndedNotice:
 		return c.proposalEnded(n)
+	case *models.PartnerLinkNotice:
+		return one(c.partnerLink(n))
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }
