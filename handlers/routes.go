@@ -99,6 +99,12 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.form("/demandes/:id/retirer", h.withOwnRequest(h.withdrawRequest))
 	coordinator.post("/demandes/:id/supprimer", h.withOwnRequest(h.deleteDraft))
 	coordinator.form("/demandes/:id/date", h.withOwnRequest(h.answerProposal))
+	coordinator.get("/demandes/:id/structures", h.withOwnRequest(h.showPartners))
+	coordinator.form("/demandes/:id/structures", h.withOwnRequest(h.invitePartner))
+	coordinator.form("/demandes/:id/structures/carnet", h.withOwnRequest(h.pickPartners))
+	coordinator.post("/demandes/:id/structures/:partner/renvoyer", h.withOwnRequest(h.partnerAction(h.resendPartnerLink)))
+	coordinator.post("/demandes/:id/structures/:partner/revoquer", h.withOwnRequest(h.partnerAction(h.revokePartnerLink)))
+	coordinator.post("/demandes/:id/structures/:partner/nouveau-lien", h.withOwnRequest(h.partnerAction(h.reissuePartnerLink)))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 

@@ -47,12 +47,13 @@ var statementPages = map[string]string{
 
 	"/tableau-de-bord": "/tableau-de-bord",
 
-	"/demandes":              "/demandes",
-	"/demandes/nouvelle":     "/demandes/nouvelle",
-	"/demandes/:id":          "/demandes/{coordinatorRequest}",
-	"/demandes/:id/modifier": "/demandes/{coordinatorDraft}/modifier",
-	"/recherche/communes":    "/recherche/communes?q=rou",
-	"/recherche/qpv":         "/recherche/qpv?q=qx0",
+	"/demandes":                "/demandes",
+	"/demandes/nouvelle":       "/demandes/nouvelle",
+	"/demandes/:id":            "/demandes/{coordinatorRequest}",
+	"/demandes/:id/modifier":   "/demandes/{coordinatorDraft}/modifier",
+	"/demandes/:id/structures": "/demandes/{coordinatorScheduled}/structures",
+	"/recherche/communes":      "/recherche/communes?q=rou",
+	"/recherche/qpv":           "/recherche/qpv?q=qx0",
 
 	"/calendrier":                "/calendrier",
 	"/calendrier/mois":           "/calendrier/mois",
@@ -254,6 +255,12 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set := func(k string, v int64) { f.ids[k] = fmt.Sprint(v) }
 	set("coordinatorRequest", one(fmt.Sprintf(`SELECT MAX(r.id) FROM requests r WHERE r.created_by = %d AND EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id)`, f.coordinator)))
 	set("coordinatorDraft", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE created_by = %d AND state IN ('draft', 'changes_requested')`, f.coordinator)))
+	// The coordinator's scheduled session with the most invited partners
+	// (any of their requests when none is scheduled).
+	set("coordinatorScheduled", one(fmt.Sprintf(`SELECT COALESCE((SELECT r.id FROM requests r JOIN sessions s ON s.id = r.session_id
+		LEFT JOIN session_partners p ON p.session_id = s.id
+		WHERE r.created_by = %d AND s.state = 'scheduled' GROUP BY r.id ORDER BY COUNT(p.id) DESC, r.id DESC LIMIT 1),
+		(SELECT MAX(id) FROM requests WHERE created_by = %d))`, f.coordinator, f.coordinator)))
 	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
 	set("busiestCLSM", clsm)
 	set("busiestFacilitator", f.facilitator)

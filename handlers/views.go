@@ -48,6 +48,7 @@ const (
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
 	pageLoginLink            pageName = "login_link"
+	pagePartners             pageName = "partners"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
 	pageRequest              pageName = "request"
@@ -99,6 +100,7 @@ var pageTable = map[pageName][]string{
 	pageLogin:                {partialsForm},
 	pagePlanning:             {partialsForm},
 	pageLoginLink:            {partialsForm},
+	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession},
 	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},

@@ -52,9 +52,10 @@ const MaxPicks = 100
 
 // InvitePartner invites an organisation of the session's CLSM to a
 // scheduled session: an existing one of the address book (orgID > 0), or a
-// new one recorded from in. The organisation's contact is mailed the
-// sign-up link in the same transaction. Inviting the same organisation
-// twice returns the existing invitation and sends nothing.
+// new one recorded from in (or the address book's entry of the same name
+// and contact email). The organisation's contact is mailed the sign-up
+// link in the same transaction. Inviting the same organisation twice
+// returns the existing invitation and sends nothing.
 func (s *Store) InvitePartner(ctx context.Context, actorID, sessionID, orgID int64, in OrganisationInput) (SessionPartner, error) {
 	var p SessionPartner
 	if orgID == 0 {
@@ -150,9 +151,14 @@ func (s *Store) invitePartner(tx *gorm.DB, inv invitation, orgID int64, in Organ
 			return p, notFound(err, "structure partenaire")
 		}
 	} else {
-		var err error
-		org, err = createOrganisation(tx, inv.by.ID, Organisation{CLSMID: inv.clsm.ID, Name: in.Name, Kind: in.Kind,
-			ContactName: in.ContactName, ContactEmail: in.ContactEmail}, inv.now)
+		// The same organisation typed again (same name, same contact) is
+		// the one of the address book, not a second entry.
+		err := tx.Where("clsm_id = ? AND lower(name) = lower(?) AND contact_email = ?", inv.clsm.ID, in.Name, in.ContactEmail).
+			Order("id").Take(&org).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			org, err = createOrganisation(tx, inv.by.ID, Organisation{CLSMID: inv.clsm.ID, Name: in.Name, Kind: in.Kind,
+				ContactName: in.ContactName, ContactEmail: in.ContactEmail}, inv.now)
+		}
 		if err != nil {
 			return p, err
 		}
@@ -306,4 +312,10 @@ func (s *Store) ReissuePartnerLink(ctx context.Context, actorID, sessionID, part
 		return s.sendPartnerLink(tx, inv, &p, org, LinkReissued)
 	})
 	return p, err
+}
+
+// SessionPartnerOf loads partner partnerID of session sessionID with its
+// organisation; a partner of another session is not found.
+func (s *Store) SessionPartnerOf(ctx context.Context, sessionID, partnerID int64) (SessionPartner, Organisation, error) {
+	return sessionPartner(s.q(ctx), sessionID, partnerID)
 }

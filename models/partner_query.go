@@ -39,9 +39,6 @@ func (s *Store) SessionPartners(ctx context.Context, sessionID int64) ([]Partner
 	if err != nil {
 		return nil, fmt.Errorf("partners of session %d: %w", sessionID, err)
 	}
-	if len(rows) == 0 {
-		return rows, nil
-	}
 	var people []Registration
 	if err := s.q(ctx).Select("id", "session_id", "partner_id", "first_name", "last_name", "email", "category", "state", "created_at").
 		Where("session_id = ? AND state <> ?", sessionID, RegistrationCancelled).

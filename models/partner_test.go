@@ -68,6 +68,10 @@ func TestInvitePartner_TwiceIsTheSameInvitationAndOneMessage(t *testing.T) {
 	if err != nil || again.ID != p.ID {
 		t.Fatalf("invite again = %+v, %v; want partner %d", again, err, p.ID)
 	}
+	typed, err := f.s.InvitePartner(ctx, f.coord.ID, f.se.ID, 0, OrganisationInput{Name: "MISSION LOCALE", Kind: OrgYouthJob, ContactEmail: "contact-14@exemple.fr"})
+	if err != nil || typed.ID != p.ID {
+		t.Fatalf("typed again = %+v, %v; want partner %d", typed, err, p.ID)
+	}
 	if sent := f.links(); len(sent) != 0 {
 		t.Errorf("inviting again sent %d messages", len(sent))
 	}
