@@ -137,6 +137,45 @@ func addPlanDraft(t *testing.T, path string) {
 	}
 }
 
+// addPartners invites n organisations, each with two people registered,
+// to the scheduled session the partners page is opened on, so that the
+// page is measured with more partners and people on the bigger database.
+func addPartners(t *testing.T, path string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	f := readFixture(t, path)
+	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var id int64
+	fmt.Sscan(f.ids["coordinatorScheduled"], &id)
+	r, err := store.RequestByID(ctx, id)
+	if err != nil || r.Session == nil || r.Session.State != models.SessionScheduled {
+		t.Fatalf("request %d has no scheduled session (%v): the partners page would be measured empty", id, err)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range n {
+		p, err := store.InvitePartner(ctx, f.coordinator, r.Session.ID, 0, models.OrganisationInput{Name: fmt.Sprintf("Structure mesurée %d", i),
+			Kind: models.OrgAssociation, ContactEmail: fmt.Sprintf("mesure-%d@exemple.fr", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, st := range []string{"confirmed", "waiting"} {
+			if _, err := db.Exec(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
+				VALUES (?, ?, 'Prénom', 'Nom', ?, 'habitant', ?, ?, ?)`, r.Session.ID, p.ID, fmt.Sprintf("p-%d-%d@exemple.fr", i, j), st,
+				statementsClock, statementsClock); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // pageCount is what one page cost: statements, and rows read (for the log).
 type pageCount struct{ statements, rows int64 }
 
@@ -166,6 +205,8 @@ func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
 
 	addPlanDraft(t, plain)
 	addPlanDraft(t, scaled)
+	addPartners(t, plain, 2)
+	addPartners(t, scaled, 8)
 
 	small := countStatements(t, plain)
 	large := countStatements(t, scaled)
