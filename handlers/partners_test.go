@@ -232,7 +232,9 @@ func TestPartners_Access(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := func() url.Values { return url.Values{"name": {"X"}, "kind": {"other"}, "contact_email": {"x@exemple.fr"}} }
+	good := func() url.Values {
+		return url.Values{"name": {"X"}, "kind": {"other"}, "contact_email": {"x@exemple.fr"}}
+	}
 	posts := map[string]url.Values{path: good(), path + "/carnet": {"orgs": {"1"}}}
 	for _, verb := range []string{"renvoyer", "revoquer", "nouveau-lien"} {
 		posts[fmt.Sprintf("%s/%d/%s", path, p.ID, verb)] = url.Values{"confirm": {"1"}}
