@@ -284,3 +284,44 @@ func TestPartners_Access(t *testing.T) {
 		t.Errorf("started session: %d", r.Status)
 	}
 }
+
+func TestAddressBookPages_EditAContact(t *testing.T) {
+	e := newRequestEnv(t)
+	ctx := context.Background()
+	coord := e.as(&e.coord)
+	o, err := e.store.CreateOrganisation(ctx, e.coord.ID, e.clsm.ID, models.OrganisationInput{Name: "Régie de quartier", Kind: models.OrgOther, ContactEmail: "regie@exemple.fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := e.store.CreateOrganisation(ctx, e.admin.ID, e.clsm2.ID, models.OrganisationInput{Name: "Ailleurs", Kind: models.OrgOther})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := coord.get("/structures")
+	if list.Status != http.StatusOK || !strings.Contains(list.Body, "Régie de quartier") || strings.Contains(list.Body, "Ailleurs") {
+		t.Fatalf("address book: %d", list.Status)
+	}
+	path := fmt.Sprintf("/structures/%d", o.ID)
+	bad := coord.post(path, url.Values{"name": {"Régie de quartier"}, "kind": {"club"}, "contact_name": {"Inès"}, "contact_email": {"pas-une-adresse"}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, `id="f-kind-erreur"`) || !strings.Contains(bad.Body, `value="pas-une-adresse"`) {
+		t.Errorf("bad input: %d", bad.Status)
+	}
+	ok := coord.post(path, url.Values{"name": {"Régie de quartier Alma"}, "kind": {"residents"}, "contact_name": {"Inès"}, "contact_email": {"ines@regie.fr"}})
+	if ok.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", ok.Status, summaryOf(ok.Body))
+	}
+	got, err := e.store.OrganisationOf(ctx, e.clsm.ID, o.ID)
+	if err != nil || got.Name != "Régie de quartier Alma" || got.Kind != models.OrgResidents || got.ContactEmail != "ines@regie.fr" {
+		t.Errorf("saved = %+v, %v", got, err)
+	}
+	// Another CLSM's organisation, another coordinator, other roles.
+	if r := coord.get(fmt.Sprintf("/structures/%d", mine.ID)); r.Status != http.StatusNotFound {
+		t.Errorf("another CLSM's organisation: %d", r.Status)
+	}
+	if r := e.as(&e.coord2).post(path, url.Values{"name": {"X"}, "kind": {"other"}}); r.Status != http.StatusNotFound {
+		t.Errorf("another coordinator's save: %d", r.Status)
+	}
+	if r := e.as(&e.facil).get(path); r.Status != http.StatusForbidden {
+		t.Errorf("facilitator: %d", r.Status)
+	}
+}

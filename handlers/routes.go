@@ -87,8 +87,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	signedIn.get("/tableau-de-bord", h.showDashboard)
 	signedIn.post("/deconnexion", h.logout)
 
-	// CLSM coordinators: their requests, and the suggestions behind the
-	// request form's search fields.
+	// CLSM coordinators: their requests, the partner organisations of
+	// their sessions and their address book, and the suggestions behind
+	// the request form's search fields.
 	coordinator := in(AccessCoordinator, requireRole(models.RoleCoordinator))
 	coordinator.get("/demandes", h.listRequests)
 	coordinator.get("/demandes/nouvelle", h.showNewRequest)
@@ -105,6 +106,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.post("/demandes/:id/structures/:partner/renvoyer", h.withOwnRequest(h.partnerAction(h.resendPartnerLink)))
 	coordinator.post("/demandes/:id/structures/:partner/revoquer", h.withOwnRequest(h.partnerAction(h.revokePartnerLink)))
 	coordinator.post("/demandes/:id/structures/:partner/nouveau-lien", h.withOwnRequest(h.partnerAction(h.reissuePartnerLink)))
+	coordinator.get("/structures", h.showAddressBook)
+	coordinator.get("/structures/:id", h.withOwnOrganisation(h.showOrganisation))
+	coordinator.form("/structures/:id", h.withOwnOrganisation(h.updateOrganisation))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 

@@ -52,6 +52,8 @@ var statementPages = map[string]string{
 	"/demandes/:id":            "/demandes/{coordinatorRequest}",
 	"/demandes/:id/modifier":   "/demandes/{coordinatorDraft}/modifier",
 	"/demandes/:id/structures": "/demandes/{coordinatorScheduled}/structures",
+	"/structures":              "/structures",
+	"/structures/:id":          "/structures/{coordinatorOrganisation}",
 	"/recherche/communes":      "/recherche/communes?q=rou",
 	"/recherche/qpv":           "/recherche/qpv?q=qx0",
 
@@ -302,6 +304,7 @@ func readFixture(t *testing.T, path string) pageFixture {
 		LEFT JOIN session_partners p ON p.session_id = s.id
 		WHERE r.created_by = %d AND s.state = 'scheduled' GROUP BY r.id ORDER BY COUNT(p.id) DESC, r.id DESC LIMIT 1),
 		(SELECT MAX(id) FROM requests WHERE created_by = %d))`, f.coordinator, f.coordinator)))
+	set("coordinatorOrganisation", one(fmt.Sprintf(`SELECT MAX(o.id) FROM organisations o JOIN clsms c ON c.id = o.clsm_id WHERE c.coordinator_id = %d`, f.coordinator)))
 	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
 	set("busiestCLSM", clsm)
 	set("busiestFacilitator", f.facilitator)

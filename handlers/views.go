@@ -21,6 +21,7 @@ type pageName string
 // The pages, one per file of templates/pages.
 const (
 	pageAccessibility        pageName = "accessibility"
+	pageAddressBook          pageName = "address_book"
 	pageAdminCLSMForm        pageName = "admin_clsm_form"
 	pageAdminCLSMs           pageName = "admin_clsms"
 	pageAdminOutbox          pageName = "admin_outbox"
@@ -48,6 +49,7 @@ const (
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
 	pageLoginLink            pageName = "login_link"
+	pageOrganisationForm     pageName = "organisation_form"
 	pagePartners             pageName = "partners"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
@@ -72,6 +74,7 @@ const (
 // it calls without declaring it fails at start-up.
 var pageTable = map[pageName][]string{
 	pageAccessibility:        nil,
+	pageAddressBook:          nil,
 	pageAdminCLSMForm:        {partialsForm},
 	pageAdminCLSMs:           {partialsPager},
 	pageAdminOutbox:          {partialsPager},
@@ -100,6 +103,7 @@ var pageTable = map[pageName][]string{
 	pageLogin:                {partialsForm},
 	pagePlanning:             {partialsForm},
 	pageLoginLink:            {partialsForm},
+	pageOrganisationForm:     {partialsForm},
 	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession},

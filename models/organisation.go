@@ -185,3 +185,30 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actorID, clsmID, id int6
 	})
 	return o, err
 }
+
+// OrganisationRow is an organisation of the address book with its CLSM's
+// name and how many sessions invited it.
+type OrganisationRow struct {
+	Organisation
+	CLSMName string `gorm:"column:clsm_name"`
+	Invited  int
+}
+
+// OrganisationsOfCoordinator lists the organisations of every CLSM of
+// coordinator coordID, by CLSM and name, in one statement.
+func (s *Store) OrganisationsOfCoordinator(ctx context.Context, coordID int64) ([]OrganisationRow, error) {
+	var out []OrganisationRow
+	err := s.q(ctx).Raw(`SELECT o.*, c.name AS clsm_name,
+			(SELECT COUNT(*) FROM session_partners p WHERE p.organisation_id = o.id) AS invited
+		FROM organisations o JOIN clsms c ON c.id = o.clsm_id
+		WHERE c.coordinator_id = ? ORDER BY c.name, c.id, o.name, o.id`, coordID).Scan(&out).Error
+	return out, err
+}
+
+// OrganisationOfCoordinator loads organisation id if it belongs to one of
+// coordinator coordID's CLSMs; any other is not found.
+func (s *Store) OrganisationOfCoordinator(ctx context.Context, coordID, id int64) (Organisation, error) {
+	var o Organisation
+	err := s.q(ctx).Where("id = ? AND clsm_id IN (SELECT id FROM clsms WHERE coordinator_id = ?)", id, coordID).Take(&o).Error
+	return o, notFound(err, "structure partenaire")
+}

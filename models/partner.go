@@ -152,12 +152,16 @@ func (s *Store) invitePartner(tx *gorm.DB, inv invitation, orgID int64, in Organ
 		}
 	} else {
 		// The same organisation typed again (same name, same contact) is
-		// the one of the address book, not a second entry.
-		err := tx.Where("clsm_id = ? AND lower(name) = lower(?) AND contact_email = ?", inv.clsm.ID, in.Name, in.ContactEmail).
-			Order("id").Take(&org).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+		// the one of the address book; the same name with another contact
+		// is refused rather than recorded twice.
+		err := tx.Where("clsm_id = ? AND lower(name) = lower(?)", inv.clsm.ID, in.Name).Order("id").Take(&org).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
 			org, err = createOrganisation(tx, inv.by.ID, Organisation{CLSMID: inv.clsm.ID, Name: in.Name, Kind: in.Kind,
 				ContactName: in.ContactName, ContactEmail: in.ContactEmail}, inv.now)
+		case err == nil && org.ContactEmail != in.ContactEmail:
+			return p, &ValidationError{Fields: map[string]string{"name": "« " + org.Name + " » est déjà dans le carnet d’adresses du CLSM" +
+				contactOf(org) + " : invitez-la depuis le carnet, ou modifiez d’abord son contact dans le carnet d’adresses."}}
 		}
 		if err != nil {
 			return p, err
@@ -318,4 +322,12 @@ func (s *Store) ReissuePartnerLink(ctx context.Context, actorID, sessionID, part
 // organisation; a partner of another session is not found.
 func (s *Store) SessionPartnerOf(ctx context.Context, sessionID, partnerID int64) (SessionPartner, Organisation, error) {
 	return sessionPartner(s.q(ctx), sessionID, partnerID)
+}
+
+// contactOf is « (contact : x@y.fr) », or nothing without a contact.
+func contactOf(o Organisation) string {
+	if o.ContactEmail == "" {
+		return ""
+	}
+	return " (contact : " + o.ContactEmail + ")"
 }

@@ -72,6 +72,10 @@ func TestInvitePartner_TwiceIsTheSameInvitationAndOneMessage(t *testing.T) {
 	if err != nil || typed.ID != p.ID {
 		t.Fatalf("typed again = %+v, %v; want partner %d", typed, err, p.ID)
 	}
+	var ve *ValidationError
+	if _, err := f.s.InvitePartner(ctx, f.coord.ID, f.se.ID, 0, OrganisationInput{Name: "Mission Locale", Kind: OrgYouthJob, ContactEmail: "autre@exemple.fr"}); !errors.As(err, &ve) || ve.Fields["name"] == "" {
+		t.Errorf("same name, another contact: %v", err)
+	}
 	if sent := f.links(); len(sent) != 0 {
 		t.Errorf("inviting again sent %d messages", len(sent))
 	}
