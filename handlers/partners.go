@@ -73,16 +73,25 @@ func orgKindChoices() []formChoice {
 // partnersPath is the partners page of request id.
 func partnersPath(id int64) string { return fmt.Sprintf("/demandes/%d/structures", id) }
 
+// closedReason says why no partner can be invited to r's live session,
+// "" when it is scheduled and to come.
+func (h *Handler) closedReason(r models.Request) string {
+	se := r.Session
+	switch {
+	case se == nil || se.State != models.SessionScheduled:
+		return "Les structures partenaires s’invitent une fois la date de la séance confirmée : cette demande n’a pas de séance programmée."
+	case !se.StartsAt.After(h.now()):
+		return "La séance a commencé : on ne peut plus y inviter de structure ni envoyer de lien d’inscription."
+	}
+	return ""
+}
+
 // openSession is r's live session when partners may be invited to it.
 func (h *Handler) openSession(r models.Request) (models.Session, error) {
-	se := r.Session
-	if se == nil || se.State != models.SessionScheduled {
-		return models.Session{}, &models.ConflictError{Message: "Les structures partenaires s’invitent une fois la date de la séance confirmée : cette demande n’a pas de séance programmée."}
+	if why := h.closedReason(r); why != "" {
+		return models.Session{}, &models.ConflictError{Message: why}
 	}
-	if !se.StartsAt.After(h.now()) {
-		return models.Session{}, &models.ConflictError{Message: "La séance a commencé : on ne peut plus y inviter de structure ni envoyer de lien d’inscription."}
-	}
-	return *se, nil
+	return *r.Session, nil
 }
 
 // showPartners shows the partners page of r.
@@ -104,9 +113,7 @@ func (h *Handler) renderPartners(c echo.Context, r models.Request, status int, p
 	}
 	p.CLSMName = clsm.Name
 	se := r.Session
-	if _, err := h.openSession(r); err != nil {
-		p.Closed = err.(*models.ConflictError).Message
-	}
+	p.Closed = h.closedReason(r)
 	if se == nil || (se.State != models.SessionScheduled && se.State != models.SessionHeld && se.State != models.SessionClosed) {
 		return h.render(c, status, pagePartners, "requests", p)
 	}
