@@ -32,6 +32,9 @@ type dashboardPage struct {
 	CLSMs []coordinatorCLSM
 	// ToConfirm are the proposed dates waiting for the coordinator.
 	ToConfirm []proposalRow
+	// Upcoming are the coordinator's scheduled sessions to come, with
+	// their sign-ups (the soonest dashboardListSize).
+	Upcoming []upcomingRow
 	// facilitator
 	Sessions []models.ScheduledSession
 }
@@ -95,6 +98,9 @@ func (h *Handler) showDashboard(c echo.Context) error {
 			d.CLSMs = append(d.CLSMs, cc)
 		}
 		if d.ToConfirm, err = h.proposalsToConfirm(ctx, u.ID); err != nil {
+			return err
+		}
+		if d.Upcoming, err = h.upcomingSignups(ctx, u.ID); err != nil {
 			return err
 		}
 		return h.render(c, http.StatusOK, pageDashboardCoordinator, "dashboard", d)

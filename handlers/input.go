@@ -58,8 +58,10 @@ func limitFor(name string) formLimit {
 		return formLimit{Chars: 1, Items: 7}
 	}
 	switch name {
-	case "email":
+	case "email", "contact_email":
 		return formLimit{Chars: models.MaxEmail, Items: 1}
+	case "orgs": // organisations picked from the address book
+		return formLimit{Chars: 20, Items: models.MaxPicks, Noun: "structures à la fois"}
 	case "name":
 		return formLimit{Chars: models.MaxTitle, Items: 1}
 	case "label":

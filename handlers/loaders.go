@@ -87,3 +87,19 @@ func (h *Handler) withOutboxMessage(fn func(echo.Context, models.OutboxMessage) 
 func (h *Handler) withPlanDraft(fn func(echo.Context, models.PlanDraft) error) echo.HandlerFunc {
 	return byID(h.store.PlanDraftByID, fn)
 }
+
+// withOwnOrganisation loads the organisation named by :id if it belongs to
+// one of the signed-in coordinator's CLSMs (their address book).
+func (h *Handler) withOwnOrganisation(fn func(echo.Context, models.Organisation) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		o, err := h.store.OrganisationOfCoordinator(c.Request().Context(), currentUser(c).ID, id)
+		if err != nil {
+			return err
+		}
+		return fn(c, o)
+	}
+}

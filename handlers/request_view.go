@@ -28,6 +28,9 @@ type requestView struct {
 	// (« mardi 12 mai 2026, 14 h 00 – 17 h 00 (heure de Paris) »), "" if
 	// it has none.
 	SessionWhen string
+	// Signups counts the sign-ups of its session once scheduled (held,
+	// closed), nil before.
+	Signups *models.SignupTotals
 }
 
 // eventView is one line of a request's history.
@@ -65,6 +68,13 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 	}
 	if se := r.Session; se != nil {
 		v.SessionWhen = frtime.Range(se.StartsAt, se.EndsAt, se.Location())
+		if se.State == models.SessionScheduled || se.State == models.SessionHeld || se.State == models.SessionClosed {
+			t, err := h.store.SessionSignupTotals(ctx, se.ID)
+			if err != nil {
+				return v, err
+			}
+			v.Signups = &t
+		}
 	}
 	for _, a := range audienceOptions() {
 		if a.set(r) {

@@ -95,8 +95,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	signedIn.get("/tableau-de-bord", h.showDashboard)
 	signedIn.post("/deconnexion", h.logout)
 
-	// CLSM coordinators: their requests, and the suggestions behind the
-	// request form's search fields.
+	// CLSM coordinators: their requests, the partner organisations of
+	// their sessions and their address book, and the suggestions behind
+	// the request form's search fields.
 	coordinator := in(AccessCoordinator, requireRole(models.RoleCoordinator))
 	coordinator.get("/demandes", h.listRequests)
 	coordinator.get("/demandes/nouvelle", h.showNewRequest)
@@ -110,6 +111,15 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.get("/demandes/:id/inscrits", h.withOwnRequest(h.showParticipants))
 	coordinator.post("/demandes/:id/inscrits/:rid/annuler", h.withOwnRequest(h.cancelParticipant))
 	coordinator.form("/demandes/:id/places", h.withOwnRequest(h.setPlaces))
+	coordinator.get("/demandes/:id/structures", h.withOwnRequest(h.showPartners))
+	coordinator.form("/demandes/:id/structures", h.withOwnRequest(h.invitePartner))
+	coordinator.form("/demandes/:id/structures/carnet", h.withOwnRequest(h.pickPartners))
+	coordinator.post("/demandes/:id/structures/:partner/renvoyer", h.withOwnRequest(h.partnerAction(h.resendPartnerLink)))
+	coordinator.post("/demandes/:id/structures/:partner/revoquer", h.withOwnRequest(h.partnerAction(h.revokePartnerLink)))
+	coordinator.post("/demandes/:id/structures/:partner/nouveau-lien", h.withOwnRequest(h.partnerAction(h.reissuePartnerLink)))
+	coordinator.get("/structures", h.showAddressBook)
+	coordinator.get("/structures/:id", h.withOwnOrganisation(h.showOrganisation))
+	coordinator.form("/structures/:id", h.withOwnOrganisation(h.updateOrganisation))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 

@@ -49,13 +49,16 @@ var statementPages = map[string]string{
 
 	"/tableau-de-bord": "/tableau-de-bord",
 
-	"/demandes":              "/demandes",
-	"/demandes/nouvelle":     "/demandes/nouvelle",
-	"/demandes/:id":          "/demandes/{coordinatorRequest}",
-	"/demandes/:id/modifier": "/demandes/{coordinatorDraft}/modifier",
-	"/demandes/:id/inscrits": "/demandes/{participantsRequest}/inscrits",
-	"/recherche/communes":    "/recherche/communes?q=rou",
-	"/recherche/qpv":         "/recherche/qpv?q=qx0",
+	"/demandes":                "/demandes",
+	"/demandes/nouvelle":       "/demandes/nouvelle",
+	"/demandes/:id":            "/demandes/{coordinatorRequest}",
+	"/demandes/:id/modifier":   "/demandes/{coordinatorDraft}/modifier",
+	"/demandes/:id/inscrits":   "/demandes/{participantsRequest}/inscrits",
+	"/recherche/communes":      "/recherche/communes?q=rou",
+	"/recherche/qpv":           "/recherche/qpv?q=qx0",
+	"/demandes/:id/structures": "/demandes/{coordinatorScheduled}/structures",
+	"/structures":              "/structures",
+	"/structures/:id":          "/structures/{coordinatorOrganisation}",
 
 	"/calendrier":                "/calendrier",
 	"/calendrier/mois":           "/calendrier/mois",
@@ -139,6 +142,45 @@ func addPlanDraft(t *testing.T, path string) {
 	}
 }
 
+// addPartners invites n organisations, each with two people registered,
+// to the scheduled session the partners page is opened on, so that the
+// page is measured with more partners and people on the bigger database.
+func addPartners(t *testing.T, path string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	f := readFixture(t, path)
+	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var id int64
+	fmt.Sscan(f.ids["coordinatorScheduled"], &id)
+	r, err := store.RequestByID(ctx, id)
+	if err != nil || r.Session == nil || r.Session.State != models.SessionScheduled {
+		t.Fatalf("request %d has no scheduled session (%v): the partners page would be measured empty", id, err)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range n {
+		p, err := store.InvitePartner(ctx, f.coordinator, r.Session.ID, 0, models.OrganisationInput{Name: fmt.Sprintf("Structure mesurée %d", i),
+			Kind: models.OrgAssociation, ContactEmail: fmt.Sprintf("mesure-%d@exemple.fr", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, st := range []string{"confirmed", "waiting"} {
+			if _, err := db.Exec(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
+				VALUES (?, ?, 'Prénom', 'Nom', ?, 'habitant', ?, ?, ?)`, r.Session.ID, p.ID, fmt.Sprintf("p-%d-%d@exemple.fr", i, j), st,
+				statementsClock, statementsClock); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // pageCount is what one page cost: statements, and rows read (for the log).
 type pageCount struct{ statements, rows int64 }
 
@@ -168,6 +210,8 @@ func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
 
 	addPlanDraft(t, plain)
 	addPlanDraft(t, scaled)
+	addPartners(t, plain, 2)
+	addPartners(t, scaled, 8)
 
 	small := countStatements(t, plain)
 	large := countStatements(t, scaled)
@@ -257,6 +301,13 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set := func(k string, v int64) { f.ids[k] = fmt.Sprint(v) }
 	set("coordinatorRequest", one(fmt.Sprintf(`SELECT MAX(r.id) FROM requests r WHERE r.created_by = %d AND EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id)`, f.coordinator)))
 	set("coordinatorDraft", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE created_by = %d AND state IN ('draft', 'changes_requested')`, f.coordinator)))
+	// The coordinator's scheduled session with the most invited partners
+	// (any of their requests when none is scheduled).
+	set("coordinatorScheduled", one(fmt.Sprintf(`SELECT COALESCE((SELECT r.id FROM requests r JOIN sessions s ON s.id = r.session_id
+		LEFT JOIN session_partners p ON p.session_id = s.id
+		WHERE r.created_by = %d AND s.state = 'scheduled' GROUP BY r.id ORDER BY COUNT(p.id) DESC, r.id DESC LIMIT 1),
+		(SELECT MAX(id) FROM requests WHERE created_by = %d))`, f.coordinator, f.coordinator)))
+	set("coordinatorOrganisation", one(fmt.Sprintf(`SELECT MAX(o.id) FROM organisations o JOIN clsms c ON c.id = o.clsm_id WHERE c.coordinator_id = %d`, f.coordinator)))
 	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
 	set("busiestCLSM", clsm)
 	set("busiestFacilitator", f.facilitator)

@@ -21,6 +21,7 @@ type pageName string
 // The pages, one per file of templates/pages.
 const (
 	pageAccessibility        pageName = "accessibility"
+	pageAddressBook          pageName = "address_book"
 	pageAdminCLSMForm        pageName = "admin_clsm_form"
 	pageAdminCLSMs           pageName = "admin_clsms"
 	pageAdminOutbox          pageName = "admin_outbox"
@@ -51,6 +52,8 @@ const (
 	pageParticipants         pageName = "participants"
 	pageSignup               pageName = "signup"
 	pageSignupCancel         pageName = "signup_cancel"
+	pageOrganisationForm     pageName = "organisation_form"
+	pagePartners             pageName = "partners"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
 	pageRequest              pageName = "request"
@@ -74,6 +77,7 @@ const (
 // it calls without declaring it fails at start-up.
 var pageTable = map[pageName][]string{
 	pageAccessibility:        nil,
+	pageAddressBook:          nil,
 	pageAdminCLSMForm:        {partialsForm},
 	pageAdminCLSMs:           {partialsPager},
 	pageAdminOutbox:          {partialsPager},
@@ -105,6 +109,8 @@ var pageTable = map[pageName][]string{
 	pageParticipants:         {partialsForm},
 	pageSignup:               {partialsForm},
 	pageSignupCancel:         {partialsForm},
+	pageOrganisationForm:     {partialsForm},
+	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession},
 	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},

@@ -38,12 +38,13 @@ const (
 	KindProposalDeclined = "proposal_declined"
 	KindProposalExpired  = "proposal_expired"
 	KindWaitingList      = "waiting_list"
+	KindPartnerLink      = "partner_link"
 )
 
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList, KindPartnerLink}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -205,6 +206,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return c.proposalEnded(n)
 	case *models.ParticipantNotice:
 		return one(c.participant(n))
+	case *models.PartnerLinkNotice:
+		return one(c.partnerLink(n))
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }

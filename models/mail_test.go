@@ -60,6 +60,8 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 		return []Envelope{env(fmt.Sprint("participant:", n.Registration.ID, ":", n.Change), n.Registration.Email)}, nil
 	case *ProposalEndedNotice:
 		return []Envelope{env(fmt.Sprint("ended:", n.Session.ID), "admins@exemple.fr")}, nil
+	case *PartnerLinkNotice:
+		return []Envelope{env(fmt.Sprint("partner-link:", n.Partner.ID, ":", n.Partner.LinkVersion, ":", n.Send), n.Organisation.ContactEmail)}, nil
 	}
 	return nil, fmt.Errorf("unknown notice %T", n)
 }

@@ -142,3 +142,73 @@ func (s *Store) OrganisationsOf(ctx context.Context, clsmID int64) ([]Organisati
 	var out []Organisation
 	return out, s.q(ctx).Where("clsm_id = ?", clsmID).Order("name").Find(&out).Error
 }
+
+// OrganisationOf loads organisation id of CLSM clsmID; one of another
+// CLSM is not found.
+func (s *Store) OrganisationOf(ctx context.Context, clsmID, id int64) (Organisation, error) {
+	var o Organisation
+	err := s.q(ctx).Where("id = ? AND clsm_id = ?", id, clsmID).Take(&o).Error
+	return o, notFound(err, "structure partenaire")
+}
+
+// UpdateOrganisation changes the name, kind and contact of organisation id
+// of CLSM clsmID (the address book). The links already sent stay valid;
+// the next message goes to the new contact.
+func (s *Store) UpdateOrganisation(ctx context.Context, actorID, clsmID, id int64, in OrganisationInput) (Organisation, error) {
+	in, f := in.Problems(false)
+	o := Organisation{ID: id, CLSMID: clsmID, Name: in.Name, Kind: in.Kind, ContactName: in.ContactName, ContactEmail: in.ContactEmail}
+	if len(f) > 0 {
+		return o, &ValidationError{Fields: f}
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var old Organisation
+		if err := tx.Where("id = ? AND clsm_id = ?", id, clsmID).Take(&old).Error; err != nil {
+			return notFound(err, "structure partenaire")
+		}
+		if old.ContactEmail != "" && o.ContactEmail == "" {
+			var invited int64
+			if err := tx.Model(&SessionPartner{}).Where("organisation_id = ?", id).Count(&invited).Error; err != nil {
+				return err
+			}
+			if invited > 0 {
+				return &ValidationError{Fields: map[string]string{"contact_email": "Cette structure est invitée à une séance : gardez l’adresse électronique de son contact, ou remplacez-la."}}
+			}
+		}
+		now := s.Now()
+		o.CreatedAt, o.UpdatedAt = old.CreatedAt, now
+		if err := tx.Model(&Organisation{}).Where("id = ?", id).Updates(map[string]any{
+			"name": o.Name, "kind": o.Kind, "contact_name": o.ContactName, "contact_email": o.ContactEmail, "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		return audit(tx, &actorID, "clsm", clsmID, "partner", "structure partenaire modifiée : "+o.Name, now)
+	})
+	return o, err
+}
+
+// OrganisationRow is an organisation of the address book with its CLSM's
+// name and how many sessions invited it.
+type OrganisationRow struct {
+	Organisation
+	CLSMName string `gorm:"column:clsm_name"`
+	Invited  int
+}
+
+// OrganisationsOfCoordinator lists the organisations of every CLSM of
+// coordinator coordID, by CLSM and name, in one statement.
+func (s *Store) OrganisationsOfCoordinator(ctx context.Context, coordID int64) ([]OrganisationRow, error) {
+	var out []OrganisationRow
+	err := s.q(ctx).Raw(`SELECT o.*, c.name AS clsm_name,
+			(SELECT COUNT(*) FROM session_partners p WHERE p.organisation_id = o.id) AS invited
+		FROM organisations o JOIN clsms c ON c.id = o.clsm_id
+		WHERE c.coordinator_id = ? ORDER BY c.name, c.id, o.name, o.id`, coordID).Scan(&out).Error
+	return out, err
+}
+
+// OrganisationOfCoordinator loads organisation id if it belongs to one of
+// coordinator coordID's CLSMs; any other is not found.
+func (s *Store) OrganisationOfCoordinator(ctx context.Context, coordID, id int64) (Organisation, error) {
+	var o Organisation
+	err := s.q(ctx).Where("id = ? AND clsm_id IN (SELECT id FROM clsms WHERE coordinator_id = ?)", id, coordID).Take(&o).Error
+	return o, notFound(err, "structure partenaire")
+}

@@ -111,6 +111,8 @@ func OutboxKindLabel(kind string) string {
 		return "proposition de date expirée"
 	case "waiting_list":
 		return "liste d’attente d’une séance"
+	case "partner_link":
+		return "lien d’inscription d’une structure partenaire"
 	}
 	return kind
 }

@@ -200,7 +200,8 @@ func newGenerator(db *gorm.DB, geo *territory.Directory, now time.Time, k int) (
 		return nil, fmt.Errorf("scaled demo: the plain demo's admin: %w", err)
 	}
 	for _, t := range []string{"users", "clsms", "organisations", "requests", "request_windows", "request_events", "sessions",
-		"outbox_messages", "audit_events", "availability_slots", "calendar_exceptions", "busy_times", "seasons"} {
+		"outbox_messages", "audit_events", "availability_slots", "calendar_exceptions", "busy_times", "seasons",
+		"session_partners", "registrations"} {
 		var n int64
 		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM " + t).Scan(&n).Error; err != nil {
 			return nil, err
@@ -478,20 +479,22 @@ func (g *generator) message(kind, key string, to models.User, subject, text stri
 
 // programmeRows are one programme's rows, in insertion order.
 type programmeRows struct {
-	users        []models.User
-	clsms        []models.CLSM
-	qpvs         []models.QPV
-	qpvCommunes  []qpvCommuneRow
-	clsmCommunes []clsmCommuneRow
-	clsmQPVs     []clsmQPVRow
-	orgs         []models.Organisation
-	requests     []models.Request
-	requestQPVs  []requestQPVRow
-	windows      []models.RequestWindow
-	events       []models.RequestEvent
-	sessions     []models.Session
-	outbox       []models.OutboxMessage
-	audits       []models.AuditEvent
+	users         []models.User
+	clsms         []models.CLSM
+	qpvs          []models.QPV
+	qpvCommunes   []qpvCommuneRow
+	clsmCommunes  []clsmCommuneRow
+	clsmQPVs      []clsmQPVRow
+	orgs          []models.Organisation
+	requests      []models.Request
+	requestQPVs   []requestQPVRow
+	windows       []models.RequestWindow
+	events        []models.RequestEvent
+	sessions      []models.Session
+	partners      []models.SessionPartner
+	registrations []models.Registration
+	outbox        []models.OutboxMessage
+	audits        []models.AuditEvent
 }
 
 // requestSpec is a request to generate: its season (0 current, 1 the
@@ -518,6 +521,8 @@ type scaleCLSM struct {
 	town  territory.Commune
 	qpvs  []models.QPV
 	orgs  []string
+	// partners are its organisations' rows, which sessions invite.
+	partners []models.Organisation
 }
 
 // programme generates and writes programme p (1 … k−1).
@@ -537,6 +542,9 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 	for i, si := range order {
 		g.request(&rows, rng, clsms[i%len(clsms)], programmeSpecs[si])
 	}
+	// Sign-ups draw on a stream of their own, so that they leave the rest
+	// of the programme as it was without them.
+	g.signups(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|1<<40)), clsms)
 	if err := tx.Exec("PRAGMA defer_foreign_keys = ON").Error; err != nil {
 		return err
 	}
@@ -548,6 +556,7 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 		{len(rows.qpvCommunes), &rows.qpvCommunes}, {len(rows.clsmCommunes), &rows.clsmCommunes}, {len(rows.clsmQPVs), &rows.clsmQPVs},
 		{len(rows.orgs), &rows.orgs}, {len(rows.requests), &rows.requests}, {len(rows.requestQPVs), &rows.requestQPVs},
 		{len(rows.windows), &rows.windows}, {len(rows.events), &rows.events}, {len(rows.sessions), &rows.sessions},
+		{len(rows.partners), &rows.partners}, {len(rows.registrations), &rows.registrations},
 		{len(rows.outbox), &rows.outbox}, {len(rows.audits), &rows.audits},
 	} {
 		if batch.n == 0 {
@@ -625,6 +634,7 @@ func (g *generator) clsm(rows *programmeRows, rng *rand.Rand, n int, joined time
 		org := models.Organisation{ID: g.id("organisations"), CLSMID: c.row.ID, Name: fmt.Sprintf(tpl[0], where), Kind: models.OrgKind(tpl[1]), CreatedAt: joined, UpdatedAt: joined}
 		org.ContactEmail = "contact@" + slug(org.Name) + ".example.fr"
 		c.orgs = append(c.orgs, org.Name)
+		c.partners = append(c.partners, org)
 		rows.orgs = append(rows.orgs, org)
 		rows.audits = append(rows.audits, models.AuditEvent{ID: g.id("audit_events"), ActorID: admin, ObjectType: "clsm", ObjectID: c.row.ID,
 			Action: "partner", Detail: "structure partenaire ajoutée : " + org.Name, CreatedAt: joined})

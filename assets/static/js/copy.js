@@ -1,6 +1,7 @@
 // Copy buttons (progressive enhancement): a button[data-copy] is hidden
 // until this script runs; it copies the value of the field it names and
-// says so in the live region named by data-copy-status.
+// says so in the live region named by data-copy-status (data-copy-done,
+// when set, is what it says once copied).
 (function () {
   "use strict";
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
@@ -11,7 +12,7 @@
     button.addEventListener("click", function () {
       var done = function (ok) {
         if (status) {
-          status.textContent = ok ? "Lien copié : collez-le dans votre agenda." : "La copie n’a pas fonctionné : sélectionnez le lien et copiez-le à la main.";
+          status.textContent = ok ? (button.getAttribute("data-copy-done") || "Lien copié : collez-le dans votre agenda.") : "La copie n’a pas fonctionné : sélectionnez le lien et copiez-le à la main.";
         }
       };
       field.focus();
