@@ -1,0 +1,2 @@
+-- 0012: TEMPORARY placeholder so that 0016 loads on the day branch; the
+-- real 0012 comes from another branch. Drop this file when merging.
