@@ -42,7 +42,7 @@ const (
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindReminder}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -202,6 +202,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return c.invitations(n)
 	case *models.ProposalEndedNotice:
 		return c.proposalEnded(n)
+	case *models.SessionReminderNotice:
+		return c.reminders(n)
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }

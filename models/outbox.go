@@ -109,6 +109,8 @@ func OutboxKindLabel(kind string) string {
 		return "autre date demandée ou proposition expirée"
 	case "proposal_expired":
 		return "proposition de date expirée"
+	case "session_reminder":
+		return "rappel de séance"
 	}
 	return kind
 }

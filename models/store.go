@@ -24,6 +24,9 @@ type Store struct {
 	// proposalTTL is how long a coordinator has to answer a proposed
 	// date (UseProposalTTL; DefaultProposalTTL when zero).
 	proposalTTL time.Duration
+	// feedbackPeriod is how long after its end a session stays open to
+	// feedback (UseFeedbackPeriod; DefaultFeedbackPeriod when zero).
+	feedbackPeriod time.Duration
 }
 
 // Option configures a Store.
