@@ -52,7 +52,20 @@ var statementPages = map[string]string{
 	"/demandes/:id":          "/demandes/{coordinatorRequest}",
 	"/demandes/:id/modifier": "/demandes/{coordinatorDraft}/modifier",
 	"/recherche/communes":    "/recherche/communes?q=rou",
-	"/recherche/qpv":         "/recherche/qpv?q=qx0",
+
+	"/demandes/:id/emargement":   "/demandes/{coordinatorSessionRequest}/emargement",
+	"/demandes/:id/inscrits.csv": "/demandes/{coordinatorSessionRequest}/inscrits.csv",
+	"/demandes/:id/presences":    "/demandes/{coordinatorSessionRequest}/presences",
+	"/demandes/:id/telephones":   "/demandes/{coordinatorSessionRequest}/telephones",
+
+	"/seances/:id/presences": "/seances/{facilitatorSession}/presences",
+	"/seances/:id/bilan":     "/seances/{facilitatorSession}/bilan",
+
+	"/admin/demandes/:id/emargement":   "/admin/demandes/{sessionRequest}/emargement",
+	"/admin/demandes/:id/inscrits.csv": "/admin/demandes/{sessionRequest}/inscrits.csv",
+	"/admin/demandes/:id/presences":    "/admin/demandes/{sessionRequest}/presences",
+	"/admin/demandes/:id/telephones":   "/admin/demandes/{sessionRequest}/telephones",
+	"/recherche/qpv":                   "/recherche/qpv?q=qx0",
 
 	"/calendrier":                "/calendrier",
 	"/calendrier/mois":           "/calendrier/mois",
@@ -256,6 +269,10 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set("coordinatorDraft", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE created_by = %d AND state IN ('draft', 'changes_requested')`, f.coordinator)))
 	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
 	set("busiestCLSM", clsm)
+	day := `JOIN sessions s ON s.id = r.session_id AND s.state IN ('scheduled', 'held', 'closed')`
+	set("coordinatorSessionRequest", one(fmt.Sprintf(`SELECT MAX(r.id) FROM requests r %s WHERE r.created_by = %d`, day, f.coordinator)))
+	set("sessionRequest", one(`SELECT MAX(r.id) FROM requests r `+day))
+	set("facilitatorSession", one(fmt.Sprintf(`SELECT MAX(id) FROM sessions WHERE facilitator_id = %d AND state IN ('scheduled', 'held', 'closed')`, f.facilitator)))
 	set("busiestFacilitator", f.facilitator)
 	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
 	set("newestMessage", one(`SELECT MAX(id) FROM outbox_messages`))

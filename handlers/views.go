@@ -55,6 +55,11 @@ const (
 	pageRequestForm          pageName = "request_form"
 	pageRequests             pageName = "requests"
 	pageRequestsAdmin        pageName = "requests_admin"
+	pageSessionAttendance    pageName = "session_attendance"
+	pageSessionCount         pageName = "session_count"
+	pageSessionDebrief       pageName = "session_debrief"
+	pageSessionPhones        pageName = "session_phones"
+	pageSessionSheet         pageName = "session_sheet"
 )
 
 // The partial files of templates/layout a page may declare, besides
@@ -105,6 +110,11 @@ var pageTable = map[pageName][]string{
 	pageRequestForm:          {partialsForm, partialsRequest},
 	pageRequests:             {partialsRequest, partialsPager},
 	pageRequestsAdmin:        {partialsRequest, partialsPager},
+	pageSessionAttendance:    {partialsForm},
+	pageSessionCount:         {partialsForm},
+	pageSessionDebrief:       {partialsForm},
+	pageSessionPhones:        {partialsForm},
+	pageSessionSheet:         nil,
 }
 
 // views holds one parsed template set per page: the base layout, the

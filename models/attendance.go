@@ -329,3 +329,24 @@ func (s *Store) SessionOfRequestFor(ctx context.Context, actorID, requestID int6
 	day, err := sessionDayOf(db, se.ID)
 	return se, day, err
 }
+
+// SessionHeading is what the pages of a session's day show above it: its
+// CLSM and the people who run it.
+type SessionHeading struct {
+	RequestID       int64
+	CLSMName        string `gorm:"column:clsm_name"`
+	CoordinatorName string
+	FacilitatorName string
+}
+
+// SessionHeadingOf loads the heading of session se, in one query.
+func (s *Store) SessionHeadingOf(ctx context.Context, se Session) (SessionHeading, error) {
+	var h SessionHeading
+	err := s.q(ctx).Table("requests AS r").
+		Select(`r.id AS request_id, c.name AS clsm_name, COALESCE(co.name, '') AS coordinator_name, COALESCE(f.name, '') AS facilitator_name`).
+		Joins("JOIN clsms c ON c.id = r.clsm_id").
+		Joins("LEFT JOIN users co ON co.id = c.coordinator_id").
+		Joins("LEFT JOIN users f ON f.id = ?", se.FacilitatorID).
+		Where("r.id = ?", se.RequestID).Take(&h).Error
+	return h, notFound(err, "request")
+}

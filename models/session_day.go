@@ -43,7 +43,7 @@ type Debrief struct {
 }
 
 // MaxDebriefText bounds each text of a debrief.
-const MaxDebriefText = 3000
+const MaxDebriefText = MaxLongText
 
 // MaxPhoneInput bounds a phone number as typed (spaces and dots included).
 const MaxPhoneInput = 30
