@@ -69,6 +69,7 @@ const (
 	partialsRequest = "request_form"  // request state, details, history, error summary
 	partialsPager   = "pager"         // the pager of a paginated list (see pager)
 	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
+	partialsDay     = "session_day"   // the links to the day of the live session
 )
 
 // pageTable declares every page and the partial files it uses. A page is
@@ -105,8 +106,8 @@ var pageTable = map[pageName][]string{
 	pagePlanning:             {partialsForm},
 	pageLoginLink:            {partialsForm},
 	pagePrivacy:              nil,
-	pageRequest:              {partialsForm, partialsRequest, partialsSession},
-	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},
+	pageRequest:              {partialsForm, partialsRequest, partialsSession, partialsDay},
+	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestForm:          {partialsForm, partialsRequest},
 	pageRequests:             {partialsRequest, partialsPager},
 	pageRequestsAdmin:        {partialsRequest, partialsPager},
