@@ -82,7 +82,9 @@ func newDayEnv(t *testing.T) *dayEnv {
 }
 
 // startSession moves the clock to ten minutes after the session's start.
-func (d *dayEnv) startSession() { d.clock.Add(d.session.StartsAt.Add(10 * time.Minute).Sub(d.clock.Now())) }
+func (d *dayEnv) startSession() {
+	d.clock.Add(d.session.StartsAt.Add(10 * time.Minute).Sub(d.clock.Now()))
+}
 
 func (d *dayEnv) paths() (sheet, csv, count, phones, attendance, debrief string) {
 	base := fmt.Sprintf("/demandes/%d", d.requestID)
