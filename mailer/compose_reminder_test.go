@@ -83,3 +83,43 @@ func TestReminders_OneBatchPerSession(t *testing.T) {
 		t.Error("staff reminders lack the page of their day")
 	}
 }
+
+// TestInvitations_CarryTheDaysPhones: the invitations of a confirmed (or
+// moved) session show the day's phones; a cancellation does not.
+func TestInvitations_CarryTheDaysPhones(t *testing.T) {
+	c := testComposer(t)
+	start := time.Date(2026, 4, 9, 12, 0, 0, 0, time.UTC)
+	n := &models.SessionInvitationsNotice{
+		Change: models.ChangeConfirmed, Request: models.Request{ID: 12}, CLSM: models.CLSM{Name: "CLSM de Cholet"},
+		Session:     models.Session{ID: 42, StartsAt: start, EndsAt: start.Add(3 * time.Hour), TimeZone: "Europe/Paris", VenueName: "Centre social"},
+		Facilitator: models.User{ID: 5, Name: "Inès Martin", Email: "ines.martin@example.org"},
+		Coordinator: models.User{ID: 3, Name: "Camille Durand", Email: "camille.durand@example.fr"},
+		Day:         models.SessionDay{FacilitatorPhone: "06 12 34 56 78", CoordinatorPhone: "+33 2 41 12 34 56"},
+	}
+	envs, err := c.Compose(time.Date(2026, 4, 2, 13, 0, 0, 0, time.UTC), n)
+	if err != nil || len(envs) != 2 {
+		t.Fatalf("%d invitations, %v", len(envs), err)
+	}
+	for _, env := range envs {
+		m := decodeEnvelope(t, env)
+		for _, want := range []string{"Téléphone le jour même\u00a0: Inès Martin (animation), 06 12 34 56 78",
+			"Camille Durand (coordination du CLSM), +33 2 41 12 34 56"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("%s: text lacks %q:\n%s", env.DedupKey, want, m.Text)
+			}
+		}
+		if !strings.Contains(m.HTML, `href="tel:&#43;33241123456"`) {
+			t.Errorf("%s: html lacks the tel: link", env.DedupKey)
+		}
+	}
+	n.Change, n.Session.Sequence = models.ChangeCancelled, 1
+	envs, err = c.Compose(time.Date(2026, 4, 2, 13, 0, 0, 0, time.UTC), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		if strings.Contains(decodeEnvelope(t, env).Text, "Téléphone le jour même") {
+			t.Errorf("%s: a cancellation shows the day's phones", env.DedupKey)
+		}
+	}
+}

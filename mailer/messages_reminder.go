@@ -122,14 +122,14 @@ func reminderKey(se models.Session, kind models.ReminderKind, recipient string) 
 	return fmt.Sprintf("reminder:%d:%d:%s:%s", se.ID, se.Sequence, kind, recipient)
 }
 
-// dayPhones lists the day's contact numbers that are known.
-func dayPhones(n *models.SessionReminderNotice) []DayPhone {
+// phonesOf lists the day's contact numbers that are known.
+func phonesOf(day models.SessionDay, facilitator, coordinator models.User) []DayPhone {
 	var out []DayPhone
-	if p := n.Day.FacilitatorPhone; p != "" {
-		out = append(out, DayPhone{Who: n.Facilitator.Name, Role: "animation", Number: p})
+	if p := day.FacilitatorPhone; p != "" {
+		out = append(out, DayPhone{Who: facilitator.Name, Role: "animation", Number: p})
 	}
-	if p := n.Day.CoordinatorPhone; p != "" {
-		out = append(out, DayPhone{Who: n.Coordinator.Name, Role: "coordination du CLSM", Number: p})
+	if p := day.CoordinatorPhone; p != "" {
+		out = append(out, DayPhone{Who: coordinator.Name, Role: "coordination du CLSM", Number: p})
 	}
 	return out
 }
@@ -137,7 +137,7 @@ func dayPhones(n *models.SessionReminderNotice) []DayPhone {
 // reminders composes one reminder batch: the facilitator's, the
 // coordinator's and each confirmed participant's.
 func (c *Composer) reminders(n *models.SessionReminderNotice) ([]models.Envelope, error) {
-	phones := dayPhones(n)
+	phones := phonesOf(n.Day, n.Facilitator, n.Coordinator)
 	staff := func(to, contact models.User, role, dayURL string) (models.Envelope, error) {
 		info := sessionInfoOf(n.Session, n.CLSM, contact)
 		info.AccessNote = n.Session.AccessNote()
