@@ -36,7 +36,6 @@ type dayHeading struct {
 	Session models.Session
 	When    string
 	Place   string
-	Access  string
 }
 
 func (h *Handler) dayHeadingOf(ctx context.Context, se models.Session) (dayHeading, error) {
@@ -44,12 +43,10 @@ func (h *Handler) dayHeadingOf(ctx context.Context, se models.Session) (dayHeadi
 	if err != nil {
 		return dayHeading{}, err
 	}
-	d := dayHeading{SessionHeading: hd, Session: se, When: frtime.Range(se.StartsAt, se.EndsAt, se.Location()), Access: se.AccessNote()}
-	switch {
-	case se.RemoteURL != "" && se.VenueName == "" && se.VenueAddress == "":
-		d.Place, d.Access = "À distance", ""
-	default:
-		d.Place = strings.Join(nonEmpty(se.VenueName, se.VenueAddress), ", ")
+	d := dayHeading{SessionHeading: hd, Session: se, When: frtime.Range(se.StartsAt, se.EndsAt, se.Location()),
+		Place: strings.Join(nonEmpty(se.VenueName, se.VenueAddress), ", ")}
+	if d.Place == "" && se.RemoteURL != "" {
+		d.Place = "À distance"
 	}
 	return d, nil
 }

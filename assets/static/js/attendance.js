@@ -55,6 +55,12 @@
           say(box, want ? "Présente ou présent : enregistré" : "Absente ou absent : enregistré", "saved");
           return;
         }
+        if (res.status === 401 || res.status === 403) {
+          // Signed out meanwhile: the tick stays kept, and is sent again
+          // when this page is opened once signed in.
+          say(box, "Non enregistré : votre connexion a expiré. Reconnectez-vous puis revenez sur cette page : la coche sera renvoyée.", "failed");
+          return;
+        }
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
           // Refused for good (the session is not open, the person left
           // the list): say why, do not retry.
