@@ -27,7 +27,21 @@ type Config struct {
 	Signups  Signups  `toml:"signups"`
 	Calendar Calendar `toml:"calendar"`
 	Team     Team     `toml:"team"`
+	Sessions Sessions `toml:"sessions"`
 }
+
+// Sessions configures the day of a session and what follows it.
+type Sessions struct {
+	// FeedbackPeriod is how long after a session its participants may
+	// answer the feedback questionnaire; a held session whose debrief is
+	// done is closed at its end.
+	FeedbackPeriod Duration `toml:"feedback_period"`
+	// Funders is the funders' mention printed on the attendance sheet.
+	Funders string `toml:"funders"`
+}
+
+// DefaultFunders is the funders' mention of the programme.
+const DefaultFunders = "Action financée par l’Agence nationale de la cohésion des territoires (ANCT) et la Direction générale de la santé (DGS)."
 
 // Team is the programme team that answers people: its contact address is
 // every email's Reply-To and is shown in every footer; the legal pages name
@@ -184,6 +198,7 @@ func Default() Config {
 		},
 		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}, BackgroundPlanAbove: 150},
 		Signups:  Signups{PromotionCutoff: Duration{24 * time.Hour}, PostsPerLink: 200, RateWindow: Duration{15 * time.Minute}},
+		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -290,6 +305,7 @@ func (c Config) Validate() error {
 		"calendar.fetch_timeout":    c.Calendar.FetchTimeout.Duration,
 		"requests.proposal_ttl":     c.Requests.ProposalTTL.Duration,
 		"signups.rate_window":       c.Signups.RateWindow.Duration,
+		"sessions.feedback_period":  c.Sessions.FeedbackPeriod.Duration,
 	}
 	for _, key := range sortedKeys(positive) {
 		if positive[key] <= 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"quartier/frtime"
 	"quartier/models"
 )
 
@@ -37,7 +38,22 @@ type dashboardPage struct {
 	Upcoming []upcomingRow
 	// facilitator
 	Sessions []models.ScheduledSession
+	// Days are their sessions of the last month and the next one, with
+	// links to attendance and debrief.
+	Days []facilitatorDay
 }
+
+// facilitatorDay is one session on its facilitator's dashboard.
+type facilitatorDay struct {
+	models.FacilitatorSession
+	When  string
+	Open  bool // attendance may be recorded: started, not closed
+	Ended bool
+}
+
+// facilitatorDaysBack is how far back the facilitator's dashboard lists
+// their sessions (to record attendance and debrief after the day).
+const facilitatorDaysBack = 30 * 24 * time.Hour
 
 // coordinatorCLSM is one CLSM on its coordinator's dashboard.
 type coordinatorCLSM struct {
@@ -108,6 +124,17 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		now := h.now()
 		if d.Sessions, err = h.store.ScheduledSessions(ctx, []int64{u.ID}, now, now.AddDate(0, 6, 0)); err != nil {
 			return err
+		}
+		days, err := h.store.SessionsOfFacilitator(ctx, u.ID, now.Add(-facilitatorDaysBack))
+		if err != nil {
+			return err
+		}
+		for _, s := range days {
+			if s.StartsAt.After(now.AddDate(0, 1, 0)) {
+				break
+			}
+			d.Days = append(d.Days, facilitatorDay{FacilitatorSession: s, When: frtime.Range(s.StartsAt, s.EndsAt, sessionZone(s.TimeZone)),
+				Open: s.State == models.SessionHeld || (s.State == models.SessionScheduled && !now.Before(s.StartsAt)), Ended: now.After(s.EndsAt)})
 		}
 		return h.render(c, http.StatusOK, pageDashboardFacilitator, "dashboard", d)
 	}

@@ -90,6 +90,14 @@ func limitFor(name string) formLimit {
 		return formLimit{Chars: 20, Items: len(models.Accommodations)}
 	case "audience":
 		return formLimit{Chars: 20, Items: 4}
+	case "atmosphere", "topics", "resources", "follow_up": // a session's debrief, with notes
+		return formLimit{Chars: models.MaxDebriefText, Items: 1, Multiline: true}
+	case "organisation":
+		return formLimit{Chars: models.MaxTitle, Items: 1}
+	case "facilitator_phone", "coordinator_phone":
+		return formLimit{Chars: models.MaxPhoneInput, Items: 1}
+	case "present": // the ticks of an attendance list
+		return formLimit{Chars: 20, Items: 500}
 	}
 	return formLimit{Chars: models.MaxLine, Items: 1}
 }

@@ -59,8 +59,11 @@ func templateFuncs() template.FuncMap {
 			}
 			return many
 		},
-		"add":          func(a, b int) int { return a + b },
-		"outboxKind":   models.OutboxKindLabel,
+		"add":        func(a, b int) int { return a + b },
+		"outboxKind": models.OutboxKindLabel,
+		"dayLinks": func(prefix string, requestID int64, se *models.Session) *dayLinks {
+			return dayLinksOf(fmt.Sprintf("%s/%d", prefix, requestID), se)
+		},
 		"zoneOf":       sessionZone,
 		"outboxStatus": models.OutboxStatus.Label,
 		"ordered":      orderedErrors,

@@ -120,6 +120,14 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.get("/structures", h.showAddressBook)
 	coordinator.get("/structures/:id", h.withOwnOrganisation(h.showOrganisation))
 	coordinator.form("/structures/:id", h.withOwnOrganisation(h.updateOrganisation))
+	// The day of the session: the attendance sheet to print, the list
+	// of participants, the count from the signed sheet, the day's phones.
+	coordinator.get("/demandes/:id/emargement", h.withOwnRequest(h.showSheet))
+	coordinator.get("/demandes/:id/inscrits.csv", h.withOwnRequest(h.downloadParticipants))
+	coordinator.get("/demandes/:id/presences", h.withOwnRequest(h.showCount))
+	coordinator.form("/demandes/:id/presences", h.withOwnRequest(h.saveCount))
+	coordinator.get("/demandes/:id/telephones", h.withOwnRequest(h.showPhones))
+	coordinator.form("/demandes/:id/telephones", h.withOwnRequest(h.savePhones))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -145,6 +153,16 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	facilitator.get("/calendrier/flux", h.showFeed)
 	facilitator.post("/calendrier/flux/regenerer", h.regenerateFeed)
 
+	// Mission officers on the day of a session they lead: attendance
+	// (the whole list, one tick at a time, walk-ins) and the debrief.
+	facilitator.get("/seances/:id/presences", h.withLedSession(h.showAttendance))
+	facilitator.form("/seances/:id/presences", h.withLedSession(h.saveAttendance))
+	facilitator.post("/seances/:id/presences/coche", h.withLedSession(h.tickAttendance))
+	facilitator.form("/seances/:id/presences/sur-place", h.withLedSession(h.addWalkIn))
+	facilitator.post("/seances/:id/presences/sur-place/:walkin/supprimer", h.withLedSession(h.removeWalkIn))
+	facilitator.get("/seances/:id/bilan", h.withLedSession(h.showDebrief))
+	facilitator.form("/seances/:id/bilan", h.withLedSession(h.saveDebrief))
+
 	// The resource centre: requests, people, CLSMs, seasons, reference
 	// data, calendars and the outbox.
 	admin := in(AccessAdmin, requireRole(models.RoleAdmin))
@@ -156,6 +174,13 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/demandes/:id/confirmer", h.withRequest(h.confirmForCoordinator))
 	admin.form("/admin/demandes/:id/seance/deplacer", h.withRequest(h.moveSession))
 	admin.form("/admin/demandes/:id/seance/annuler", h.withRequest(h.cancelScheduledSession))
+
+	admin.get("/admin/demandes/:id/emargement", h.withRequest(h.showSheet))
+	admin.get("/admin/demandes/:id/inscrits.csv", h.withRequest(h.downloadParticipants))
+	admin.get("/admin/demandes/:id/presences", h.withRequest(h.showCount))
+	admin.form("/admin/demandes/:id/presences", h.withRequest(h.saveCount))
+	admin.get("/admin/demandes/:id/telephones", h.withRequest(h.showPhones))
+	admin.form("/admin/demandes/:id/telephones", h.withRequest(h.savePhones))
 
 	admin.get("/admin/planification", h.showPlanner)
 	admin.form("/admin/planification", h.runPlanner)

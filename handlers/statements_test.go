@@ -60,6 +60,14 @@ var statementPages = map[string]string{
 	"/structures":              "/structures",
 	"/structures/:id":          "/structures/{coordinatorOrganisation}",
 
+	"/seances/:id/presences": "/seances/{facilitatorSession}/presences",
+	"/seances/:id/bilan":     "/seances/{facilitatorSession}/bilan",
+
+	"/admin/demandes/:id/emargement":   "/admin/demandes/{sessionRequest}/emargement",
+	"/admin/demandes/:id/inscrits.csv": "/admin/demandes/{sessionRequest}/inscrits.csv",
+	"/admin/demandes/:id/presences":    "/admin/demandes/{sessionRequest}/presences",
+	"/admin/demandes/:id/telephones":   "/admin/demandes/{sessionRequest}/telephones",
+
 	"/calendrier":                "/calendrier",
 	"/calendrier/mois":           "/calendrier/mois",
 	"/calendrier/disponibilites": "/calendrier/disponibilites",
@@ -310,6 +318,10 @@ func readFixture(t *testing.T, path string) pageFixture {
 	set("coordinatorOrganisation", one(fmt.Sprintf(`SELECT MAX(o.id) FROM organisations o JOIN clsms c ON c.id = o.clsm_id WHERE c.coordinator_id = %d`, f.coordinator)))
 	set("busiestCLSMRequest", one(fmt.Sprintf(`SELECT MAX(id) FROM requests WHERE clsm_id = %d`, clsm)))
 	set("busiestCLSM", clsm)
+	day := `JOIN sessions s ON s.id = r.session_id AND s.state IN ('scheduled', 'held', 'closed')`
+	set("coordinatorSessionRequest", one(fmt.Sprintf(`SELECT MAX(r.id) FROM requests r %s WHERE r.created_by = %d`, day, f.coordinator)))
+	set("sessionRequest", one(`SELECT MAX(r.id) FROM requests r `+day))
+	set("facilitatorSession", one(fmt.Sprintf(`SELECT MAX(id) FROM sessions WHERE facilitator_id = %d AND state IN ('scheduled', 'held', 'closed')`, f.facilitator)))
 	set("busiestFacilitator", f.facilitator)
 	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
 	set("participantsRequest", one(fmt.Sprintf(`SELECT r.id FROM requests r JOIN sessions s ON s.id = r.session_id

@@ -61,6 +61,11 @@ const (
 	pageRequestForm          pageName = "request_form"
 	pageRequests             pageName = "requests"
 	pageRequestsAdmin        pageName = "requests_admin"
+	pageSessionAttendance    pageName = "session_attendance"
+	pageSessionCount         pageName = "session_count"
+	pageSessionDebrief       pageName = "session_debrief"
+	pageSessionPhones        pageName = "session_phones"
+	pageSessionSheet         pageName = "session_sheet"
 )
 
 // The partial files of templates/layout a page may declare, besides
@@ -70,6 +75,7 @@ const (
 	partialsRequest = "request_form"  // request state, details, history, error summary
 	partialsPager   = "pager"         // the pager of a paginated list (see pager)
 	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
+	partialsDay     = "session_day"   // the links to the day of the live session
 )
 
 // pageTable declares every page and the partial files it uses. A page is
@@ -112,11 +118,16 @@ var pageTable = map[pageName][]string{
 	pageOrganisationForm:     {partialsForm},
 	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
-	pageRequest:              {partialsForm, partialsRequest, partialsSession},
-	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession},
+	pageRequest:              {partialsForm, partialsRequest, partialsSession, partialsDay},
+	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestForm:          {partialsForm, partialsRequest},
 	pageRequests:             {partialsRequest, partialsPager},
 	pageRequestsAdmin:        {partialsRequest, partialsPager},
+	pageSessionAttendance:    {partialsForm},
+	pageSessionCount:         {partialsForm},
+	pageSessionDebrief:       {partialsForm},
+	pageSessionPhones:        {partialsForm},
+	pageSessionSheet:         nil,
 }
 
 // views holds one parsed template set per page: the base layout, the

@@ -44,7 +44,7 @@ const (
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList, KindPartnerLink}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList, KindPartnerLink, KindReminder}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -208,6 +208,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return one(c.participant(n))
 	case *models.PartnerLinkNotice:
 		return one(c.partnerLink(n))
+	case *models.SessionReminderNotice:
+		return c.reminders(n)
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }

@@ -207,6 +207,15 @@ func goldenCases() []goldenCase {
 		{"participant_cancellation", func(c *Composer) (models.Envelope, error) {
 			return c.participant(participantNotice(models.ParticipantCancelled, 0))
 		}},
+		{"reminder_participant", func(c *Composer) (models.Envelope, error) {
+			return c.Reminder(reminderCase(RoleParticipant, "reminder:42:0:7d:r9"))
+		}},
+		{"reminder_facilitator", func(c *Composer) (models.Envelope, error) {
+			return c.Reminder(reminderCase(RoleFacilitator, "reminder:42:0:1d:u5"))
+		}},
+		{"reminder_coordinator", func(c *Composer) (models.Envelope, error) {
+			return c.Reminder(reminderCase(RoleCoordinator, "reminder:42:0:1d:u3"))
+		}},
 	}
 }
 
@@ -364,7 +373,8 @@ func TestCompose_HeadersAndIDs(t *testing.T) {
 			t.Errorf("%s: Auto-Submitted = %q", tc.name, h["Auto-Submitted"])
 		}
 		// Staff (facilitator, coordinator) have no registration to cancel.
-		wantUnsub := (env.Kind == KindInvitation || env.Kind == KindInvitationUpdate || env.Kind == KindWaitingList) && !strings.HasPrefix(tc.name, "staff_")
+		wantUnsub := (env.Kind == KindInvitation || env.Kind == KindInvitationUpdate || env.Kind == KindWaitingList) && !strings.HasPrefix(tc.name, "staff_") ||
+			tc.name == "reminder_participant"
 		if _, has := h["List-Unsubscribe"]; has != wantUnsub {
 			t.Errorf("%s: List-Unsubscribe present = %v, want %v", tc.name, has, wantUnsub)
 		}

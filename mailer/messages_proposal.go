@@ -186,6 +186,9 @@ func (c *Composer) invitations(n *models.SessionInvitationsNotice) ([]models.Env
 	out := make([]models.Envelope, 0, len(list))
 	for _, o := range list {
 		info := sessionInfoOf(n.Session, n.CLSM, o.contact)
+		if o.kind != KindCancellation {
+			info.Phones = phonesOf(n.Day, n.Facilitator, n.Coordinator)
+		}
 		d := InvitationData{
 			Key: sessionKey(o.kind, n.Session, o.to), Session: info, AttendeeName: o.to.Name, AttendeeEmail: o.to.Email,
 			Sequence: n.Session.Sequence, Role: o.role, Reassigned: o.reassigned,

@@ -20,6 +20,8 @@ type SessionInfo struct {
 	Zone                                      string
 	VenueName, Address, AccessNote, RemoteURL string
 	ContactName, ContactEmail, WhatToBring    string
+	// Phones are the day's contact numbers, when known.
+	Phones []DayPhone
 }
 
 // InvitationData addresses one attendee about one session. Sequence is the
@@ -60,6 +62,7 @@ type sessionView struct {
 	Title, When, Day                          string
 	VenueName, Address, AccessNote, RemoteURL string
 	ContactName, ContactEmail, WhatToBring    string
+	Phones                                    []DayPhone
 }
 
 type invitationView struct {
@@ -173,7 +176,7 @@ func (c *Composer) sessionView(s SessionInfo, loc *time.Location) sessionView {
 		Title: frenchTypography(s.Title), When: frtime.Range(s.Start, s.End, loc), Day: frtime.Date(s.Start.In(loc)),
 		VenueName: frenchTypography(s.VenueName), Address: s.Address, AccessNote: frenchTypography(s.AccessNote),
 		RemoteURL: s.RemoteURL, ContactName: s.ContactName, ContactEmail: s.ContactEmail,
-		WhatToBring: frenchTypography(s.WhatToBring),
+		WhatToBring: frenchTypography(s.WhatToBring), Phones: s.Phones,
 	}
 }
 

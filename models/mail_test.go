@@ -62,6 +62,13 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 		return []Envelope{env(fmt.Sprint("ended:", n.Session.ID), "admins@exemple.fr")}, nil
 	case *PartnerLinkNotice:
 		return []Envelope{env(fmt.Sprint("partner-link:", n.Partner.ID, ":", n.Partner.LinkVersion, ":", n.Send), n.Organisation.ContactEmail)}, nil
+	case *SessionReminderNotice:
+		key := fmt.Sprint("reminder:", n.Session.ID, ":", n.Session.Sequence, ":", n.Kind, ":")
+		out := []Envelope{env(key+fmt.Sprint("u", n.Facilitator.ID), n.Facilitator.Email), env(key+fmt.Sprint("u", n.Coordinator.ID), n.Coordinator.Email)}
+		for _, r := range n.Participants {
+			out = append(out, env(key+fmt.Sprint("r", r.ID), r.Email))
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unknown notice %T", n)
 }

@@ -113,6 +113,8 @@ func OutboxKindLabel(kind string) string {
 		return "liste d’attente d’une séance"
 	case "partner_link":
 		return "lien d’inscription d’une structure partenaire"
+	case "session_reminder":
+		return "rappel de séance"
 	}
 	return kind
 }

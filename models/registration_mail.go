@@ -42,9 +42,9 @@ type ParticipantNotice struct {
 	PromotionUntil time.Time
 }
 
-// Participant is one registered person of a session, as the session's
+// InvitedPerson is one registered person of a session, as the session's
 // invitations tell them of a move or a cancellation.
-type Participant struct {
+type InvitedPerson struct {
 	Registration Registration
 	Organisation string
 }
@@ -210,18 +210,18 @@ func (c *batchCache) partnerAny(tx *gorm.DB, id int64) (signupPartner, error) {
 
 // participantsOf lists the registrations of session se in the given
 // states, with their organisations' names, for the session's messages.
-func participantsOf(tx *gorm.DB, regs []Registration) ([]Participant, error) {
+func participantsOf(tx *gorm.DB, regs []Registration) ([]InvitedPerson, error) {
 	if len(regs) == 0 {
 		return nil, nil
 	}
 	cache := newBatchCache()
-	out := make([]Participant, 0, len(regs))
+	out := make([]InvitedPerson, 0, len(regs))
 	for _, r := range regs {
 		p, err := cache.partnerAny(tx, r.PartnerID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Participant{Registration: r, Organisation: p.Organisation.Name})
+		out = append(out, InvitedPerson{Registration: r, Organisation: p.Organisation.Name})
 	}
 	return out, nil
 }

@@ -57,7 +57,9 @@ type SessionInvitationsNotice struct {
 	Coordinator       User
 	FormerFacilitator *User
 	Reason            string
-	Participants      []Participant
+	Participants      []InvitedPerson
+	// Day holds the day's contact phones, shown in the invitations.
+	Day SessionDay
 }
 
 // ProposalEndedNotice tells the admins (Admins) that a proposed date will
@@ -169,8 +171,12 @@ func (s *Store) queueInvitations(tx *gorm.DB, change SessionChange, se Session, 
 	if err != nil {
 		return err
 	}
+	day, err := sessionDayOf(tx, se.ID)
+	if err != nil {
+		return err
+	}
 	n := &SessionInvitationsNotice{Change: change, Request: r, CLSM: c, Session: se, Previous: prev,
-		Facilitator: fac, Coordinator: coord, Reason: reason, Participants: people}
+		Facilitator: fac, Coordinator: coord, Reason: reason, Participants: people, Day: day}
 	if prev != nil && prev.FacilitatorID != se.FacilitatorID {
 		var former User
 		if err := tx.Take(&former, prev.FacilitatorID).Error; err != nil {

@@ -31,6 +31,9 @@ type Store struct {
 	// concurrent registrations together (Register).
 	signups SignupPolicy
 	batcher signupBatcher
+	// feedbackPeriod is how long after its end a session stays open to
+	// feedback (UseFeedbackPeriod; DefaultFeedbackPeriod when zero).
+	feedbackPeriod time.Duration
 }
 
 // Option configures a Store.

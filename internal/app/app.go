@@ -71,6 +71,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	store.UseTravel(planning.TravelTimes(geo))
 	store.UseSignupPolicy(models.SignupPolicy{PromotionCutoff: cfg.Signups.PromotionCutoff.Duration,
 		PostsPerLink: cfg.Signups.PostsPerLink, Window: cfg.Signups.RateWindow.Duration})
+	store.UseFeedbackPeriod(cfg.Sessions.FeedbackPeriod.Duration)
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
@@ -185,6 +186,13 @@ const (
 // authPurgeEvery is how often expired authentication rows are purged.
 const authPurgeEvery = 10 * time.Minute
 
+// How often the day-of-session sweeps look for work: the reminders that
+// are due (a reminder may go up to this late), and the sessions to close.
+const (
+	remindersEvery    = 5 * time.Minute
+	sessionCloseEvery = time.Hour
+)
+
 // dueRefresher refreshes the calendar subscriptions that are due and says
 // how many it attempted.
 type dueRefresher interface {
@@ -241,6 +249,20 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *schedu
 		}
 		return a.Store.ExpireProposal(ctx, id)
 	})
+
+	// The reminders of scheduled sessions and the closing of held ones:
+	// sweeps whose rows say what is done (models.SessionReminder, the
+	// session's state), so a restart or a second instance never repeats.
+	s.Register(models.JobSessionReminders, func(ctx context.Context, _ models.Job) error {
+		_, err := a.Store.QueueDueReminders(ctx)
+		return err
+	})
+	s.Every(models.JobSessionReminders, remindersEvery)
+	s.Register(models.JobSessionClose, func(ctx context.Context, _ models.Job) error {
+		_, err := a.Store.CloseDueSessions(ctx)
+		return err
+	})
+	s.Every(models.JobSessionClose, sessionCloseEvery)
 	return s
 }
 

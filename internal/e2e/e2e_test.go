@@ -82,6 +82,9 @@ func (s *site) waitForLink(t *testing.T, addr string, after time.Time) string {
 		var bestTime time.Time
 		files, _ := filepath.Glob(filepath.Join(s.MailDir, "*.eml"))
 		for _, f := range files {
+			if strings.HasPrefix(filepath.Base(f), ".") {
+				continue // a message the file driver is still writing (.writing-*.eml)
+			}
 			st, err := os.Stat(f)
 			if err != nil || st.ModTime().Before(after) {
 				continue

@@ -136,6 +136,9 @@ func (s *site) waitForMail(t *testing.T, addr, want string, after time.Time) str
 	for time.Now().Before(deadline) {
 		files, _ := filepath.Glob(filepath.Join(s.MailDir, "*.eml"))
 		for _, f := range files {
+			if strings.HasPrefix(filepath.Base(f), ".") {
+				continue // still being written
+			}
 			if st, err := os.Stat(f); err != nil || st.ModTime().Before(after) {
 				continue
 			}
