@@ -90,17 +90,22 @@ var statementPages = map[string]string{
 // never writes during the count.
 var statementsClock = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
-// countingLogger is a GORM logger that counts the statements run and
-// the rows they returned or changed.
+// countingLogger is a GORM logger that counts the statements run, the
+// rows they returned or changed, and the statements that write.
 type countingLogger struct {
 	logger.Interface
-	n, rows atomic.Int64
+	n, rows, writes atomic.Int64
 }
 
 func (c *countingLogger) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
 	c.n.Add(1)
-	if _, rows := fc(); rows > 0 {
+	sql, rows := fc()
+	if rows > 0 {
 		c.rows.Add(rows)
+	}
+	switch verb, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(sql)), " "); verb {
+	case "INSERT", "UPDATE", "DELETE", "REPLACE":
+		c.writes.Add(1)
 	}
 }
 
@@ -393,11 +398,17 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 		}
 		for _, b := range browsers[rt.Access] {
 			b.c.get(page) // warm up: a first visit may fill a cache or touch the session
-			before, beforeRows := counter.n.Load(), counter.rows.Load()
+			before, beforeRows, beforeWrites := counter.n.Load(), counter.rows.Load(), counter.writes.Load()
 			r := b.c.get(page)
 			n := pageCount{counter.n.Load() - before, counter.rows.Load() - beforeRows}
 			if r.Status != http.StatusOK {
 				t.Errorf("%s: GET %s (%s): status %d\n%.300s", b.name, page, rt.Path, r.Status, r.Body)
+			}
+			// A page view only reads (the session's idle clock is written
+			// at most once a minute, and the clock is frozen): a write per
+			// view would queue every browser behind SQLite's one writer.
+			if w := counter.writes.Load() - beforeWrites; w > 0 {
+				t.Errorf("%s: GET %s (%s) wrote %d times: a page view must only read", b.name, page, rt.Path, w)
 			}
 			counts[b.name+" GET "+rt.Path] = n
 		}

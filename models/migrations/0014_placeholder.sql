@@ -1,0 +1,3 @@
+-- 0014: TEMPORARY placeholder so that 0015 loads on the perf branch; the
+-- real 0014 comes from another branch. Drop this file when merging.
+SELECT 1;
