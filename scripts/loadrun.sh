@@ -101,6 +101,8 @@ admin /admin/personnes/$facil_id
 admin /admin/clsm
 admin /admin/clsm/nouveau
 admin /admin/clsm/$clsm
+admin /admin/recherche/clsm?q=de
+admin /admin/recherche/coordination?q=an
 admin /admin/saisons
 admin /admin/saisons/$season
 admin /admin/qpv
