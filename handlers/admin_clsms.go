@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,11 +57,12 @@ type clsmForm struct {
 	QPVs         []string
 	Errors       formErrors
 	Departements []territory.Departement
-	Coordinators []models.User
-	// CoordinatorID is Coordinator as a number (0 for none), and
-	// InactiveCoordinator the chosen one when their account is deactivated:
-	// the list of choices compares numbers, once per option.
-	CoordinatorID       int64
+	// CoordinatorMatches are the coordinators the coordinator field's
+	// text names, offered when it names several or after « Rechercher »
+	// (a search field, not a list of every coordinator), and
+	// InactiveCoordinator the one chosen when their account is
+	// deactivated.
+	CoordinatorMatches  []models.User
 	InactiveCoordinator *models.User
 	AllQPVs             []models.QPVWithCommunes
 	Audit               []models.AuditEvent
@@ -75,16 +77,25 @@ type clsmForm struct {
 func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
 	ctx := c.Request().Context()
 	f.Departements = h.geo.Departements()
-	var err error
-	if f.Coordinators, err = h.store.CoordinatorChoices(ctx); err != nil {
+	// The person the field names, written as the suggestions write it,
+	// and said when their account is deactivated.
+	if found, err := h.resolveCoordinator(ctx, f.Coordinator, ""); err != nil {
 		return f, err
-	}
-	f.CoordinatorID, _ = strconv.ParseInt(f.Coordinator, 10, 64)
-	for i, u := range f.Coordinators {
-		if u.ID == f.CoordinatorID && !u.Active {
-			f.InactiveCoordinator = &f.Coordinators[i]
+	} else if found.ID != 0 {
+		u, err := h.store.UserByID(ctx, found.ID)
+		var nf *models.NotFoundError
+		switch {
+		case errors.As(err, &nf):
+		case err != nil:
+			return f, err
+		default:
+			f.Coordinator = coordinatorLabel(u)
+			if !u.Active {
+				f.InactiveCoordinator = &u
+			}
 		}
 	}
+	var err error
 	f.AllQPVs, err = h.store.QPVsForCLSM(ctx, f.Departement, f.QPVs)
 	return f, err
 }
@@ -97,25 +108,35 @@ func (h *Handler) showNewCLSM(c echo.Context) error {
 	return h.render(c, http.StatusOK, pageAdminCLSMForm, "clsms", f)
 }
 
-func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
+// clsmFormTyped is the CLSM form as posted, unchecked.
+func clsmFormTyped(c echo.Context) clsmForm {
 	form, _ := c.FormParams()
-	f := clsmForm{Name: c.FormValue("name"), Territory: c.FormValue("territory"), Departement: c.FormValue("departement"),
+	return clsmForm{Name: c.FormValue("name"), Territory: c.FormValue("territory"), Departement: c.FormValue("departement"),
 		Coordinator: c.FormValue("coordinator"), Communes: c.FormValue("communes"), QPVs: form["qpvs"], Errors: formProblems(c)}
+}
+
+func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput, error) {
+	f := clsmFormTyped(c)
 	in := models.CLSMInput{Name: f.Name, Territory: f.Territory, DepartementCode: f.Departement, QPVs: f.QPVs}
 	if d, ok := h.geo.Departement(f.Departement); ok {
 		in.RegionCode = d.Region
 	} else if f.Departement != "" {
 		f.Errors["departement"] = "Département inconnu."
 	}
-	if f.Coordinator != "" {
-		id, err := strconv.ParseInt(f.Coordinator, 10, 64)
+	if _, over := f.Errors["coordinator"]; !over {
+		found, err := h.resolveCoordinator(c.Request().Context(), f.Coordinator, c.FormValue("coordinator_choix"))
 		if err != nil {
-			f.Errors["coordinator"] = "Choisissez un·e coordinateur·trice dans la liste."
+			return f, in, err
 		}
-		in.CoordinatorID = &id
+		switch {
+		case found.Problem != "":
+			f.Errors["coordinator"], f.CoordinatorMatches = found.Problem, found.Matches
+		case found.ID != 0:
+			in.CoordinatorID = &found.ID
+		}
 	}
 	if _, over := f.Errors["communes"]; over {
-		return f, in
+		return f, in, nil
 	}
 	for line := range strings.SplitSeq(f.Communes, "\n") {
 		if line = strings.TrimSpace(line); line == "" {
@@ -128,7 +149,7 @@ func (h *Handler) bindCLSM(c echo.Context) (clsmForm, models.CLSMInput) {
 		}
 		in.Communes = append(in.Communes, com.INSEE)
 	}
-	return f, in
+	return f, in, nil
 }
 
 // createCLSM saves the form of a new CLSM.
@@ -141,11 +162,16 @@ func (h *Handler) updateCLSM(c echo.Context, cl models.CLSM) error { return h.sa
 // re-show the form with every message on error, else store and redirect.
 func (h *Handler) saveCLSM(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
-	f, in := h.bindCLSM(c)
+	if c.FormValue("chercher") == "coordination" {
+		return h.searchCLSMCoordinator(c, id)
+	}
+	f, in, err := h.bindCLSM(c)
+	if err != nil {
+		return err
+	}
 	f.ID = id
 	if len(f.Errors) == 0 {
 		var saved models.CLSM
-		var err error
 		if id == 0 {
 			saved, err = h.store.CreateCLSM(ctx, currentUser(c).ID, in)
 		} else {
@@ -158,7 +184,7 @@ func (h *Handler) saveCLSM(c echo.Context, id int64) error {
 			return h.redirect(c, "/admin/clsm/"+strconv.FormatInt(saved.ID, 10), "success", "CLSM enregistré.")
 		}
 	}
-	f, err := h.clsmFormFor(c, f)
+	f, err = h.clsmFormFor(c, f)
 	if err != nil {
 		return err
 	}
@@ -168,6 +194,37 @@ func (h *Handler) saveCLSM(c echo.Context, id int64) error {
 		}
 	}
 	return h.render(c, invalidForm, pageAdminCLSMForm, "clsms", f)
+}
+
+// searchCLSMCoordinator answers the CLSM form's « Rechercher »: the form
+// comes back as typed, unsaved, with the coordinators whose name or
+// address contains the text of the coordinator field to choose from.
+func (h *Handler) searchCLSMCoordinator(c echo.Context, id int64) error {
+	ctx := c.Request().Context()
+	f := clsmFormTyped(c)
+	f.ID = id
+	text := strings.TrimSpace(f.Coordinator)
+	if _, over := f.Errors["coordinator"]; !over {
+		if text != "" {
+			var err error
+			if f.CoordinatorMatches, err = h.store.FindCoordinators(ctx, text, maxSuggestions); err != nil {
+				return err
+			}
+		}
+		if msg := searchProblem(text, len(f.CoordinatorMatches), "ou de l’adresse de la personne"); msg != "" {
+			f.Errors["coordinator"] = msg
+		}
+	}
+	f, err := h.clsmFormFor(c, f)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+			return err
+		}
+	}
+	return h.render(c, http.StatusOK, pageAdminCLSMForm, "clsms", f)
 }
 
 func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {

@@ -44,7 +44,7 @@ func (h *Handler) listOutbox(c echo.Context) error {
 	} else {
 		p.Pager.setTotal(p.Counts[p.Status])
 	}
-	p.Messages, _, err = h.store.ListOutbox(ctx, models.OutboxFilter{Status: models.OutboxStatus(p.Status), Limit: p.Pager.Limit(), Offset: p.Pager.Offset()})
+	p.Messages, _, err = h.store.ListOutbox(ctx, models.OutboxFilter{Status: models.OutboxStatus(p.Status), Limit: p.Pager.Limit(), Offset: p.Pager.Offset(), NoCount: true})
 	if err != nil {
 		return err
 	}

@@ -49,18 +49,24 @@ type personForm struct {
 	MaxPerWeek  string
 	Active      bool
 	Errors      formErrors
-	CLSMs       []models.CLSMRow
-	CLSMID      int64 // CLSM as a number (0 for none), for the list of choices
+	// CLSMMatches are the CLSMs the CLSM field's text names, offered when
+	// it names several or after « Rechercher » (a search field, not a
+	// list of every CLSM).
+	CLSMMatches []models.CLSMRow
 	Zones       []zoneOption
 	Roles       []models.Role
 	Audit       []models.AuditEvent
 }
 
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
-	clsms, err := h.store.CLSMChoices(c.Request().Context())
-	f.CLSMs, f.Zones, f.Roles = clsms, zoneChoices(), models.Roles
-	f.CLSMID, _ = strconv.ParseInt(f.CLSM, 10, 64)
-	return f, err
+	f.Zones, f.Roles = zoneChoices(), models.Roles
+	// A bare id (an older form's post) reads as the label.
+	if id, err := strconv.ParseInt(strings.TrimSpace(f.CLSM), 10, 64); err == nil {
+		if r, err := h.store.CLSMChoice(c.Request().Context(), id); err == nil {
+			f.CLSM = clsmLabel(r.ID, r.Name)
+		}
+	}
+	return f, nil
 }
 
 func (h *Handler) showNewPerson(c echo.Context) error {
@@ -71,14 +77,19 @@ func (h *Handler) showNewPerson(c echo.Context) error {
 	return h.render(c, http.StatusOK, pageAdminPersonForm, "people", f)
 }
 
-// bindPerson reads the form and checks what the model cannot (the commune
-// against the reference data, the CLSM choice).
-func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64) {
-	f := personForm{
+// personFormTyped is the person form as posted, unchecked.
+func personFormTyped(c echo.Context) personForm {
+	return personForm{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Role: c.FormValue("role"), CLSM: c.FormValue("clsm"),
 		HomeCommune: strings.TrimSpace(c.FormValue("home_commune")), TimeZone: c.FormValue("time_zone"),
 		MaxPerDay: c.FormValue("max_per_day"), MaxPerWeek: c.FormValue("max_per_week"), Errors: formProblems(c),
 	}
+}
+
+// bindPerson reads the form and checks what the model cannot (the commune
+// against the reference data, the CLSM named by the search field).
+func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64, error) {
+	f := personFormTyped(c)
 	in := models.NewUser{Email: f.Email, Name: f.Name, Role: models.Role(f.Role), TimeZone: f.TimeZone,
 		MaxPerDay:  formInt(c, "max_per_day", "Le plafond par jour", f.Errors),
 		MaxPerWeek: formInt(c, "max_per_week", "Le plafond par semaine", f.Errors)}
@@ -103,22 +114,56 @@ func (h *Handler) bindPerson(c echo.Context) (personForm, models.NewUser, *int64
 		}
 	}
 	var clsmID *int64
-	if models.Role(f.Role) == models.RoleCoordinator && f.CLSM != "" {
-		if id, err := strconv.ParseInt(f.CLSM, 10, 64); err == nil {
-			clsmID = &id
-		} else {
-			f.Errors["clsm"] = "Choisissez un CLSM dans la liste."
+	if _, over := f.Errors["clsm"]; !over && models.Role(f.Role) == models.RoleCoordinator {
+		found, err := h.resolveCLSM(c.Request().Context(), f.CLSM, c.FormValue("clsm_choix"))
+		if err != nil {
+			return f, in, nil, err
+		}
+		switch {
+		case found.Problem != "":
+			f.Errors["clsm"], f.CLSMMatches = found.Problem, found.Matches
+		case found.ID != 0:
+			clsmID = &found.ID
 		}
 	}
-	return f, in, clsmID
+	return f, in, clsmID, nil
+}
+
+// searchPersonCLSM answers the person form's « Rechercher »: the form
+// comes back as typed, unsaved, with the CLSMs whose name contains the
+// text of the CLSM field to choose from.
+func (h *Handler) searchPersonCLSM(c echo.Context, f personForm) error {
+	f.Errors = formProblems(c)
+	if _, over := f.Errors["clsm"]; !over {
+		text := strings.TrimSpace(f.CLSM)
+		if text != "" {
+			var err error
+			if f.CLSMMatches, err = h.store.FindCLSMChoices(c.Request().Context(), text, maxSuggestions); err != nil {
+				return err
+			}
+		}
+		if msg := searchProblem(text, len(f.CLSMMatches), "du CLSM"); msg != "" {
+			f.Errors["clsm"] = msg
+		}
+	}
+	f, err := h.personFormFor(c, f)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, pageAdminPersonForm, "people", f)
 }
 
 func (h *Handler) createPerson(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := currentUser(c)
-	f, in, clsmID := h.bindPerson(c)
+	if c.FormValue("chercher") == "clsm" {
+		return h.searchPersonCLSM(c, personFormTyped(c))
+	}
+	f, in, clsmID, err := h.bindPerson(c)
+	if err != nil {
+		return err
+	}
 	var u models.User
-	var err error
 	if len(f.Errors) == 0 {
 		u, err = h.store.CreateUser(ctx, actor.ID, in, clsmID)
 		if f.Errors, err = mergeFieldErrors(f.Errors, err); err != nil {
@@ -140,7 +185,7 @@ func (h *Handler) showPerson(c echo.Context, u models.User) error {
 	f := personForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), HomeCommune: h.geo.CommuneLabel(u.HomeINSEE), TimeZone: u.TimeZone,
 		MaxPerDay: strconv.Itoa(u.MaxPerDay), MaxPerWeek: strconv.Itoa(u.MaxPerWeek), Active: u.Active}
 	if mine, err := h.store.CLSMsOfCoordinator(ctx, u.ID); err == nil && len(mine) > 0 {
-		f.CLSM = strconv.FormatInt(mine[0].ID, 10)
+		f.CLSM = clsmLabel(mine[0].ID, mine[0].Name)
 	}
 	var err error
 	if f.Audit, err = h.store.AuditTrail(ctx, "user", u.ID); err != nil {
@@ -155,8 +200,19 @@ func (h *Handler) showPerson(c echo.Context, u models.User) error {
 func (h *Handler) updatePerson(c echo.Context, old models.User) error {
 	ctx := c.Request().Context()
 	id := old.ID
-	var err error
-	f, in, clsmID := h.bindPerson(c)
+	if c.FormValue("chercher") == "clsm" {
+		f := personFormTyped(c)
+		f.ID, f.Active = id, old.Active
+		var err error
+		if f.Audit, err = h.store.AuditTrail(ctx, "user", id); err != nil {
+			return err
+		}
+		return h.searchPersonCLSM(c, f)
+	}
+	f, in, clsmID, err := h.bindPerson(c)
+	if err != nil {
+		return err
+	}
 	f.ID, f.Active = id, old.Active
 	if len(f.Errors) == 0 {
 		_, err = h.store.UpdateUser(ctx, currentUser(c).ID, id, in, clsmID)

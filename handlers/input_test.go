@@ -262,7 +262,7 @@ func TestCLSM_CoordinatorMustBeACoordinator(t *testing.T) {
 	c := e.as(&e.admin)
 	for _, path := range []string{"/admin/clsm/nouveau", fmt.Sprintf("/admin/clsm/%d", e.clsm.ID)} {
 		for _, tc := range []struct{ name, id, want string }{
-			{"unknown", "999999", "dans la liste"},
+			{"unknown", "999999", "parmi les propositions"},
 			{"facilitator", fmt.Sprint(e.facil.ID), "rôle de coordination"},
 			{"admin", fmt.Sprint(e.admin.ID), "rôle de coordination"},
 		} {

@@ -188,6 +188,8 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/planification/:id", h.withPlanDraft(h.actOnDraft))
 	admin.get("/admin/recherche/communes", h.suggestCommunes)
 	admin.get("/admin/recherche/qpv", h.suggestQPVs)
+	admin.get("/admin/recherche/clsm", h.suggestCLSMs)
+	admin.get("/admin/recherche/coordination", h.suggestCoordinators)
 
 	admin.get("/admin/personnes", h.listPeople)
 	admin.get("/admin/personnes/nouvelle", h.showNewPerson)

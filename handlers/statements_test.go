@@ -76,25 +76,27 @@ var statementPages = map[string]string{
 	"/calendrier/import":         "/calendrier/import",
 	"/calendrier/flux":           "/calendrier/flux",
 
-	"/admin/demandes":           "/admin/demandes",
-	"/admin/demandes/:id":       "/admin/demandes/{busiestCLSMRequest}",
-	"/admin/recherche/communes": "/admin/recherche/communes?q=rou",
-	"/admin/recherche/qpv":      "/admin/recherche/qpv?q=qx0",
-	"/admin/personnes":          "/admin/personnes",
-	"/admin/personnes/nouvelle": "/admin/personnes/nouvelle",
-	"/admin/personnes/:id":      "/admin/personnes/{busiestFacilitator}",
-	"/admin/clsm":               "/admin/clsm",
-	"/admin/clsm/nouveau":       "/admin/clsm/nouveau",
-	"/admin/clsm/:id":           "/admin/clsm/{busiestCLSM}",
-	"/admin/saisons":            "/admin/saisons",
-	"/admin/saisons/:id":        "/admin/saisons/{busiestSeason}",
-	"/admin/planification":      "/admin/planification",
-	"/admin/planification/:id":  "/admin/planification/{planDraft}",
-	"/admin/qpv":                "/admin/qpv",
-	"/admin/courriels":          "/admin/courriels",
-	"/admin/courriels/:id":      "/admin/courriels/{newestMessage}",
-	"/admin/courriels/:id/html": "/admin/courriels/{newestHTMLMessage}/html",
-	"/admin/calendriers":        "/admin/calendriers",
+	"/admin/demandes":               "/admin/demandes",
+	"/admin/demandes/:id":           "/admin/demandes/{busiestCLSMRequest}",
+	"/admin/recherche/communes":     "/admin/recherche/communes?q=rou",
+	"/admin/recherche/qpv":          "/admin/recherche/qpv?q=qx0",
+	"/admin/recherche/clsm":         "/admin/recherche/clsm?q=de",
+	"/admin/recherche/coordination": "/admin/recherche/coordination?q=an",
+	"/admin/personnes":              "/admin/personnes",
+	"/admin/personnes/nouvelle":     "/admin/personnes/nouvelle",
+	"/admin/personnes/:id":          "/admin/personnes/{busiestFacilitator}",
+	"/admin/clsm":                   "/admin/clsm",
+	"/admin/clsm/nouveau":           "/admin/clsm/nouveau",
+	"/admin/clsm/:id":               "/admin/clsm/{busiestCLSM}",
+	"/admin/saisons":                "/admin/saisons",
+	"/admin/saisons/:id":            "/admin/saisons/{busiestSeason}",
+	"/admin/planification":          "/admin/planification",
+	"/admin/planification/:id":      "/admin/planification/{planDraft}",
+	"/admin/qpv":                    "/admin/qpv",
+	"/admin/courriels":              "/admin/courriels",
+	"/admin/courriels/:id":          "/admin/courriels/{newestMessage}",
+	"/admin/courriels/:id/html":     "/admin/courriels/{newestHTMLMessage}/html",
+	"/admin/calendriers":            "/admin/calendriers",
 }
 
 // statementsClock is the frozen day of both databases: the demo is seeded
@@ -102,17 +104,22 @@ var statementPages = map[string]string{
 // never writes during the count.
 var statementsClock = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
-// countingLogger is a GORM logger that counts the statements run and
-// the rows they returned or changed.
+// countingLogger is a GORM logger that counts the statements run, the
+// rows they returned or changed, and the statements that write.
 type countingLogger struct {
 	logger.Interface
-	n, rows atomic.Int64
+	n, rows, writes atomic.Int64
 }
 
 func (c *countingLogger) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
 	c.n.Add(1)
-	if _, rows := fc(); rows > 0 {
+	sql, rows := fc()
+	if rows > 0 {
 		c.rows.Add(rows)
+	}
+	switch verb, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(sql)), " "); verb {
+	case "INSERT", "UPDATE", "DELETE", "REPLACE":
+		c.writes.Add(1)
 	}
 }
 
@@ -120,7 +127,7 @@ func (c *countingLogger) Trace(_ context.Context, _ time.Time, fc func() (string
 // path, as the planning page's « plan » action does, and stores its draft,
 // so that the draft's page is measured too: at scale 10 the draft holds
 // more requests, facilitators and sessions than on the plain demo.
-func addPlanDraft(t *testing.T, path string) {
+func addPlanDraft(t testing.TB, path string) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
@@ -242,7 +249,7 @@ func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
 }
 
 // seedDemo writes the plain demo into a new database at path.
-func seedDemo(t *testing.T, path string) {
+func seedDemo(t testing.TB, path string) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(path, models.WithClock(func() time.Time { return statementsClock }))
@@ -268,7 +275,7 @@ func seedDemo(t *testing.T, path string) {
 }
 
 // copyFile copies a closed SQLite database (its WAL checkpointed on close).
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	if err != nil {
@@ -286,7 +293,7 @@ type pageFixture struct {
 	ids                             map[string]string
 }
 
-func readFixture(t *testing.T, path string) pageFixture {
+func readFixture(t testing.TB, path string) pageFixture {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
@@ -335,10 +342,26 @@ func readFixture(t *testing.T, path string) pageFixture {
 	return f
 }
 
-// countStatements opens every page of statementPages on the database at
-// path, each as the role allowed in, and returns the statements each ran,
-// keyed by role and route.
-func countStatements(t *testing.T, path string) map[string]pageCount {
+// demoSite is the app over a seeded demo database, with a browser signed
+// in for each access rule and the ids its pages are opened with.
+type demoSite struct {
+	e        *env
+	counter  *countingLogger
+	fixture  pageFixture
+	routes   []handlers.Route
+	browsers map[handlers.Access][]namedClient
+}
+
+// namedClient is a browser and the role it is signed in as.
+type namedClient struct {
+	name string
+	c    *client
+}
+
+// openDemoSite starts the app (real router, real SQLite file) on the
+// database at path, read at statementsClock, and signs in its busiest
+// admin, coordinator and facilitator (readFixture).
+func openDemoSite(t testing.TB, path string) *demoSite {
 	t.Helper()
 	f := readFixture(t, path)
 	ctx := context.Background()
@@ -348,7 +371,7 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	t.Cleanup(func() { store.Close() })
 	cfg := config.Default()
 	cfg.Database.DSN = path
 	cfg.Mail.Dir = filepath.Join(filepath.Dir(path), "mail")
@@ -371,7 +394,7 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 	}
 	router, routes := h.Router()
 	srv := httptest.NewServer(router)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	e := &env{t: t, cfg: cfg, store: store, srv: srv, routes: routes, echo: router}
 
 	user := func(id int64) *models.User {
@@ -382,24 +405,14 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 		return &u
 	}
 	admin, coord, facil := user(f.admin), user(f.coordinator), user(f.facilitator)
-	browsers := map[handlers.Access][]struct {
-		name string
-		c    *client
-	}{}
-	anon := e.client()
-	browsers[handlers.AccessPublic] = append(browsers[handlers.AccessPublic], struct {
-		name string
-		c    *client
-	}{"anonymous", anon})
+	browsers := map[handlers.Access][]namedClient{}
+	browsers[handlers.AccessPublic] = append(browsers[handlers.AccessPublic], namedClient{"anonymous", e.client()})
 	for _, who := range []struct {
 		name   string
 		u      *models.User
 		access handlers.Access
 	}{{"admin", admin, handlers.AccessAdmin}, {"coordinator", coord, handlers.AccessCoordinator}, {"facilitator", facil, handlers.AccessFacilitator}} {
-		b := struct {
-			name string
-			c    *client
-		}{who.name, e.as(who.u)}
+		b := namedClient{who.name, e.as(who.u)}
 		browsers[who.access] = append(browsers[who.access], b)
 		browsers[handlers.AccessSignedIn] = append(browsers[handlers.AccessSignedIn], b)
 	}
@@ -424,7 +437,24 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 	f.ids["signupPath"] = strings.TrimPrefix(l.SignupURL(id("busiestPartner"), int(id("busiestPartnerVersion"))), cfg.Server.BaseURL)
 	f.ids["cancelPath"] = strings.TrimPrefix(l.CancelURL(id("liveRegistration"), 0), cfg.Server.BaseURL)
 	browsers[handlers.AccessToken] = browsers[handlers.AccessPublic]
+	return &demoSite{e: e, counter: counter, fixture: f, routes: routes, browsers: browsers}
+}
 
+// page fills the {placeholders} of a statementPages entry.
+func (d *demoSite) page(p string) string {
+	for k, v := range d.fixture.ids {
+		p = strings.ReplaceAll(p, "{"+k+"}", v)
+	}
+	return p
+}
+
+// countStatements opens every page of statementPages on the database at
+// path, each as the role allowed in, and returns the statements each ran,
+// keyed by role and route.
+func countStatements(t *testing.T, path string) map[string]pageCount {
+	t.Helper()
+	site := openDemoSite(t, path)
+	counter, routes, browsers := site.counter, site.routes, site.browsers
 	counts := map[string]pageCount{}
 	seen := map[string]bool{}
 	for _, rt := range routes {
@@ -440,19 +470,23 @@ func countStatements(t *testing.T, path string) map[string]pageCount {
 		if page == "" {
 			continue
 		}
-		for k, v := range f.ids {
-			page = strings.ReplaceAll(page, "{"+k+"}", v)
-		}
+		page = site.page(page)
 		if len(browsers[rt.Access]) == 0 {
 			t.Fatalf("GET %s: no browser for access %q", rt.Path, rt.Access)
 		}
 		for _, b := range browsers[rt.Access] {
 			b.c.get(page) // warm up: a first visit may fill a cache or touch the session
-			before, beforeRows := counter.n.Load(), counter.rows.Load()
+			before, beforeRows, beforeWrites := counter.n.Load(), counter.rows.Load(), counter.writes.Load()
 			r := b.c.get(page)
 			n := pageCount{counter.n.Load() - before, counter.rows.Load() - beforeRows}
 			if r.Status != http.StatusOK {
 				t.Errorf("%s: GET %s (%s): status %d\n%.300s", b.name, page, rt.Path, r.Status, r.Body)
+			}
+			// A page view only reads (the session's idle clock is written
+			// at most once a minute, and the clock is frozen): a write per
+			// view would queue every browser behind SQLite's one writer.
+			if w := counter.writes.Load() - beforeWrites; w > 0 {
+				t.Errorf("%s: GET %s (%s) wrote %d times: a page view must only read", b.name, page, rt.Path, w)
 			}
 			counts[b.name+" GET "+rt.Path] = n
 		}

@@ -241,7 +241,7 @@ func coordinatorFor(tx *gorm.DB, id *int64) (*User, error) {
 	var u User
 	if err := tx.Take(&u, *id).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, invalid("coordinator", "Choisissez un·e coordinateur·trice dans la liste.")
+			return nil, invalid("coordinator", "Aucun compte ne correspond : choisissez une personne parmi les propositions.")
 		}
 		return nil, err
 	}

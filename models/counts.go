@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // PeopleCounts are the figures of the people, counted by aggregate
@@ -54,26 +55,56 @@ func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, er
 	return n, nil
 }
 
-// CLSMChoices returns every CLSM by name with its coordinator's name only,
-// for a form's list of choices: lighter than ListCLSMs.
-func (s *Store) CLSMChoices(ctx context.Context) ([]CLSMRow, error) {
+// containsPattern is a LIKE pattern matching text anywhere, lowercased,
+// with LIKE's wildcards in text escaped (ESCAPE '\').
+func containsPattern(text string) string {
+	r := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(text))) + "%"
+}
+
+// FindCLSMChoices returns at most limit CLSMs whose name contains query
+// (case aside), by name, with their coordinator's name: the suggestions
+// and the server-side resolution of the CLSM search field. One statement
+// whatever the number of CLSMs.
+func (s *Store) FindCLSMChoices(ctx context.Context, query string, limit int) ([]CLSMRow, error) {
 	var out []CLSMRow
 	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
-		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name").Scan(&out).Error
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
+		Where(`LOWER(c.name) LIKE ? ESCAPE '\'`, containsPattern(query)).
+		Order("c.name, c.id").Limit(limit).Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("CLSM choices: %w", err)
+		return nil, fmt.Errorf("find CLSMs %q: %w", query, err)
 	}
 	return out, nil
 }
 
-// CoordinatorChoices returns every coordinator by name with what a form's
-// list of choices shows (id, name, address, active): lighter than
-// ListUsers.
-func (s *Store) CoordinatorChoices(ctx context.Context) ([]User, error) {
-	var out []User
-	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).Order("name, id").Find(&out).Error
+// CLSMChoice returns one CLSM as FindCLSMChoices does, for the label of
+// the field that names it.
+func (s *Store) CLSMChoice(ctx context.Context, id int64) (CLSMRow, error) {
+	var out []CLSMRow
+	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
+		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Where("c.id = ?", id).Limit(1).Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("coordinator choices: %w", err)
+		return CLSMRow{}, fmt.Errorf("CLSM %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return CLSMRow{}, &NotFoundError{What: "CLSM"}
+	}
+	return out[0], nil
+}
+
+// FindCoordinators returns at most limit coordinators whose name or
+// address contains query (case aside), by name, with what a choice shows
+// (id, name, address, active): the suggestions and the server-side
+// resolution of the coordinator search field. One statement.
+func (s *Store) FindCoordinators(ctx context.Context, query string, limit int) ([]User, error) {
+	var out []User
+	like := containsPattern(query)
+	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).
+		Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like).
+		Order("name, id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find coordinators %q: %w", query, err)
 	}
 	return out, nil
 }

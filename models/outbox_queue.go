@@ -112,6 +112,9 @@ func (s *Store) MarkOutboxFailed(ctx context.Context, id int64, errMsg string, r
 type OutboxFilter struct {
 	Status        OutboxStatus
 	Limit, Offset int
+	// NoCount leaves the count out (ListOutbox returns -1 for it), for a
+	// caller that knows it already (the outbox page, from OutboxCounts).
+	NoCount bool
 }
 
 // ListOutbox returns one page of the outbox, newest first, and the number
@@ -128,9 +131,11 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count outbox messages: %w", err)
+	total := int64(-1)
+	if !f.NoCount {
+		if err := q.Count(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("count outbox messages: %w", err)
+		}
 	}
 	var out []OutboxMessage
 	err := q.Omit("payload").Order("created_at DESC, id DESC").Limit(f.Limit).Offset(f.Offset).Find(&out).Error

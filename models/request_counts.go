@@ -15,7 +15,7 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 		State RequestState
 		N     int
 	}
-	q := whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)
+	q := s.requestsToCount(ctx, f)
 	if err := q.Select("r.state AS state, COUNT(*) AS n").Group("r.state").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count requests by state: %w", err)
 	}

@@ -5,7 +5,9 @@
 # demo's admin, coordinator and facilitator (through the real sign-in links
 # read from the .eml files), and runs wrk (2 threads, 16 connections) on
 # every signed-in page of every role plus /healthz, the baseline of the same
-# run. It prints, per dataset, each page's p95 and requests/s and the
+# run. It prints, per dataset, each page's p95, requests/s and serve's CPU
+# time per request (user + system over the page's run: the figure that
+# holds when other programs share the machine), and the
 # server's resident memory (idle, peak, and its curve after the run), then
 # one table of the three datasets with the ratios to the plain demo.
 # Needs wrk (apt-get install -y wrk), curl and sqlite3. Loopback only.
@@ -29,6 +31,9 @@ results=$work/results.tsv
 : >"$results"
 
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
+# cpu prints serve's CPU time so far (user + system), in clock ticks.
+cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
+hz=$(getconf CLK_TCK)
 hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
 # settle waits until serve has answered what wrk left in flight (a page
 # slower than the run leaves queued requests that would weigh on the next).
@@ -101,6 +106,8 @@ admin /admin/personnes/$facil_id
 admin /admin/clsm
 admin /admin/clsm/nouveau
 admin /admin/clsm/$clsm
+admin /admin/recherche/clsm?q=de
+admin /admin/recherche/coordination?q=an
 admin /admin/saisons
 admin /admin/saisons/$season
 admin /admin/qpv
@@ -124,18 +131,23 @@ facilitator /calendrier/flux"
 
   echo "== scale $k: $(tail -1 "$dir/demo.out")"
   idle=$(rss)
-  printf '%-12s %-32s %9s %9s\n' role page p95_ms req/s
+  printf '%-12s %-32s %9s %9s %9s\n' role page p95_ms req/s cpu_ms/req
   while read -r role page; do
     case $role in admin) s=$sa ;; coordinator) s=$sc ;; facilitator) s=$sf ;; *) s= ;; esac
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: quartier_session=$s" "$base$page")
     [ "$code" = 200 ] || { echo "$role $page: status $code" >&2; exit 1; }
+    c0=$(cpu)
     out=$(wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$lua" -H "Cookie: quartier_session=$s" "$base$page" | grep '^p95_us')
+    c1=$(cpu)
     p95=$(awk '{printf "%.1f", $2/1000}' <<<"$out"); rps=$(awk '{print $4}' <<<"$out"); bad=$(awk '{print $6}' <<<"$out")
+    # serve's CPU per request: what the page costs whatever else runs on
+    # the machine (p95 and req/s also count the waits for a core).
+    cpums=$(awk -v c="$((c1 - c0))" -v hz="$hz" -v r="$rps" -v d="$secs" 'BEGIN { printf "%.2f", (r > 0 ? c * 1000 / hz / (r * d) : 0) }')
     [ "$bad" = 0 ] || echo "  ($bad non-2xx or failed requests on $page)" >&2
-    printf '%-12s %-32s %9s %9s\n' "$role" "$page" "$p95" "$rps"
+    printf '%-12s %-32s %9s %9s %9s\n' "$role" "$page" "$p95" "$rps" "$cpums"
     # Pages are named by route in the summary, so ids may differ.
     route=$(sed -E 's#/[0-9]+(/|$)#/:id\1#' <<<"$page")
-    printf '%s\t%s %s\t%s\t%s\n' "$k" "$role" "$route" "$p95" "$rps" >>"$results"
+    printf '%s\t%s %s\t%s\t%s\t%s\n' "$k" "$role" "$route" "$p95" "$rps" "$cpums" >>"$results"
     settle
   done <<<"$pages"
   peak=$(hwm)
@@ -152,17 +164,19 @@ echo "== summary: p95 in ms (ratio to the plain demo), requests/s"
 awk -F'\t' -v scales="$scales" '
   BEGIN { n = split(scales, ks, " ") }
   $2 == "rss" { rss[$1] = "idle " $3 " MB, peak " $4 " MB, after:" $5; next }
-  { if (!($2 in seen)) { seen[$2] = 1; order[++m] = $2 } p95[$1, $2] = $3; rps[$1, $2] = $4 }
+  { if (!($2 in seen)) { seen[$2] = 1; order[++m] = $2 } p95[$1, $2] = $3; rps[$1, $2] = $4; cms[$1, $2] = $5 }
   END {
     printf "| page |"; for (i = 1; i <= n; i++) printf " p95 ×%s |", ks[i]
     for (i = 2; i <= n; i++) printf " ratio ×%s |", ks[i]
     printf " req/s"; for (i = 1; i <= n; i++) printf " ×%s", ks[i]
-    printf " |\n|---|"; for (i = 1; i <= 2 * n; i++) printf "---|"; print ""
+    printf " | CPU ms/req"; for (i = 1; i <= n; i++) printf " ×%s", ks[i]
+    printf " |\n|---|"; for (i = 1; i <= 2 * n + 1; i++) printf "---|"; print ""
     for (j = 1; j <= m; j++) {
       pg = order[j]; printf "| %s |", pg
       for (i = 1; i <= n; i++) printf " %s |", p95[ks[i], pg]
       for (i = 2; i <= n; i++) printf " %.2f |", p95[ks[i], pg] / (p95[ks[1], pg] > 0 ? p95[ks[1], pg] : 1)
       printf " "; for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " / " : ""), rps[ks[i], pg]
+      printf " | "; for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " / " : ""), cms[ks[i], pg]
       print " |"
     }
     for (i = 1; i <= n; i++) printf "serve RSS at ×%s: %s\n", ks[i], rss[ks[i]]

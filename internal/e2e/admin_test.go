@@ -38,7 +38,7 @@ func TestAdminOnboardsACoordinator(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-name"), "CLSM d'Amiens"),
 		chromedp.SetValue(chromedp.CSS("#f-departement"), "80"),
 		chromedp.SendKeys(chromedp.CSS("#f-communes"), "Amiens"),
-		chromedp.Click(chromedp.CSS(`main form[action="/admin/clsm/nouveau"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form[action="/admin/clsm/nouveau"] `+saveButton)),
 		chromedp.WaitVisible(chromedp.CSS(".flash-success")),
 	); err != nil {
 		t.Fatalf("create CLSM: %v", err)
@@ -52,7 +52,7 @@ func TestAdminOnboardsACoordinator(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-name"), "Léa Picard"),
 		chromedp.SendKeys(chromedp.CSS("#f-email"), "lea.picard@amiens"),
 		chromedp.Click(chromedp.CSS(`input[name=role][value=coordinator]`)),
-		chromedp.Click(chromedp.CSS(`main form[action="/admin/personnes/nouvelle"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form[action="/admin/personnes/nouvelle"] `+saveButton)),
 		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
 	); err != nil {
 		t.Fatalf("create person with a mistake: %v", err)
@@ -61,14 +61,25 @@ func TestAdminOnboardsACoordinator(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-name"))); v != "Léa Picard" {
 		t.Errorf("name not kept: %q", v)
 	}
-	opt, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#f-clsm option')].find(o => o.textContent.includes("Amiens")).value`))
+	// The CLSM is a search field: typing part of its name brings the
+	// suggestion, written as the server reads it back.
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-clsm"), "amiens"),
+		chromedp.WaitReady(chromedp.CSS(`#f-clsm-propositions option`)),
+	); err != nil {
+		t.Fatalf("CLSM suggestions: %v", err)
+	}
+	opt, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#f-clsm-propositions option').value`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasPrefix(opt, "CLSM d'Amiens (n° ") {
+		t.Errorf("suggestion for « amiens »: %q", opt)
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(chromedp.CSS("#f-email"), "lea.picard@amiens.fr"),
 		chromedp.SetValue(chromedp.CSS("#f-clsm"), opt),
-		chromedp.Click(chromedp.CSS(`main form[action="/admin/personnes/nouvelle"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form[action="/admin/personnes/nouvelle"] `+saveButton)),
 		chromedp.WaitVisible(chromedp.CSS(".flash-success")),
 	); err != nil {
 		t.Fatalf("create person: %v", err)
@@ -130,3 +141,7 @@ func TestAdminClosesASeasonAndImportsABadCSV(t *testing.T) {
 		}
 	}
 }
+
+// saveButton is the visible submit button of a form: not the hidden
+// default one that Enter presses, nor a search field's « Rechercher ».
+const saveButton = `button[type=submit]:not(.visually-hidden):not([name=chercher])`

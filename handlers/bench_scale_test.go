@@ -1,0 +1,102 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"quartier/handlers"
+	"quartier/internal/demo"
+	"quartier/territory"
+)
+
+// scaledPages are the pages BenchmarkPagesAtScale opens: the lists and
+// forms whose rows grow with the programme, and /healthz as the baseline.
+var scaledPages = []struct{ role, route string }{
+	{"anonymous", "/healthz"},
+	{"admin", "/tableau-de-bord"},
+	{"admin", "/admin/demandes"},
+	{"admin", "/admin/personnes"},
+	{"admin", "/admin/personnes/nouvelle"},
+	{"admin", "/admin/personnes/:id"},
+	{"admin", "/admin/clsm"},
+	{"admin", "/admin/clsm/nouveau"},
+	{"admin", "/admin/clsm/:id"},
+	{"admin", "/admin/courriels"},
+	{"admin", "/admin/calendriers"},
+	{"coordinator", "/demandes"},
+	{"facilitator", "/calendrier/flux"},
+}
+
+// BenchmarkPagesAtScale measures whole requests (one client, real router,
+// real SQLite file, frozen clock) on the plain demo and on it at larger
+// scales, for the pages whose rows grow with the data: compare each page
+// with itself across scales and with /healthz of the same scale.
+// QUARTIER_BENCH_SCALES lists the scales ("1 10" by default; "1 10 100"
+// seeds the stress case too, about a minute):
+//
+//	go test -run '^$' -bench PagesAtScale -benchtime 200x ./handlers/
+func BenchmarkPagesAtScale(b *testing.B) {
+	geoOnce.Do(func() { geo, geoErr = territory.Load() })
+	if geoErr != nil {
+		b.Fatal(geoErr)
+	}
+	scales := strings.Fields(os.Getenv("QUARTIER_BENCH_SCALES"))
+	if len(scales) == 0 {
+		scales = []string{"1", "10"}
+	}
+	dir := b.TempDir()
+	plain := filepath.Join(dir, "plain.db")
+	seedDemo(b, plain)
+	for _, sc := range scales {
+		k, err := strconv.Atoi(sc)
+		if err != nil || k < 1 {
+			b.Fatalf("QUARTIER_BENCH_SCALES: %q is no scale", sc)
+		}
+		path := plain
+		if k > 1 {
+			path = filepath.Join(dir, fmt.Sprintf("x%d.db", k))
+			copyFile(b, plain, path)
+			if _, err := demo.SeedScale(context.Background(), path, geo, statementsClock, k); err != nil {
+				b.Fatal(err)
+			}
+		}
+		addPlanDraft(b, path) // the fixture names the newest draft
+		site := openDemoSite(b, path)
+		for _, p := range scaledPages {
+			var c *client
+			for _, nc := range site.browsers[accessOf(b, site, p.route)] {
+				if nc.name == p.role {
+					c = nc.c
+				}
+			}
+			if c == nil {
+				b.Fatalf("%s: no %s browser", p.route, p.role)
+			}
+			page := site.page(statementPages[p.route])
+			b.Run(fmt.Sprintf("x%d/%s_%s", k, p.role, strings.ReplaceAll(strings.Trim(p.route, "/"), "/", "_")), func(b *testing.B) {
+				for b.Loop() {
+					if r := c.get(page); r.Status != http.StatusOK {
+						b.Fatalf("%s: %d", page, r.Status)
+					}
+				}
+			})
+		}
+	}
+}
+
+// accessOf is the access rule of a GET route of the table.
+func accessOf(t testing.TB, site *demoSite, route string) handlers.Access {
+	for _, rt := range site.routes {
+		if rt.Method == http.MethodGet && rt.Path == route {
+			return rt.Access
+		}
+	}
+	t.Fatalf("GET %s is not in the route table", route)
+	return ""
+}
