@@ -39,9 +39,6 @@ func daySession(t *testing.T, s *site) (se models.Session, facilitator, coordina
 		t.Fatalf("no scheduled session in the demo: %v", err)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	if _, err := db.Exec(`UPDATE sessions SET starts_at = ?, ends_at = ? WHERE id = ?`, now.Add(-30*time.Minute), now.Add(150*time.Minute), id); err != nil {
-		t.Fatal(err)
-	}
 	admins, err := s.App.Store.ListUserRows(ctx, models.UserFilter{Role: models.RoleAdmin, Limit: 1})
 	if err != nil || len(admins) == 0 {
 		t.Fatalf("no admin: %v", err)
@@ -60,6 +57,11 @@ func daySession(t *testing.T, s *site) (se models.Session, facilitator, coordina
 			rid, _ := res.LastInsertId()
 			regs = append(regs, rid)
 		}
+	}
+	// Started half an hour ago (after the invitations: a started session
+	// takes no more partners).
+	if _, err := db.Exec(`UPDATE sessions SET starts_at = ?, ends_at = ? WHERE id = ?`, now.Add(-30*time.Minute), now.Add(150*time.Minute), id); err != nil {
+		t.Fatal(err)
 	}
 	if se, err = s.App.Store.SessionByID(ctx, id); err != nil {
 		t.Fatal(err)
