@@ -52,6 +52,7 @@ type replanView struct {
 // changeView is one affected session: before → after, or no solution.
 type changeView struct {
 	Label, Place, State  string
+	StateKey             string // the badge's class: proposed, scheduled
 	Reason               string
 	Before, After        string
 	BeforeWho, AfterWho  string
@@ -115,7 +116,7 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 	for _, ch := range r.Changes {
 		l := bySess[ch.SessionID]
 		cv := changeView{Label: label(l), Place: "commune inconnue", Reason: ch.Reason, Before: when(ch.Before),
-			BeforeWho: names[ch.Before.FacilitatorID], NoSolution: ch.NoSolution, State: ch.State.Label(),
+			BeforeWho: names[ch.Before.FacilitatorID], NoSolution: ch.NoSolution, State: strings.ToLower(ch.State.Label()), StateKey: string(ch.State),
 			RequestPath: fmt.Sprintf("/demandes/%d", ch.RequestID), Sent: ch.Outcome != ""}
 		if c, ok := h.geo.Commune(l.CommuneINSEE); ok {
 			cv.Place = c.Name
@@ -123,9 +124,9 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 		if ch.After != nil {
 			v.Movable++
 			cv.After, cv.AfterWho = when(*ch.After), names[ch.After.FacilitatorID]
-			cv.What = map[string]string{"time": "même animatrice, autre date", "facilitator": "même date, autre animatrice",
-				"both": "autre date et autre animatrice"}[ch.Kind]
-			cv.KmDelta = signedKm(ch.KmDelta)
+			cv.What = map[string]string{"time": "même chargée de mission, autre date", "facilitator": "même date, autre chargée de mission",
+				"both": "autre date et autre chargée de mission"}[ch.Kind]
+			cv.KmDelta = kmChange(ch.KmDelta)
 		}
 		switch {
 		case ch.Outcome == "moved":
@@ -142,15 +143,16 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 	return h.render(c, status, pagePlanning, "planning", page)
 }
 
-// signedKm writes a change of travel: « +12,5 km », « −3,0 km », « 0,0 km ».
-func signedKm(km float64) string {
+// kmChange writes a change of travel: « 12,5 km de trajets en plus »,
+// « 3,0 km de trajets en moins », « trajets inchangés ».
+func kmChange(km float64) string {
 	switch {
 	case km > 0.05:
-		return "+" + frKm(km)
+		return frKm(km) + " de trajets en plus"
 	case km < -0.05:
-		return "\u2212" + frKm(-km)
+		return frKm(-km) + " de trajets en moins"
 	}
-	return frKm(0)
+	return "trajets inchangés"
 }
 
 // sendReplan applies a replan once: each session with a solution moves
@@ -235,7 +237,7 @@ func (h *Handler) markAbsent(c echo.Context) error {
 		to = from
 	}
 	if f.FacilitatorID == 0 {
-		f.Errors["facilitator_id"] = "Animatrice : choisissez la personne absente."
+		f.Errors["facilitator_id"] = "Chargée de mission : choisissez la personne absente."
 	}
 	if f.Label == "" {
 		f.Label = "Absence"
@@ -259,7 +261,7 @@ func (h *Handler) markAbsent(c echo.Context) error {
 				}
 			}
 		case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrForbidden):
-			f.Errors["facilitator_id"] = "Animatrice : choisissez une animatrice active de la liste."
+			f.Errors["facilitator_id"] = "Chargée de mission : choisissez une chargée de mission active de la liste."
 		case err != nil:
 			return err
 		}
