@@ -223,7 +223,8 @@ type absenceForm struct {
 
 // markAbsent is the planning page's action=absent: an unavailable
 // exception in the facilitator's calendar (the same as the one they record
-// themselves), after which « Replanifier » finds the sessions it breaks.
+// themselves, the admin named as its author in the audit trail), after
+// which « Replanifier » finds the sessions it breaks.
 func (h *Handler) markAbsent(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := absenceForm{FacilitatorID: formID(c, "facilitator_id"), From: c.FormValue("absence_from"), To: c.FormValue("absence_to"),
@@ -243,7 +244,7 @@ func (h *Handler) markAbsent(c echo.Context) error {
 		f.Label = "Absence"
 	}
 	if len(f.Errors) == 0 {
-		_, err := h.store.AddException(ctx, f.FacilitatorID, models.ExceptionInput{Kind: models.ExceptionUnavailable,
+		_, err := h.store.DeclareException(ctx, currentUser(c).ID, f.FacilitatorID, models.ExceptionInput{Kind: models.ExceptionUnavailable,
 			From: from, To: to, AllDay: true, Label: f.Label})
 		var ve *models.ValidationError
 		switch {
@@ -251,11 +252,11 @@ func (h *Handler) markAbsent(c echo.Context) error {
 			for k, msg := range ve.Fields {
 				switch k {
 				case "from":
-					f.Errors["absence_from"] = "Absente du : " + msg
+					f.Errors["absence_from"] = "Absente du : " + lowerFirst(msg)
 				case "to":
-					f.Errors["absence_to"] = "Au : " + msg
+					f.Errors["absence_to"] = "Au : " + lowerFirst(msg)
 				case "label":
-					f.Errors["label"] = "Motif : " + msg
+					f.Errors["label"] = "Motif : " + lowerFirst(msg)
 				default:
 					f.Errors["facilitator_id"] = msg
 				}
