@@ -27,11 +27,21 @@ func (h *Handler) runReplan(c echo.Context, se models.Season, start, end time.Ti
 	if d, err = h.store.CreatePlanDraft(ctx, currentUser(c).ID, d); err != nil {
 		return err
 	}
-	msg := "Aucune séance n’est touchée : toutes respectent encore les disponibilités, les limites et les trajets."
+	msg, kind := "Aucune séance n’est touchée : toutes respectent encore les disponibilités, les limites et les trajets.", "success"
 	if n := len(r.Changes); n > 0 {
 		msg = strconv.Itoa(n) + plural(n, " séance ne respecte", " séances ne respectent") + " plus les règles : vérifiez les changements proposés avant de les envoyer."
 	}
-	return h.redirect(c, draftPath(d.ID), "success", msg)
+	stuck := 0
+	for _, ch := range r.Changes {
+		if ch.After == nil {
+			stuck++
+		}
+	}
+	if stuck > 0 {
+		msg += " " + strconv.Itoa(stuck) + plural(stuck, " n’a", " n’ont") + " aucune solution : à déplacer ou annuler depuis la page de la demande."
+		kind = "error"
+	}
+	return h.redirect(c, draftPath(d.ID), kind, msg)
 }
 
 // replanView is a replan draft as the page shows it.
@@ -121,6 +131,11 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 		if c, ok := h.geo.Commune(l.CommuneINSEE); ok {
 			cv.Place = c.Name
 		}
+		if strings.Contains(cv.Label, cv.Place) {
+			cv.Place = "" // « CLSM de Fort-de-France » says it already
+		}
+		// The planner's reasons are sentences; here one follows « : ».
+		cv.NoSolution = lowerFirst(strings.TrimSuffix(cv.NoSolution, "."))
 		if ch.After != nil {
 			v.Movable++
 			cv.After, cv.AfterWho = when(*ch.After), names[ch.After.FacilitatorID]
