@@ -27,11 +27,21 @@ func (h *Handler) runReplan(c echo.Context, se models.Season, start, end time.Ti
 	if d, err = h.store.CreatePlanDraft(ctx, currentUser(c).ID, d); err != nil {
 		return err
 	}
-	msg := "Aucune séance n’est touchée : toutes respectent encore les disponibilités, les limites et les trajets."
+	msg, kind := "Aucune séance n’est touchée : toutes respectent encore les disponibilités, les limites et les trajets.", "success"
 	if n := len(r.Changes); n > 0 {
 		msg = strconv.Itoa(n) + plural(n, " séance ne respecte", " séances ne respectent") + " plus les règles : vérifiez les changements proposés avant de les envoyer."
 	}
-	return h.redirect(c, draftPath(d.ID), "success", msg)
+	stuck := 0
+	for _, ch := range r.Changes {
+		if ch.After == nil {
+			stuck++
+		}
+	}
+	if stuck > 0 {
+		msg += " " + strconv.Itoa(stuck) + plural(stuck, " n’a", " n’ont") + " aucune solution : à déplacer ou annuler depuis la page de la demande."
+		kind = "error"
+	}
+	return h.redirect(c, draftPath(d.ID), kind, msg)
 }
 
 // replanView is a replan draft as the page shows it.
@@ -52,6 +62,7 @@ type replanView struct {
 // changeView is one affected session: before → after, or no solution.
 type changeView struct {
 	Label, Place, State  string
+	StateKey             string // the badge's class: proposed, scheduled
 	Reason               string
 	Before, After        string
 	BeforeWho, AfterWho  string
@@ -115,17 +126,22 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 	for _, ch := range r.Changes {
 		l := bySess[ch.SessionID]
 		cv := changeView{Label: label(l), Place: "commune inconnue", Reason: ch.Reason, Before: when(ch.Before),
-			BeforeWho: names[ch.Before.FacilitatorID], NoSolution: ch.NoSolution, State: ch.State.Label(),
+			BeforeWho: names[ch.Before.FacilitatorID], NoSolution: ch.NoSolution, State: strings.ToLower(ch.State.Label()), StateKey: string(ch.State),
 			RequestPath: fmt.Sprintf("/demandes/%d", ch.RequestID), Sent: ch.Outcome != ""}
 		if c, ok := h.geo.Commune(l.CommuneINSEE); ok {
 			cv.Place = c.Name
 		}
+		if strings.Contains(cv.Label, cv.Place) {
+			cv.Place = "" // « CLSM de Fort-de-France » says it already
+		}
+		// The planner's reasons are sentences; here one follows « : ».
+		cv.NoSolution = lowerFirst(strings.TrimSuffix(cv.NoSolution, "."))
 		if ch.After != nil {
 			v.Movable++
 			cv.After, cv.AfterWho = when(*ch.After), names[ch.After.FacilitatorID]
-			cv.What = map[string]string{"time": "même animatrice, autre date", "facilitator": "même date, autre animatrice",
-				"both": "autre date et autre animatrice"}[ch.Kind]
-			cv.KmDelta = signedKm(ch.KmDelta)
+			cv.What = map[string]string{"time": "même chargée de mission, autre date", "facilitator": "même date, autre chargée de mission",
+				"both": "autre date et autre chargée de mission"}[ch.Kind]
+			cv.KmDelta = kmChange(ch.KmDelta)
 		}
 		switch {
 		case ch.Outcome == "moved":
@@ -142,15 +158,16 @@ func (h *Handler) renderReplan(c echo.Context, status int, d models.PlanDraft, p
 	return h.render(c, status, pagePlanning, "planning", page)
 }
 
-// signedKm writes a change of travel: « +12,5 km », « −3,0 km », « 0,0 km ».
-func signedKm(km float64) string {
+// kmChange writes a change of travel: « 12,5 km de trajets en plus »,
+// « 3,0 km de trajets en moins », « trajets inchangés ».
+func kmChange(km float64) string {
 	switch {
 	case km > 0.05:
-		return "+" + frKm(km)
+		return frKm(km) + " de trajets en plus"
 	case km < -0.05:
-		return "\u2212" + frKm(-km)
+		return frKm(-km) + " de trajets en moins"
 	}
-	return frKm(0)
+	return "trajets inchangés"
 }
 
 // sendReplan applies a replan once: each session with a solution moves
@@ -221,7 +238,8 @@ type absenceForm struct {
 
 // markAbsent is the planning page's action=absent: an unavailable
 // exception in the facilitator's calendar (the same as the one they record
-// themselves), after which « Replanifier » finds the sessions it breaks.
+// themselves, the admin named as its author in the audit trail), after
+// which « Replanifier » finds the sessions it breaks.
 func (h *Handler) markAbsent(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := absenceForm{FacilitatorID: formID(c, "facilitator_id"), From: c.FormValue("absence_from"), To: c.FormValue("absence_to"),
@@ -235,13 +253,13 @@ func (h *Handler) markAbsent(c echo.Context) error {
 		to = from
 	}
 	if f.FacilitatorID == 0 {
-		f.Errors["facilitator_id"] = "Animatrice : choisissez la personne absente."
+		f.Errors["facilitator_id"] = "Chargée de mission : choisissez la personne absente."
 	}
 	if f.Label == "" {
 		f.Label = "Absence"
 	}
 	if len(f.Errors) == 0 {
-		_, err := h.store.AddException(ctx, f.FacilitatorID, models.ExceptionInput{Kind: models.ExceptionUnavailable,
+		_, err := h.store.DeclareException(ctx, currentUser(c).ID, f.FacilitatorID, models.ExceptionInput{Kind: models.ExceptionUnavailable,
 			From: from, To: to, AllDay: true, Label: f.Label})
 		var ve *models.ValidationError
 		switch {
@@ -249,17 +267,17 @@ func (h *Handler) markAbsent(c echo.Context) error {
 			for k, msg := range ve.Fields {
 				switch k {
 				case "from":
-					f.Errors["absence_from"] = "Absente du : " + msg
+					f.Errors["absence_from"] = "Absente du : " + lowerFirst(msg)
 				case "to":
-					f.Errors["absence_to"] = "Au : " + msg
+					f.Errors["absence_to"] = "Au : " + lowerFirst(msg)
 				case "label":
-					f.Errors["label"] = "Motif : " + msg
+					f.Errors["label"] = "Motif : " + lowerFirst(msg)
 				default:
 					f.Errors["facilitator_id"] = msg
 				}
 			}
 		case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrForbidden):
-			f.Errors["facilitator_id"] = "Animatrice : choisissez une animatrice active de la liste."
+			f.Errors["facilitator_id"] = "Chargée de mission : choisissez une chargée de mission active de la liste."
 		case err != nil:
 			return err
 		}

@@ -79,6 +79,11 @@ func TestReplan_AbsenceMovesTheSessionOnce(t *testing.T) {
 	base := chooserForm(t, admin)
 	paris := models.LocationOf("Europe/Paris")
 	markAbsent(t, admin, base, s.FacilitatorID, s.StartsAt.In(paris))
+	// The audit trail names the admin who declared it, not the facilitator.
+	trail, err := e.store.AuditTrail(ctx, "user", s.FacilitatorID)
+	if err != nil || len(trail) == 0 || trail[0].Action != "calendar_exception" || trail[0].ActorName != "Claire Dubois" {
+		t.Errorf("audit trail of the facilitator after the absence: %+v (%v)", trail, err)
+	}
 
 	conflicts, err := e.store.SessionConflicts(ctx, formInt64(base.Get("season_id")), e.clock.Now(), e.clock.Now().AddDate(1, 0, 0))
 	if err != nil {

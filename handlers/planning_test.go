@@ -146,7 +146,7 @@ func TestPlanning_PlanShowsTheProposalThenSendsItOnce(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("draft: %d", r.Status)
 	}
-	for _, want := range []string{`name="action" value="send"`, `<svg`, `role="img"`, "Carte des déplacements", "Camille Lefebvre", "Fonds de carte", "Trajets par animateur·rice", "Premier créneau libre", "Kilomètres de trajets", "Roubaix", "Maison Folie Moulins", "nuit"} {
+	for _, want := range []string{`name="action" value="send"`, `<svg`, `role="img"`, "Carte des déplacements", "Camille Lefebvre", "Fonds de carte", "Trajets par chargée de mission", "Premier créneau libre", "Kilomètres de trajets", "Roubaix", "Maison Folie Moulins", "nuit"} {
 		if !strings.Contains(html.UnescapeString(r.Body), want) {
 			t.Errorf("draft page lacks %q", want)
 		}

@@ -104,8 +104,17 @@ func civilDate(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// AddException records an exception to a facilitator's pattern.
+// AddException records an exception to a facilitator's pattern, made by
+// the facilitator themself.
 func (s *Store) AddException(ctx context.Context, userID int64, in ExceptionInput) (CalendarException, error) {
+	return s.DeclareException(ctx, userID, userID, in)
+}
+
+// DeclareException records an exception in facilitator userID's calendar
+// on behalf of actorID: the facilitator themself, or an active admin (an
+// absence declared from the planning page). The audit trail names the
+// actor; anyone else is refused with ErrForbidden.
+func (s *Store) DeclareException(ctx context.Context, actorID, userID int64, in ExceptionInput) (CalendarException, error) {
 	in, err := in.normalize()
 	if err != nil {
 		return CalendarException{}, err
@@ -119,6 +128,19 @@ func (s *Store) AddException(ctx context.Context, userID int64, in ExceptionInpu
 		u, err := facilitatorIn(tx, userID)
 		if err != nil {
 			return err
+		}
+		// Whose calendar the messages speak of: « vous » to the
+		// facilitator, their name to an admin.
+		yours, then := "Vous avez déjà", "supprimez-la d’abord, ou choisissez d’autres dates ou horaires."
+		if actorID != userID {
+			var actor User
+			if err := tx.First(&actor, actorID).Error; err != nil {
+				return notFound(err, "user")
+			}
+			if actor.Role != RoleAdmin || !actor.Active {
+				return ErrForbidden
+			}
+			yours, then = "L’agenda de "+u.Name+" a déjà", "seule la chargée de mission peut la supprimer, depuis son agenda ; déclarez l’absence sur les autres jours."
 		}
 		// Days wholly in the past would be saved and never shown: the
 		// list starts today, in the facilitator's time zone.
@@ -138,13 +160,13 @@ func (s *Store) AddException(ctx context.Context, userID int64, in ExceptionInpu
 			return fmt.Errorf("find overlapping exceptions: %w", err)
 		}
 		if clash.ID != 0 {
-			return invalid("from", "Vous avez déjà une exception qui couvre ces horaires "+clash.describe()+
-				" : supprimez-la d’abord, ou choisissez d’autres dates ou horaires.")
+			return invalid("from", yours+" une exception qui couvre ces horaires "+clash.describe()+
+				" : "+then)
 		}
 		if err := tx.Create(&e).Error; err != nil {
 			return fmt.Errorf("insert exception: %w", err)
 		}
-		return audit(tx, &userID, "user", userID, "calendar_exception",
+		return audit(tx, &actorID, "user", userID, "calendar_exception",
 			fmt.Sprintf("%s du %s au %s", e.Kind, e.StartsOn.Format("2006-01-02"), e.EndsOn.Format("2006-01-02")), now)
 	})
 	return e, err

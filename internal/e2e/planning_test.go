@@ -60,7 +60,7 @@ func TestAdminPlansAdjustsAndSends(t *testing.T) {
 			browsertest.CheckA11y(t, ctx)
 			fits("proposal")
 			main := browsertest.Text(t, ctx, "main")
-			for _, want := range []string{"Trajets par animateur·rice", "Premier créneau libre", "nuit"} {
+			for _, want := range []string{"Trajets par chargée de mission", "Premier créneau libre", "nuit"} {
 				if !strings.Contains(main, want) {
 					t.Errorf("proposal lacks %q", want)
 				}

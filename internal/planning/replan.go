@@ -264,7 +264,7 @@ func ReplanSessions(ctx context.Context, store *models.Store, geo Places, season
 	for _, t := range left {
 		t.change.NoSolution = reasons[t.req.ID]
 		if t.change.NoSolution == "" {
-			t.change.NoSolution = "aucune animatrice ni aucun créneau de la demande ne convient"
+			t.change.NoSolution = "aucune chargée de mission ni aucun créneau de la demande ne convient"
 		}
 	}
 
