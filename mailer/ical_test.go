@@ -189,7 +189,7 @@ func icalJS(t *testing.T, ics string) icalJSResult {
 		t.Fatal(err)
 	}
 	npmOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "goical.js")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", "ical.js")); err == nil {
 			return
 		}
 		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
