@@ -60,6 +60,11 @@ var statementPages = map[string]string{
 	"/structures":              "/structures",
 	"/structures/:id":          "/structures/{coordinatorOrganisation}",
 
+	"/demandes/:id/emargement":   "/demandes/{coordinatorSessionRequest}/emargement",
+	"/demandes/:id/inscrits.csv": "/demandes/{coordinatorSessionRequest}/inscrits.csv",
+	"/demandes/:id/presences":    "/demandes/{coordinatorSessionRequest}/presences",
+	"/demandes/:id/telephones":   "/demandes/{coordinatorSessionRequest}/telephones",
+
 	"/seances/:id/presences": "/seances/{facilitatorSession}/presences",
 	"/seances/:id/bilan":     "/seances/{facilitatorSession}/bilan",
 
