@@ -63,3 +63,23 @@ func pathID(c echo.Context) (int64, error) {
 
 // invalidForm is the status of a form sent back with errors.
 const invalidForm = http.StatusUnprocessableEntity
+
+// refusal sorts the error of a refused form of the day's pages: a conflict
+// (the session's state) is told above the form with a 409, a validation
+// error joins the form's field errors with a 422, and nil leaves the
+// form's own errors (422). Any other error is returned for the error page.
+func refusal(err error, problem *string, errs *formErrors) (int, error) {
+	var ce *models.ConflictError
+	switch {
+	case errors.As(err, &ce):
+		*problem = ce.Message
+		return http.StatusConflict, nil
+	case err != nil:
+		fe, ferr := fieldErrors(err)
+		if ferr != nil {
+			return 0, ferr
+		}
+		*errs = fe
+	}
+	return invalidForm, nil
+}

@@ -247,17 +247,9 @@ func (h *Handler) addWalkIn(c echo.Context, se models.Session) error {
 		return lerr
 	}
 	p.WalkIn = f
-	var ce *models.ConflictError
-	status := invalidForm
-	switch {
-	case errors.As(err, &ce):
-		p.Problem, status = ce.Message, http.StatusConflict
-	case err != nil:
-		fe, ferr := fieldErrors(err)
-		if ferr != nil {
-			return ferr
-		}
-		errs = fe
+	status, ferr := refusal(err, &p.Problem, &errs)
+	if ferr != nil {
+		return ferr
 	}
 	p.Errors = errs
 	return h.render(c, status, pageSessionAttendance, "dashboard", p)
@@ -327,17 +319,9 @@ func (h *Handler) saveDebrief(c echo.Context, se models.Session) error {
 		return lerr
 	}
 	p.Form = d
-	var ce *models.ConflictError
-	status := invalidForm
-	switch {
-	case errors.As(err, &ce):
-		p.Problem, status = ce.Message, http.StatusConflict
-	case err != nil:
-		fe, ferr := fieldErrors(err)
-		if ferr != nil {
-			return ferr
-		}
-		errs = fe
+	status, ferr := refusal(err, &p.Problem, &errs)
+	if ferr != nil {
+		return ferr
 	}
 	p.Errors = errs
 	return h.render(c, status, pageSessionDebrief, "dashboard", p)

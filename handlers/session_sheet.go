@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -200,17 +199,9 @@ func (h *Handler) saveCount(c echo.Context, r models.Request) error {
 			return h.redirect(c, p.Base, "success", "Le nombre de participants est enregistré : la séance est marquée comme tenue.")
 		}
 	}
-	var ce *models.ConflictError
-	status := invalidForm
-	switch {
-	case errors.As(err, &ce):
-		p.Problem, status = ce.Message, http.StatusConflict
-	case err != nil:
-		fe, ferr := fieldErrors(err)
-		if ferr != nil {
-			return ferr
-		}
-		errs = fe
+	status, ferr := refusal(err, &p.Problem, &errs)
+	if ferr != nil {
+		return ferr
 	}
 	p.Errors = errs
 	return h.render(c, status, pageSessionCount, navOf(c), p)
