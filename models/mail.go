@@ -2,6 +2,8 @@ package models
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -141,6 +143,31 @@ func enqueue(tx *gorm.DB, env Envelope, now time.Time) error {
 		Status: OutboxPending, NextAttemptAt: now, CreatedAt: now,
 	}
 	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).Create(&row).Error
+}
+
+// enqueueAll writes envs into the outbox inside the caller's transaction
+// with multi-row INSERTs, as enqueue writes one: a dedup key already
+// queued (or twice in envs) is silently ignored.
+func enqueueAll(tx *gorm.DB, envs []Envelope, now time.Time) error {
+	for chunk := range slices.Chunk(envs, 100) {
+		var sql strings.Builder
+		sql.WriteString(`INSERT INTO outbox_messages (dedup_key, kind, recipient, subject, message_id, payload, sensitive,
+			status, attempts, next_attempt_at, last_error, permanent, created_at) VALUES `)
+		args := make([]any, 0, 13*len(chunk))
+		for i, env := range chunk {
+			if i > 0 {
+				sql.WriteString(", ")
+			}
+			sql.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', FALSE, ?)")
+			args = append(args, env.DedupKey, env.Kind, env.To, env.Subject, env.MessageID, string(env.Payload), env.Sensitive,
+				string(OutboxPending), now, now)
+		}
+		sql.WriteString(" ON CONFLICT (dedup_key) DO NOTHING")
+		if err := tx.Exec(sql.String(), args...).Error; err != nil {
+			return fmt.Errorf("queue %d messages: %w", len(chunk), err)
+		}
+	}
+	return nil
 }
 
 // activeAdmins are the people told about requests to review.

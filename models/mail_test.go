@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -12,6 +13,7 @@ import (
 // recordingMail is a Mail that records the notices and returns one plain
 // envelope per recipient, keyed by notice kind and event.
 type recordingMail struct {
+	mu      sync.Mutex
 	notices []Notice
 	check   func(Notice)
 	fail    error
@@ -21,6 +23,8 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 	if m.fail != nil {
 		return nil, m.fail
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.notices = append(m.notices, n)
 	if m.check != nil {
 		m.check(n)

@@ -56,59 +56,10 @@ func (*ParticipantNotice) notice() {}
 type batchCache struct {
 	partners map[int64]signupPartner
 	parties  map[int64]sessionMailParties
-	// places and mine count the live registrations of a session and of a
-	// partner, read once per transaction and kept up to date by
-	// registered: a batch of 100 sign-ups counts once, not 100 times.
-	places map[int64]*placeCounts
-	mine   map[int64]int
 }
 
 // placeCounts are a session's confirmed and waiting registrations.
 type placeCounts struct{ Confirmed, Waiting int }
-
-// signupCounts is what a registration is decided on.
-type signupCounts struct{ Confirmed, Waiting, Mine int }
-
-// counts returns the live registrations of session sessionID and of
-// partner partnerID (through the registrations indexes).
-func (c *batchCache) counts(tx *gorm.DB, sessionID, partnerID int64) (signupCounts, error) {
-	p, ok := c.places[sessionID]
-	if !ok {
-		p = &placeCounts{}
-		if err := tx.Raw(`SELECT
-				(SELECT COUNT(*) FROM registrations WHERE session_id = ? AND state = 'confirmed') AS confirmed,
-				(SELECT COUNT(*) FROM registrations WHERE session_id = ? AND state = 'waiting') AS waiting`,
-			sessionID, sessionID).Scan(p).Error; err != nil {
-			return signupCounts{}, fmt.Errorf("count registrations of session %d: %w", sessionID, err)
-		}
-		c.places[sessionID] = p
-	}
-	mine, ok := c.mine[partnerID]
-	if !ok {
-		var n int64
-		if err := tx.Model(&Registration{}).Where("partner_id = ? AND state IN ?", partnerID,
-			[]RegistrationState{RegistrationConfirmed, RegistrationWaiting}).Count(&n).Error; err != nil {
-			return signupCounts{}, err
-		}
-		mine = int(n)
-		c.mine[partnerID] = mine
-	}
-	return signupCounts{Confirmed: p.Confirmed, Waiting: p.Waiting, Mine: mine}, nil
-}
-
-// registered records a registration that succeeded in the counts.
-func (c *batchCache) registered(sessionID, partnerID int64, state RegistrationState) {
-	if p, ok := c.places[sessionID]; ok {
-		if state == RegistrationConfirmed {
-			p.Confirmed++
-		} else {
-			p.Waiting++
-		}
-	}
-	if _, ok := c.mine[partnerID]; ok {
-		c.mine[partnerID]++
-	}
-}
 
 // signupPartner is an invited partner with its organisation.
 type signupPartner struct {
@@ -123,28 +74,7 @@ type sessionMailParties struct {
 }
 
 func newBatchCache() *batchCache {
-	return &batchCache{partners: map[int64]signupPartner{}, parties: map[int64]sessionMailParties{},
-		places: map[int64]*placeCounts{}, mine: map[int64]int{}}
-}
-
-// partner loads an invited partner whose link is not revoked, with its
-// organisation; a revoked or unknown one is ErrLinkRevoked.
-func (c *batchCache) partner(tx *gorm.DB, id int64) (signupPartner, error) {
-	if p, ok := c.partners[id]; ok {
-		return p, nil
-	}
-	var p signupPartner
-	if err := tx.Take(&p.SessionPartner, id).Error; err != nil || p.RevokedAt != nil {
-		if err == nil || isNotFound(err) {
-			return p, ErrLinkRevoked
-		}
-		return p, err
-	}
-	if err := tx.Take(&p.Organisation, p.OrganisationID).Error; err != nil {
-		return p, fmt.Errorf("load organisation %d: %w", p.OrganisationID, err)
-	}
-	c.partners[id] = p
-	return p, nil
+	return &batchCache{partners: map[int64]signupPartner{}, parties: map[int64]sessionMailParties{}}
 }
 
 // sessionParties loads the CLSM and coordinator of session se.
