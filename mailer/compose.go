@@ -13,6 +13,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 	"unicode"
@@ -402,11 +403,29 @@ func envelope(kind, key string, sensitive bool, m *Message) (models.Envelope, er
 // people typed (titles, access notes, comments): a non-breaking space
 // before « : » and inside guillemets, a narrow one before « ; ! ? », and
 // the typographic apostrophe. Never apply it to a URL or an address.
-func frenchTypography(s string) string {
-	return strings.NewReplacer(
-		" :", "\u00a0:", "« ", "«\u00a0", " »", "\u00a0»",
-		" !", "\u202f!", " ?", "\u202f?", " ;", "\u202f;", "'", "’",
-	).Replace(s)
+func frenchTypography(s string) string { return frenchSpaces.Replace(s) }
+
+// frenchSpaces is built once: a Replacer builds its tables on first use.
+var frenchSpaces = strings.NewReplacer(
+	" :", "\u00a0:", "« ", "«\u00a0", " »", "\u00a0»",
+	" !", "\u202f!", " ?", "\u202f?", " ;", "\u202f;", "'", "’",
+)
+
+// zones caches time.LoadLocation, which reads the zone's file each time:
+// a batch of sign-ups composes a hundred messages in the same zone.
+var zones sync.Map // zone name → *time.Location
+
+// loadZone is time.LoadLocation, cached.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // checkRecipient validates what every message needs.

@@ -82,7 +82,7 @@ func (c *Composer) Welcome(d WelcomeData) (models.Envelope, error) {
 	if !d.Role.Valid() {
 		return models.Envelope{}, fmt.Errorf("mailer: welcome: unknown role %q", d.Role)
 	}
-	loc, err := time.LoadLocation(staffZone)
+	loc, err := loadZone(staffZone)
 	if err != nil {
 		return models.Envelope{}, err
 	}

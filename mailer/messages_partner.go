@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"fmt"
-	"time"
 
 	"quartier/models"
 )
@@ -39,7 +38,7 @@ func (c *Composer) PartnerLink(d PartnerLinkData) (models.Envelope, error) {
 		return models.Envelope{}, err
 	}
 	s := d.Session
-	loc, err := time.LoadLocation(s.Zone)
+	loc, err := loadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" || !s.End.After(s.Start) {
 		return models.Envelope{}, fmt.Errorf("mailer: partner link: needs a slot in an IANA zone (%q)", s.Zone)
 	}

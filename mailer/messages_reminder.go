@@ -54,7 +54,7 @@ func (c *Composer) Reminder(d ReminderData) (models.Envelope, error) {
 		return models.Envelope{}, err
 	}
 	s := d.Session
-	loc, err := time.LoadLocation(s.Zone)
+	loc, err := loadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" || s.ID == 0 || !s.End.After(s.Start) {
 		return models.Envelope{}, fmt.Errorf("mailer: reminder: needs a session with a slot in an IANA zone (%q)", s.Zone)
 	}

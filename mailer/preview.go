@@ -71,7 +71,7 @@ func frenchDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	loc, err := time.LoadLocation(staffZone)
+	loc, err := loadZone(staffZone)
 	if err != nil {
 		loc = time.UTC
 	}
