@@ -17,6 +17,8 @@ type recordingMail struct {
 	notices []Notice
 	check   func(Notice)
 	fail    error
+	// failFor: a participant notice to this email fails.
+	failFor string
 }
 
 func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
@@ -61,6 +63,9 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 		}
 		return out, nil
 	case *ParticipantNotice:
+		if m.failFor != "" && n.Registration.Email == m.failFor {
+			return nil, errors.New("composing failed")
+		}
 		return []Envelope{env(fmt.Sprint("participant:", n.Registration.ID, ":", n.Change), n.Registration.Email)}, nil
 	case *ProposalEndedNotice:
 		return []Envelope{env(fmt.Sprint("ended:", n.Session.ID), "admins@exemple.fr")}, nil
