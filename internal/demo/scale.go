@@ -504,14 +504,18 @@ type requestSpec struct {
 	state  models.RequestState
 }
 
-// programmeSpecs mirror the plain demo's requests (18 of them, every
-// state, three seasons).
+// programmeSpecs mirror the plain demo's requests (30 of them, every
+// state, three seasons; like the plain demo, most sessions that took
+// place are in the seasons before).
 var programmeSpecs = []requestSpec{
 	{0, models.RequestDraft}, {0, models.RequestSubmitted}, {0, models.RequestSubmitted}, {0, models.RequestChangesRequested},
 	{0, models.RequestAccepted}, {0, models.RequestDeclined}, {0, models.RequestWithdrawn}, {0, models.RequestProposed},
-	{0, models.RequestScheduled}, {0, models.RequestScheduled}, {0, models.RequestHeld},
-	{1, models.RequestClosed}, {1, models.RequestHeld}, {1, models.RequestCancelled}, {1, models.RequestDeclined},
-	{2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestWithdrawn},
+	{0, models.RequestScheduled}, {0, models.RequestScheduled}, {0, models.RequestHeld}, {0, models.RequestHeld},
+	{0, models.RequestClosed}, {0, models.RequestClosed},
+	{1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed},
+	{1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed},
+	{1, models.RequestHeld}, {1, models.RequestCancelled}, {1, models.RequestDeclined},
+	{2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestWithdrawn},
 }
 
 // scaleCLSM is a generated CLSM with what its requests draw on.
@@ -683,7 +687,8 @@ func hasSession(s models.RequestState) bool {
 // request generates one request with its windows, history, session,
 // messages and audit events.
 func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, spec requestSpec) {
-	if spec.season == 0 && spec.state == models.RequestHeld && g.today.Sub(g.seasons[0].StartsOn) < 60*24*time.Hour {
+	took := spec.state == models.RequestHeld || spec.state == models.RequestClosed // its session took place
+	if spec.season == 0 && took && g.today.Sub(g.seasons[0].StartsOn) < 60*24*time.Hour {
 		spec.season = 1 // too early in the season for a session already held
 	}
 	season := g.seasons[spec.season]
@@ -697,7 +702,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	case spec.season > 0:
 		created = season.StartsOn.AddDate(0, 0, 10+rng.IntN(150)).Add(time.Duration(8*60+rng.IntN(600)) * time.Minute)
 		first = created.AddDate(0, 0, 40+rng.IntN(30))
-	case spec.state == models.RequestHeld:
+	case took:
 		first = g.today.AddDate(0, 0, -20-rng.IntN(30))
 		created = first.AddDate(0, 0, -45).Add(time.Duration(8*60+rng.IntN(600)) * time.Minute)
 		if created.Before(season.StartsOn) {
@@ -713,7 +718,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	// gap separates the steps of its history; a request of the current
 	// season still on its way has all of them before now.
 	gap := 48 * time.Hour
-	if spec.season == 0 && spec.state != models.RequestHeld {
+	if spec.season == 0 && !took {
 		gap = min(gap, g.now.Sub(created)/8)
 	}
 	first = models.CalendarDay(first)
@@ -850,7 +855,9 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 			move(fac.user.ID, models.RequestScheduled, models.RequestHeld, "Séance tenue.", held, "Programmée", "Tenue")
 			se.HeldAt = &held
 			if spec.state == models.RequestClosed {
-				closed := end.AddDate(0, 0, 30)
+				// The close sweep, once the debrief is written and the
+				// feedback period over.
+				closed := end.Add(models.DefaultFeedbackPeriod + time.Hour)
 				move(admin, models.RequestHeld, models.RequestClosed, "Séance clôturée.", closed, "Tenue", "Clôturée")
 				se.ClosedAt = &closed
 			}
