@@ -324,6 +324,12 @@ var (
 			"Équipe mobile de psychiatrie du CHU, GEM de Fort-de-France, permanences du CCAS à Trénelle.",
 		},
 	}
+	// debriefAnyResources are those of a generated CLSM.
+	debriefAnyResources = []string{
+		"CMP du secteur, groupe d’entraide mutuelle (GEM) de la ville, Maison des adolescents du département, numéro national 3114.",
+		"Équipe mobile psychiatrie-précarité, Point accueil écoute jeunes, permanence de l’UNAFAM, Café des aidants du CCAS.",
+		"Centre médico-psychologique adulte et enfant, consultations jeunes consommateurs, assistantes sociales de secteur.",
+	}
 	debriefFollowUps = []string{
 		"Le centre social souhaite une seconde séance au printemps, pour les parents. Envoyer la liste des ressources aux participant·es par l’intermédiaire des structures.",
 		"Deux professionnel·les du bailleur demandent une formation aux premiers secours en santé mentale. Voir avec la coordination du CLSM.",
@@ -345,7 +351,7 @@ var (
 func debriefOf(rng *rand.Rand, clsm string) models.Debrief {
 	res := debriefResources[clsm]
 	if len(res) == 0 {
-		res = debriefResources["CLSM de Lille"]
+		res = debriefAnyResources
 	}
 	return models.Debrief{
 		Atmosphere: fr(debriefAtmospheres[rng.IntN(len(debriefAtmospheres))]),

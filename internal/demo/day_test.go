@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"quartier/models"
 )
 
 // TestSeed_HeldSessionsHaveTheirDay checks the plain demo's sessions that
@@ -132,4 +134,60 @@ func dayChecksum(t *testing.T, db *sql.DB) string {
 		rows.Close()
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestSeedScale_Days checks the generated sessions that took place: each
+// has its attendance (every confirmed person ticked, or the sheet's
+// count), a closed one its debrief written between its end and its
+// closing, a held one none unless its feedback period is still running
+// (the close sweep has nothing to do); attendances only in sessions that
+// took place.
+func TestSeedScale_Days(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	s, path := seedAt(t, now, 3)
+	db := openSQL(t, path)
+	rows, err := db.Query(`SELECT s.id, s.state, COALESCE(d.sheet_count, -1), d.debriefed_at IS NOT NULL,
+			COALESCE(d.debriefed_at > s.ends_at AND (s.closed_at IS NULL OR d.debriefed_at < s.closed_at), TRUE), COALESCE(d.facilitator_phone, ''),
+			(SELECT COUNT(*) FROM attendances a WHERE a.session_id = s.id AND a.registration_id IS NOT NULL),
+			(SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id AND g.state = 'confirmed'),
+			s.ends_at > ?
+		FROM sessions s LEFT JOIN session_days d ON d.session_id = s.id WHERE s.state IN ('held', 'closed')`, now.Add(-models.DefaultFeedbackPeriod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var sheets, ticked, closed, early int
+	for rows.Next() {
+		var id int64
+		var state, phone string
+		var sheet, ticks, confirmed int
+		var debriefed, inTime, recent bool
+		if err := rows.Scan(&id, &state, &sheet, &debriefed, &inTime, &phone, &ticks, &confirmed, &recent); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case sheet >= 0 && ticks == 0:
+			sheets++
+		case sheet < 0 && ticks == confirmed:
+			ticked++
+		default:
+			t.Errorf("session %d: sheet %d, %d ticks for %d confirmed", id, sheet, ticks, confirmed)
+		}
+		if state == "closed" {
+			closed++
+		}
+		// A held session may have its debrief during its feedback period.
+		if (state == "closed" && !debriefed) || (state == "held" && debriefed && !recent) || !inTime || phone == "" {
+			t.Errorf("session %d (%s): debriefed %v (in time %v), phone %q", id, state, debriefed, inTime, phone)
+		}
+	}
+	if sheets == 0 || ticked == 0 || closed == 0 {
+		t.Errorf("%d counted from the sheet, %d ticked, %d closed", sheets, ticked, closed)
+	}
+	if err := db.QueryRow(`SELECT COUNT(*) FROM attendances a JOIN sessions s ON s.id = a.session_id WHERE s.state NOT IN ('held', 'closed')`).Scan(&early); err != nil || early != 0 {
+		t.Errorf("%d attendances of sessions that did not take place (%v)", early, err)
+	}
+	if n, err := s.CloseDueSessions(context.Background()); err != nil || n != 0 {
+		t.Errorf("the close sweep closes %d generated sessions (%v)", n, err)
+	}
 }

@@ -62,7 +62,9 @@ func ScaleOf(ctx context.Context, store *models.Store) (int, error) {
 // partners; a pool of facilitators (about one per eight CLSMs) with their
 // weekly pattern, exceptions and busy time (typed and imported); requests
 // in every state over three seasons with consistent histories, windows and
-// sessions; sent (and a few failed) outbox messages; audit events.
+// sessions; partners and sign-ups; the attendance, phones and debriefs
+// of the sessions that took place; sent (and a few failed) outbox
+// messages; audit events.
 // Everything follows from k and now: the same k and now give the same rows.
 func SeedScale(ctx context.Context, dsn string, geo *territory.Directory, now time.Time, k int) (ScaleStats, error) {
 	var st ScaleStats
@@ -201,7 +203,7 @@ func newGenerator(db *gorm.DB, geo *territory.Directory, now time.Time, k int) (
 	}
 	for _, t := range []string{"users", "clsms", "organisations", "requests", "request_windows", "request_events", "sessions",
 		"outbox_messages", "audit_events", "availability_slots", "calendar_exceptions", "busy_times", "seasons",
-		"session_partners", "registrations"} {
+		"session_partners", "registrations", "attendances"} {
 		var n int64
 		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM " + t).Scan(&n).Error; err != nil {
 			return nil, err
@@ -493,6 +495,8 @@ type programmeRows struct {
 	sessions      []models.Session
 	partners      []models.SessionPartner
 	registrations []models.Registration
+	attendances   []models.Attendance
+	days          []models.SessionDay
 	outbox        []models.OutboxMessage
 	audits        []models.AuditEvent
 }
@@ -549,6 +553,8 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 	// Sign-ups draw on a stream of their own, so that they leave the rest
 	// of the programme as it was without them.
 	g.signups(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|1<<40)), clsms)
+	// So do the days of the sessions that took place.
+	g.days(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|2<<40)), clsms)
 	if err := tx.Exec("PRAGMA defer_foreign_keys = ON").Error; err != nil {
 		return err
 	}
@@ -561,6 +567,7 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 		{len(rows.orgs), &rows.orgs}, {len(rows.requests), &rows.requests}, {len(rows.requestQPVs), &rows.requestQPVs},
 		{len(rows.windows), &rows.windows}, {len(rows.events), &rows.events}, {len(rows.sessions), &rows.sessions},
 		{len(rows.partners), &rows.partners}, {len(rows.registrations), &rows.registrations},
+		{len(rows.attendances), &rows.attendances}, {len(rows.days), &rows.days},
 		{len(rows.outbox), &rows.outbox}, {len(rows.audits), &rows.audits},
 	} {
 		if batch.n == 0 {
