@@ -75,7 +75,7 @@ var demoRequests = []demoRequest{
 		// 16 people from the CLSM's partners, one cancels (promotion has
 		// nobody to promote): 15 of 20 places taken, 5 left for the race.
 		signups: &demoSignups{capacity: 20, people: 16, cancel: 1, race: true,
-			partners: []string{"Vilogia", "Association Rencontre et Loisirs", "Collège Anne-Frank", "Centre social de l'Alma", "Mission locale de Roubaix"}}},
+			partners: []string{"Vilogia", "Association Rencontre et Loisirs", "Collège Anne-Frank", "Centre social de l’Alma", "Mission locale de Roubaix"}}},
 	{clsm: "CLSM de Fort-de-France", remote: "https://visio.example.fr/clsm-fdf-volga", stepFree: models.StepFreeUnknown,
 		audience: [4]bool{true, true, false, true}, expected: 14, partners: []string{"Association Trénelle Avenir"},
 		notes: "Séance à distance, à l’heure de la Martinique.", firstDay: 52, state: models.RequestScheduled, complete: true, facilitator: 1,
