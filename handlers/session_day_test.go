@@ -410,3 +410,38 @@ func TestAttendance_CountWithoutJavaScript(t *testing.T) {
 		t.Errorf("refused list: %d, count %q", res.Status, got)
 	}
 }
+
+// TestSheetCount_ShowsTheTicksAndIsFinalOnceClosed: the coordinator's
+// count page tells what the facilitator ticked; once the session is
+// closed it says its figures are final and offers no form.
+func TestSheetCount_ShowsTheTicksAndIsFinalOnceClosed(t *testing.T) {
+	d := newDayEnv(t)
+	_, _, count, _, page, _ := d.paths()
+	ctx := context.Background()
+	d.startSession()
+	fac := d.as(&d.facil)
+	if res := fac.post(page, url.Values{"present": {fmt.Sprint(d.regs[0]), fmt.Sprint(d.regs[1])}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("attendance: %d", res.Status)
+	}
+	if res := fac.post(page+"/sur-place", url.Values{"first_name": {"Nora"}, "last_name": {"Kaci"}, "category": {"habitant"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("walk-in: %d", res.Status)
+	}
+	body := d.as(&d.coord).get(count).Body
+	if !strings.Contains(body, "<strong>2 présent·e·s</strong> sur 3 inscrit·e·s, et 1 personne venue sans inscription") || !strings.Contains(body, `name="count"`) {
+		t.Errorf("held: the count page does not tell the ticks or lacks its form:\n%s", summaryOf(body))
+	}
+	if _, err := d.store.SaveDebrief(ctx, d.facil.ID, d.session.ID, models.Debrief{Atmosphere: "Attentive"}); err != nil {
+		t.Fatal(err)
+	}
+	d.clock.Add(d.store.FeedbackPeriod() + 4*time.Hour)
+	if n, err := d.store.CloseDueSessions(ctx); err != nil || n != 1 {
+		t.Fatalf("close: %d %v", n, err)
+	}
+	body = d.as(&d.coord).get(count).Body
+	if !strings.Contains(body, "La séance est clôturée") || strings.Contains(body, `name="count"`) || !strings.Contains(body, "<strong>2 présent·e·s</strong>") {
+		t.Errorf("closed: the count page is not final:\n%s", summaryOf(body))
+	}
+	if res := d.as(&d.coord).post(count, url.Values{"count": {"12"}}); res.Status != http.StatusConflict || !strings.Contains(res.Body, "Clôturée") {
+		t.Errorf("a count posted to a closed session: %d\n%s", res.Status, summaryOf(res.Body))
+	}
+}
