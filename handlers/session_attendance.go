@@ -88,8 +88,9 @@ type walkInForm struct{ FirstName, LastName, Organisation, Category string }
 // attendancePage is the facilitator's attendance list, on a phone.
 type attendancePage struct {
 	dayHeading
-	Groups     []participantGroup
-	Confirmed  int
+	Groups    []participantGroup
+	Confirmed int
+	// Present is how many of the Confirmed are ticked present.
 	Present    int
 	WalkIns    []models.Attendance
 	WalkIn     walkInForm
@@ -128,9 +129,10 @@ func (h *Handler) loadAttendance(ctx context.Context, se models.Session) (attend
 	return p, nil
 }
 
-// count counts the ticks shown.
+// count counts the registered people ticked present (walk-ins are
+// counted apart).
 func (p *attendancePage) count() {
-	p.Present = len(p.WalkIns)
+	p.Present = 0
 	for _, g := range p.Groups {
 		for _, x := range g.People {
 			if x.Present {

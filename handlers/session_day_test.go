@@ -365,3 +365,83 @@ func TestSheetCountAndPhones_Coordinator(t *testing.T) {
 		t.Error("count not shown back")
 	}
 }
+
+// presentCount reads the count of the attendance page as rendered.
+var presentCount = regexp.MustCompile(`(?s)id="presences-compte"[^>]*aria-live="polite"[^>]*>\s*<strong class="count-present">(\d+)</strong> <span class="count-present-word">([^<]*)</span>\s*sur (\d+) ([^<,]*?)(?:, et (\d+) [^<]*)?</p>`)
+
+// TestAttendance_CountWithoutJavaScript: the page says how many of the
+// registered are ticked present, in French with its agreement, in a live
+// region, correct as the server renders it (walk-ins told apart), also
+// when a refused post shows the list back as it was ticked.
+func TestAttendance_CountWithoutJavaScript(t *testing.T) {
+	d := newDayEnv(t)
+	_, _, _, _, page, _ := d.paths()
+	d.startSession()
+	fac := d.as(&d.facil)
+	count := func(body string) string {
+		t.Helper()
+		m := presentCount.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no count on the page:\n%s", body)
+		}
+		return strings.Join(m[1:], "|")
+	}
+	if got := count(fac.get(page).Body); got != "0|présent·e|3|inscrit·e·s|" {
+		t.Errorf("before any tick: %q", got)
+	}
+	if res := fac.post(page, url.Values{"present": {fmt.Sprint(d.regs[1])}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("whole list: %d", res.Status)
+	}
+	if got := count(fac.get(page).Body); got != "1|présent·e|3|inscrit·e·s|" {
+		t.Errorf("after one tick: %q", got)
+	}
+	if res := fac.post(page, url.Values{"present": {fmt.Sprint(d.regs[0]), fmt.Sprint(d.regs[2])}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("whole list: %d", res.Status)
+	}
+	if res := fac.post(page+"/sur-place", url.Values{"first_name": {"Nora"}, "last_name": {"Kaci"}, "category": {"habitant"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("walk-in: %d", res.Status)
+	}
+	if got := count(fac.get(page).Body); got != "2|présent·e·s|3|inscrit·e·s|1" {
+		t.Errorf("after two ticks and a walk-in: %q", got)
+	}
+	// Refused, the count is that of the boxes shown ticked.
+	res := fac.post(page, url.Values{"present": {fmt.Sprint(d.regs[0]), fmt.Sprint(d.regs[1]), fmt.Sprint(d.regs[2]), "999999"}})
+	if got := count(res.Body); res.Status != http.StatusConflict || got != "3|présent·e·s|3|inscrit·e·s|1" {
+		t.Errorf("refused list: %d, count %q", res.Status, got)
+	}
+}
+
+// TestSheetCount_ShowsTheTicksAndIsFinalOnceClosed: the coordinator's
+// count page tells what the facilitator ticked; once the session is
+// closed it says its figures are final and offers no form.
+func TestSheetCount_ShowsTheTicksAndIsFinalOnceClosed(t *testing.T) {
+	d := newDayEnv(t)
+	_, _, count, _, page, _ := d.paths()
+	ctx := context.Background()
+	d.startSession()
+	fac := d.as(&d.facil)
+	if res := fac.post(page, url.Values{"present": {fmt.Sprint(d.regs[0]), fmt.Sprint(d.regs[1])}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("attendance: %d", res.Status)
+	}
+	if res := fac.post(page+"/sur-place", url.Values{"first_name": {"Nora"}, "last_name": {"Kaci"}, "category": {"habitant"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("walk-in: %d", res.Status)
+	}
+	body := d.as(&d.coord).get(count).Body
+	if !strings.Contains(body, "<strong>2 présent·e·s</strong> sur 3 inscrit·e·s, et 1 personne venue sans inscription") || !strings.Contains(body, `name="count"`) {
+		t.Errorf("held: the count page does not tell the ticks or lacks its form:\n%s", summaryOf(body))
+	}
+	if _, err := d.store.SaveDebrief(ctx, d.facil.ID, d.session.ID, models.Debrief{Atmosphere: "Attentive"}); err != nil {
+		t.Fatal(err)
+	}
+	d.clock.Add(d.store.FeedbackPeriod() + 4*time.Hour)
+	if n, err := d.store.CloseDueSessions(ctx); err != nil || n != 1 {
+		t.Fatalf("close: %d %v", n, err)
+	}
+	body = d.as(&d.coord).get(count).Body
+	if !strings.Contains(body, "La séance est clôturée") || strings.Contains(body, `name="count"`) || !strings.Contains(body, "<strong>2 présent·e·s</strong>") {
+		t.Errorf("closed: the count page is not final:\n%s", summaryOf(body))
+	}
+	if res := d.as(&d.coord).post(count, url.Values{"count": {"12"}}); res.Status != http.StatusConflict || !strings.Contains(res.Body, "Clôturée") {
+		t.Errorf("a count posted to a closed session: %d\n%s", res.Status, summaryOf(res.Body))
+	}
+}

@@ -151,6 +151,10 @@ type countPage struct {
 	Count   string
 	Open    bool
 	OpensAt string
+	// Closed: the session is closed, its figures final.
+	Closed bool
+	// Tally is what the facilitator ticked, beside the sheet's count.
+	Tally   models.AttendanceTally
 	Errors  map[string]string
 	Problem string
 }
@@ -168,6 +172,12 @@ func (h *Handler) countPageOf(c echo.Context, r models.Request) (countPage, erro
 	p.Open = se.State == models.SessionHeld || (se.State == models.SessionScheduled && !h.now().Before(se.StartsAt))
 	if se.State == models.SessionScheduled && !p.Open {
 		p.OpensAt = d.When
+	}
+	p.Closed = se.State == models.SessionClosed
+	if se.State != models.SessionScheduled {
+		if p.Tally, err = h.store.AttendanceTallyOf(c.Request().Context(), se.ID); err != nil {
+			return countPage{}, err
+		}
 	}
 	return p, nil
 }

@@ -350,3 +350,28 @@ func (s *Store) SessionHeadingOf(ctx context.Context, se Session) (SessionHeadin
 		Where("r.id = ?", se.RequestID).Take(&h).Error
 	return h, notFound(err, "request")
 }
+
+// AttendanceTally is what the facilitator recorded of a session: the
+// confirmed registrations looked at (Ticked), those present, and the
+// walk-ins.
+type AttendanceTally struct {
+	Confirmed int
+	Ticked    int
+	Present   int
+	WalkIns   int
+}
+
+// AttendanceTallyOf counts a session's attendance, in one query.
+func (s *Store) AttendanceTallyOf(ctx context.Context, sessionID int64) (AttendanceTally, error) {
+	var t AttendanceTally
+	err := s.q(ctx).Raw(`SELECT
+			(SELECT COUNT(*) FROM registrations WHERE session_id = ? AND state = ?) AS confirmed,
+			COALESCE(SUM(a.registration_id IS NOT NULL), 0) AS ticked,
+			COALESCE(SUM(a.registration_id IS NOT NULL AND a.present), 0) AS present,
+			COALESCE(SUM(a.registration_id IS NULL), 0) AS walk_ins
+		FROM attendances a WHERE a.session_id = ?`, sessionID, RegistrationConfirmed, sessionID).Scan(&t).Error
+	if err != nil {
+		return t, fmt.Errorf("attendance of session %d: %w", sessionID, err)
+	}
+	return t, nil
+}

@@ -23,9 +23,10 @@ import (
 // scheduler (its registered jobs, the real composer and outbox) in two
 // instances on one SQLite file, each with its own store as two serve
 // processes would, a week before a demo session with two participants;
-// then one instance again after both stopped (a restart). Each reminder is
-// queued and delivered exactly once: the facilitator's, the coordinator's
-// and each participant's.
+// then one instance again after both stopped (a restart); the same the
+// day before. Each reminder, the week's and the day's, is queued and
+// delivered exactly once: the facilitator's, the coordinator's and each
+// participant's.
 func TestScheduler_RemindersOnceAcrossRestartAndTwoInstances(t *testing.T) {
 	dir := t.TempDir()
 	cfg := config.Default()
@@ -125,29 +126,43 @@ func TestScheduler_RemindersOnceAcrossRestartAndTwoInstances(t *testing.T) {
 		}
 		wg.Wait()
 	}
+	reminders := func(kinds int) {
+		t.Helper()
+		check := open()
+		defer check.Store.Close()
+		msgs, _, err := check.Store.ListOutbox(ctx, models.OutboxFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := map[string]int{}
+		sent := 0
+		for _, m := range msgs {
+			if m.Kind != mailer.KindReminder {
+				continue
+			}
+			keys[m.DedupKey]++
+			if m.Status == models.OutboxSent {
+				sent++
+			}
+		}
+		if len(keys) != kinds*want || sent != kinds*want {
+			t.Errorf("reminders: %v, %d sent; want %d times %d (facilitator, coordinator, %d participants), each sent once", keys, sent, kinds, want, want-2)
+		}
+	}
 	run(2)
-	run(1) // a restart
+	setNow(clock().Add(2 * time.Minute))
+	run(1) // a restart, a little later
+	reminders(1)
+	// The day before: the day's reminder, once, across two instances and a
+	// restart again.
+	setNow(se.StartsAt.Add(-24*time.Hour + time.Minute))
+	run(2)
+	setNow(clock().Add(2 * time.Minute))
+	run(1)
+	reminders(2)
 
 	check := open()
 	defer check.Store.Close()
-	msgs, _, err := check.Store.ListOutbox(ctx, models.OutboxFilter{Limit: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := map[string]int{}
-	sent := 0
-	for _, m := range msgs {
-		if m.Kind != mailer.KindReminder {
-			continue
-		}
-		keys[m.DedupKey]++
-		if m.Status == models.OutboxSent {
-			sent++
-		}
-	}
-	if len(keys) != want || sent != want {
-		t.Errorf("reminders: %v, %d sent; want %d (facilitator, coordinator, %d participants), each sent once", keys, sent, want, want-2)
-	}
 	j, err := check.Store.JobByDedupKey(ctx, models.JobSessionReminders)
 	if err != nil || j.DoneAt != nil || j.LastError != "" {
 		t.Errorf("periodic reminder job: %+v %v", j, err)

@@ -32,11 +32,11 @@ type demoCLSM struct {
 var demoCLSMs = []demoCLSM{
 	{
 		name: "CLSM de Roubaix", dept: "59",
-		territory: "Ville de Roubaix : quartiers de l'Alma, de l'Épeule et des Hauts-Champs.",
+		territory: "Ville de Roubaix : quartiers de l’Alma, de l’Épeule et des Hauts-Champs.",
 		communes:  []string{"59512"}, qpvs: []string{"QX059005", "QX059006", "QX059007"},
 		coordinator: models.NewUser{Email: "nadia.benali@ville-roubaix.example.fr", Name: "Nadia Benali", Role: models.RoleCoordinator},
 		partners: [][2]string{
-			{"Centre social de l'Alma", "association"}, {"Collège Anne-Frank", "school"},
+			{"Centre social de l’Alma", "association"}, {"Collège Anne-Frank", "school"},
 			{"Mission locale de Roubaix", "youth_job"}, {"Vilogia", "landlord"},
 			{"Association Rencontre et Loisirs", "association"}, {"Aide à domicile Roubaix Services", "health"},
 		},

@@ -92,12 +92,28 @@ func TestDay_FacilitatorOnAPhone(t *testing.T) {
 	}
 	browsertest.CheckA11y(t, ctx)
 	box := func(id int64) string { return fmt.Sprintf(`input[name=present][value="%d"]`, id) }
+	signed, err := s.App.Store.Participants(context.Background(), se.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := func(want string) {
+		t.Helper()
+		want = strings.Replace(want, "sur 3 ", fmt.Sprintf("sur %d ", len(signed)), 1)
+		if got := strings.Join(strings.Fields(browsertest.Text(t, ctx, "#presences-compte")), " "); got != want {
+			t.Errorf("count = %q, want %q", got, want)
+		}
+	}
+	counted("0 présent·e sur 3 inscrit·e·s")
+	if live, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#presences-compte").getAttribute("aria-live")`)); live != "polite" {
+		t.Errorf("the count is not a live region (aria-live %q)", live)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(box(regs[0]))),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#etat-%d.tick-saved", regs[0]))),
 	); err != nil {
 		t.Fatalf("tick: %v", err)
 	}
+	counted("1 présent·e sur 3 inscrit·e·s")
 	if got := browsertest.Text(t, ctx, fmt.Sprintf("#etat-%d", regs[0])); !strings.Contains(got, "enregistré") {
 		t.Errorf("tick state = %q", got)
 	}
@@ -128,6 +144,7 @@ func TestDay_FacilitatorOnAPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("tick offline: %v", err)
 	}
+	counted("2 présent·e·s sur 3 inscrit·e·s") // as ticked, saved or not yet
 	offline(false)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#etat-%d.tick-saved", regs[1])))); err != nil {
 		t.Fatalf("tick saved once back online: %v", err)
@@ -165,6 +182,15 @@ func TestDay_FacilitatorOnAPhone(t *testing.T) {
 	if body := browsertest.Text(t, ctx, "main"); !strings.Contains(body, "Nora Kaci") {
 		t.Error("the walk-in is not listed")
 	}
+	counted("2 présent·e·s sur 3 inscrit·e·s, et 1 personne venue sans inscription")
+	// Unticked, the count goes down.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(box(regs[1]))),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#etat-%d.tick-saved", regs[1]))),
+	); err != nil {
+		t.Fatalf("untick: %v", err)
+	}
+	counted("1 présent·e sur 3 inscrit·e·s, et 1 personne venue sans inscription")
 	browsertest.CheckA11y(t, ctx)
 	shot(t, ctx, "presences-360.png")
 
@@ -276,4 +302,99 @@ func TestDay_PrintedSheet(t *testing.T) {
 		}
 	}
 	t.Logf("printed sheet: %s", filepath.Join(dir, "emargement-impression.png"))
+}
+
+// TestDay_DemoSessionsThatTookPlace: with the demo's held and closed
+// sessions (their sign-ups, attendance and debriefs), every page of their
+// day passes axe and fits 360 px, for their facilitators (dashboard,
+// attendance, debrief) and their coordinators (request, sheet, count,
+// phones); and at 1280 px. A closed session's list is read-only.
+func TestDay_DemoSessionsThatTookPlace(t *testing.T) {
+	s := startSite(t)
+	db, err := sql.Open("sqlite3", s.App.Config.Database.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT s.id, r.id, s.state, f.email, co.email FROM sessions s
+		JOIN requests r ON r.session_id = s.id JOIN clsms c ON c.id = r.clsm_id
+		JOIN users f ON f.id = s.facilitator_id JOIN users co ON co.id = c.coordinator_id
+		WHERE s.state IN ('held', 'closed') ORDER BY s.starts_at DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type took struct {
+		session, request int64
+		state            string
+	}
+	byFac, byCoord := map[string][]took{}, map[string][]took{}
+	for rows.Next() {
+		var x took
+		var fac, coord string
+		if err := rows.Scan(&x.session, &x.request, &x.state, &fac, &coord); err != nil {
+			t.Fatal(err)
+		}
+		byFac[fac] = append(byFac[fac], x)
+		byCoord[coord] = append(byCoord[coord], x)
+	}
+	rows.Close()
+	if len(byFac) < 2 || len(byCoord) < 3 {
+		t.Fatalf("sessions that took place: %d facilitators, %d coordinators", len(byFac), len(byCoord))
+	}
+	// Visit has run axe on the page.
+	fits := func(ctx context.Context, width int, what string) {
+		t.Helper()
+		if wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || wide > width {
+			t.Errorf("%s at %d px is %d px wide (%v)", what, width, wide, err)
+		}
+	}
+	for _, width := range []int{360, 1280} {
+		for fac, sessions := range byFac {
+			ctx := browsertest.New(t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 800)); err != nil {
+				t.Fatal(err)
+			}
+			s.signIn(t, ctx, fac)
+			browsertest.Visit(t, ctx, s.URL+"/tableau-de-bord")
+			fits(ctx, width, "dashboard of "+fac)
+			shot(t, ctx, fmt.Sprintf("demo-tableau-de-bord-%s-%d.png", strings.SplitN(fac, ".", 2)[0], width))
+			for i, x := range sessions {
+				if width == 1280 && i > 1 {
+					break
+				}
+				browsertest.Visit(t, ctx, fmt.Sprintf("%s/seances/%d/presences", s.URL, x.session))
+				fits(ctx, width, fmt.Sprintf("attendance of session %d", x.session))
+				if disabled, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("input[name=present]")].every(b => b.disabled)`)); x.state == "closed" && !disabled {
+					t.Errorf("closed session %d: its attendance can be ticked", x.session)
+				}
+				if i < 2 {
+					shot(t, ctx, fmt.Sprintf("demo-presences-%d-%s-%d.png", x.session, x.state, width))
+				}
+				browsertest.Visit(t, ctx, fmt.Sprintf("%s/seances/%d/bilan", s.URL, x.session))
+				fits(ctx, width, fmt.Sprintf("debrief of session %d", x.session))
+				if i < 2 {
+					shot(t, ctx, fmt.Sprintf("demo-bilan-%d-%s-%d.png", x.session, x.state, width))
+				}
+			}
+		}
+		for coord, sessions := range byCoord {
+			ctx := browsertest.New(t)
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 800)); err != nil {
+				t.Fatal(err)
+			}
+			s.signIn(t, ctx, coord)
+			for i, x := range sessions {
+				if i > 1 {
+					break
+				}
+				for _, p := range []string{"", "/emargement", "/presences", "/telephones"} {
+					browsertest.Visit(t, ctx, fmt.Sprintf("%s/demandes/%d%s", s.URL, x.request, p))
+					fits(ctx, width, fmt.Sprintf("request %d%s", x.request, p))
+					if i == 0 {
+						shot(t, ctx, fmt.Sprintf("demo-demande-%d%s-%d.png", x.request, strings.ReplaceAll(p, "/", "-"), width))
+					}
+				}
+			}
+		}
+	}
 }

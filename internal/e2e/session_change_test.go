@@ -48,8 +48,9 @@ func (s *site) waitForRaw(t *testing.T, addr string, after time.Time, wants ...s
 // TestSessionChanges_AnotherDateThenMoveAndCancel: the coordinator with a
 // proposed date asks for another one (the request goes back to
 // « Acceptée »); an admin moves a scheduled session (the facilitator gets
-// an updated invitation, its SEQUENCE one higher) and then cancels it, through the
-// confirmation step (METHOD:CANCEL with the reason). Axe on every page, at
+// an updated invitation, its SEQUENCE one higher, and so do its
+// coordinator and its confirmed participants) and then cancels it, through
+// the confirmation step (METHOD:CANCEL with the reason, to each of them). Axe on every page, at
 // 360 px for the coordinator and 1280 px for the admin.
 func TestSessionChanges_AnotherDateThenMoveAndCancel(t *testing.T) {
 	s := startSite(t)
@@ -121,7 +122,24 @@ func TestSessionChanges_AnotherDateThenMoveAndCancel(t *testing.T) {
 			t.Fatalf("the move was refused: %q", browsertest.Text(t, b, "main"))
 		}
 		browsertest.CheckA11y(t, b)
-		s.waitForRaw(t, fac.Email, moved, "METHOD:REQUEST", fmt.Sprintf("SEQUENCE:%d", r.Session.Sequence+1))
+		// Everyone's calendar follows: the facilitator's, the coordinator's
+		// and each confirmed participant's (the demo signed people up).
+		people, err := s.App.Store.Participants(ctx, r.Session.ID)
+		if err != nil || len(people) == 0 {
+			t.Fatalf("the scheduled session has no confirmed participant (%v)", err)
+		}
+		cl, err := s.App.Store.CLSMByID(ctx, r.CLSMID)
+		if err != nil || cl.CoordinatorID == nil {
+			t.Fatalf("no coordinator (%v)", err)
+		}
+		co, err := s.App.Store.UserByID(ctx, *cl.CoordinatorID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		everyone := []string{fac.Email, co.Email, people[0].Email, people[len(people)-1].Email}
+		for _, to := range everyone {
+			s.waitForRaw(t, to, moved, "METHOD:REQUEST", fmt.Sprintf("SEQUENCE:%d", r.Session.Sequence+1))
+		}
 
 		cancelled := time.Now().Add(-time.Second)
 		if err := chromedp.Do(b, chromedp.SendKeys(chromedp.CSS("#f-cancel-comment"), "La chargée de mission est absente.")); err != nil {
@@ -133,9 +151,11 @@ func TestSessionChanges_AnotherDateThenMoveAndCancel(t *testing.T) {
 		if badge := browsertest.Text(t, b, "h1 .badge"); badge != "Annulée" {
 			t.Errorf("state after cancelling: %q", badge)
 		}
-		raw := s.waitForRaw(t, fac.Email, cancelled, "METHOD:CANCEL")
-		if !strings.Contains(raw, "absente") {
-			t.Errorf("the cancellation does not give the reason")
+		for _, to := range everyone {
+			raw := s.waitForRaw(t, to, cancelled, "METHOD:CANCEL")
+			if !strings.Contains(raw, "absente") {
+				t.Errorf("the cancellation to %s does not give the reason", to)
+			}
 		}
 	})
 }

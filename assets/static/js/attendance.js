@@ -85,9 +85,23 @@
     timers[id] = window.setTimeout(function () { save(box); }, wait * 1000);
   };
 
+  // The count of people ticked present, as the boxes are ticked (the
+  // server wrote it right for the page as loaded; walk-ins are told apart
+  // and change only with a reload).
+  var counter = document.getElementById("presences-compte");
+  var recount = function () {
+    if (!counter) { return; }
+    var n = form.querySelectorAll("input[name=present]:checked").length;
+    var num = counter.querySelector(".count-present");
+    var word = counter.querySelector(".count-present-word");
+    if (num) { num.textContent = String(n); }
+    if (word) { word.textContent = n > 1 ? "présent·e·s" : "présent·e"; }
+  };
+
   form.addEventListener("change", function (event) {
     var box = event.target;
     if (box.name !== "present" || box.type !== "checkbox") { return; }
+    recount();
     window.clearTimeout(timers[box.value]);
     save(box);
   });
@@ -109,6 +123,7 @@
     box.checked = left[id];
     save(box);
   });
+  recount();
   var hint = document.getElementById("presences-aide");
   if (hint) { hint.textContent = "Cochez chaque personne présente : chaque coche est enregistrée aussitôt, même si la connexion revient plus tard."; }
 })();
