@@ -45,6 +45,8 @@ const (
 	pageDashboardCoordinator pageName = "dashboard_coordinator"
 	pageDashboardFacilitator pageName = "dashboard_facilitator"
 	pageErrorPage            pageName = "error"
+	pageFeedback             pageName = "feedback"
+	pageFeedbackSummary      pageName = "feedback_summary"
 	pageHome                 pageName = "home"
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
@@ -107,6 +109,8 @@ var pageTable = map[pageName][]string{
 	pageDashboardCoordinator: nil,
 	pageDashboardFacilitator: nil,
 	pageErrorPage:            nil,
+	pageFeedback:             {partialsForm},
+	pageFeedbackSummary:      nil,
 	pageHome:                 nil,
 	pageLegal:                nil,
 	pageLogin:                {partialsForm},
