@@ -121,6 +121,12 @@ func (h *Handler) answerFeedback(c echo.Context, regID int64) error {
 		return expiredFeedbackLink()
 	}
 	if errs := formProblems(c); len(errs) > 0 {
+		// Every message at once: the bounds of the fields and the answers.
+		for k, m := range answer.Problems(form.Questions) {
+			if _, ok := errs[k]; !ok {
+				errs[k] = m
+			}
+		}
 		return h.renderFeedback(c, invalidForm, form, answer, errs)
 	}
 	err = h.store.AnswerFeedback(ctx, regID, answer.FeedbackInput)

@@ -147,6 +147,13 @@ func (in FeedbackInput) check(questions []Question) (FeedbackAnswer, map[string]
 	return a, f
 }
 
+// Problems checks in against the added questions of its version (field →
+// French message), as AnswerFeedback does before storing anything.
+func (in FeedbackInput) Problems(questions []Question) map[string]string {
+	_, f := in.check(questions)
+	return f
+}
+
 // FeedbackForm is what the page of a feedback link shows: the session,
 // the version's added questions, and whether the link already answered or
 // expired.
