@@ -193,7 +193,7 @@ func TestFeedback_AggregateFromFiveAnswersForTheSessionOnly(t *testing.T) {
 		path string
 	}{{fac, facPath}, {coord, coordPath}} {
 		r := p.c.get(p.path)
-		for _, want := range []string{"Satisfaction générale", "Moyenne : <strong>5,0 sur 5</strong>", "2,0 → 4,0", "Les adresses des lieux d’écoute.", "taux de réponse : 71 %", "<strong>100 %</strong> (5 sur 5)"} {
+		for _, want := range []string{"Satisfaction générale", "Moyenne\u00a0: <strong>5,0 sur 5</strong>", "2,0 → 4,0", "Les adresses des lieux d’écoute.", "taux de réponse\u00a0: 71\u00a0%", "<strong>100\u00a0%</strong> (5 sur 5)"} {
 			if !strings.Contains(r.Body, want) {
 				t.Errorf("%s: lacks %q\n%s", p.path, want, r.Body)
 			}
