@@ -22,9 +22,12 @@ type feedbackEnv struct {
 	links *links.Links
 }
 
-func newFeedbackEnv(t *testing.T) *feedbackEnv {
+func newFeedbackEnv(t *testing.T, before ...func(*dayEnv)) *feedbackEnv {
 	t.Helper()
 	d := newDayEnv(t)
+	for _, f := range before {
+		f(d)
+	}
 	ctx := context.Background()
 	db, err := sql.Open("sqlite3", d.cfg.Database.DSN)
 	if err != nil {
@@ -215,5 +218,64 @@ func TestFeedback_AggregateFromFiveAnswersForTheSessionOnly(t *testing.T) {
 	}
 	if r := f.as(&f.coord2).get(coordPath); r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
 		t.Errorf("another CLSM's coordinator: %d", r.Status)
+	}
+}
+
+// TestQuestionnaires_AdminAddsAVersionForTheSeason: the admin creates
+// version 2 with a choice question (a choice with one answer is refused
+// next to its row, the rows kept) and picks it for the season; the
+// season's links then ask it, and its answer is stored with the answer.
+func TestQuestionnaires_AdminAddsAVersionForTheSeason(t *testing.T) {
+	f := newFeedbackEnv(t, func(d *dayEnv) {
+		admin := d.as(&d.admin)
+		r := admin.get("/admin/questionnaires")
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "Version 1") {
+			t.Fatalf("list: %d\n%.300s", r.Status, r.Body)
+		}
+		form := url.Values{"title": {"Questionnaire 2027"}, "label_1": {"Comment avez-vous connu la séance ?"}, "kind_1": {"choice"},
+			"options_1": {"Par ma structure"}}
+		r = admin.post("/admin/questionnaires", form)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "de 2 à 8 réponses") || !strings.Contains(r.Body, "Comment avez-vous connu") {
+			t.Fatalf("one option: %d\n%s", r.Status, r.Body)
+		}
+		form.Set("options_1", "Par ma structure\nPar une affiche\nAutrement")
+		if r = admin.post("/admin/questionnaires", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", r.Status, r.Body)
+		}
+		var season int64
+		db, _ := sql.Open("sqlite3", d.cfg.Database.DSN)
+		defer db.Close()
+		if err := db.QueryRow(`SELECT season_id FROM requests WHERE id = ?`, d.requestID).Scan(&season); err != nil {
+			t.Fatal(err)
+		}
+		if r = admin.post(fmt.Sprintf("/admin/questionnaires/saisons/%d", season), url.Values{"version": {"2"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("choose: %d", r.Status)
+		}
+		if r = admin.get("/admin/questionnaires"); !strings.Contains(r.Body, `<option value="2" selected>`) {
+			t.Errorf("the season does not show version 2:\n%s", r.Body)
+		}
+	})
+	c := f.client()
+	path := f.path(0)
+	r := c.get(path)
+	if !strings.Contains(r.Body, "Comment avez-vous connu la séance") || !strings.Contains(r.Body, `name="q_q2_1" value="Par une affiche"`) {
+		t.Fatalf("the link does not ask the added question:\n%s", r.Body)
+	}
+	form := answerForm(c, path)
+	form.Set("q_q2_1", "Par la radio")
+	if r = c.post(path, form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Choisissez une des réponses proposées") {
+		t.Fatalf("answer outside the options: %d", r.Status)
+	}
+	form.Set("q_q2_1", "Par une affiche")
+	if r = c.post(path, form); r.Status != http.StatusSeeOther {
+		t.Fatalf("answer: %d\n%s", r.Status, r.Body)
+	}
+	db, _ := sql.Open("sqlite3", f.cfg.Database.DSN)
+	defer db.Close()
+	var version int
+	var extra string
+	if err := db.QueryRow(`SELECT questionnaire_version, extra FROM feedback_answers WHERE session_id = ?`, f.session.ID).Scan(&version, &extra); err != nil ||
+		version != 2 || extra != `{"q2_1":"Par une affiche"}` {
+		t.Errorf("stored version %d extra %s (%v)", version, extra, err)
 	}
 }

@@ -56,6 +56,8 @@ func limitFor(name string) formLimit {
 	switch {
 	case strings.HasPrefix(name, "windows[") && strings.HasSuffix(name, "].weekdays"):
 		return formLimit{Chars: 1, Items: 7}
+	case strings.HasPrefix(name, "options_"): // a new choice question's answers, one per line
+		return formLimit{Chars: (models.MaxOptionLabel + 1) * models.MaxQuestionOptions, Items: 1, Multiline: true}
 	case strings.HasPrefix(name, "q_"): // an answer to a questionnaire's added question
 		return formLimit{Chars: models.MaxExtraTextAnswer, Items: 1, Multiline: true}
 	}

@@ -220,6 +220,11 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/saisons/:id/supprimer", h.withSeason(h.deleteSeason))
 	admin.post("/admin/saisons/:id/en-cours", h.withSeason(h.makeSeasonCurrent))
 	admin.post("/admin/saisons/:id/cloturer", h.withSeason(h.closeSeason))
+	// The versions of the feedback questionnaire, and which one each
+	// season asks.
+	admin.get("/admin/questionnaires", h.listQuestionnaires)
+	admin.form("/admin/questionnaires", h.createQuestionnaire)
+	admin.post("/admin/questionnaires/saisons/:id", h.withSeason(h.chooseSeasonQuestionnaire))
 
 	admin.get("/admin/qpv", h.listQPVs)
 	admin.form("/admin/qpv", h.saveQPV)

@@ -99,6 +99,7 @@ var statementPages = map[string]string{
 	"/admin/clsm/:id":               "/admin/clsm/{busiestCLSM}",
 	"/admin/saisons":                "/admin/saisons",
 	"/admin/saisons/:id":            "/admin/saisons/{busiestSeason}",
+	"/admin/questionnaires":         "/admin/questionnaires",
 	"/admin/planification":          "/admin/planification",
 	"/admin/planification/:id":      "/admin/planification/{planDraft}",
 	"/admin/qpv":                    "/admin/qpv",

@@ -29,6 +29,7 @@ const (
 	pageAdminPeople          pageName = "admin_people"
 	pageAdminPersonForm      pageName = "admin_person_form"
 	pageAdminQPV             pageName = "admin_qpv"
+	pageAdminQuestionnaires  pageName = "admin_questionnaires"
 	pageAdminSeason          pageName = "admin_season"
 	pageAdminSeasons         pageName = "admin_seasons"
 	pageCalendarAdmin        pageName = "calendar_admin"
@@ -93,6 +94,7 @@ var pageTable = map[pageName][]string{
 	pageAdminPeople:          {partialsPager},
 	pageAdminPersonForm:      {partialsForm},
 	pageAdminQPV:             {partialsForm, partialsPager},
+	pageAdminQuestionnaires:  {partialsForm},
 	pageAdminSeason:          {partialsForm},
 	pageAdminSeasons:         {partialsForm, partialsPager},
 	pageCalendarAdmin:        nil,

@@ -198,7 +198,7 @@ func TestQuestionnaire_VersionTwoAddsAQuestion(t *testing.T) {
 	f := heldDay(t, 2, 2)
 	ctx := context.Background()
 	var ve *ValidationError
-	if _, err := f.s.CreateQuestionnaire(ctx, f.admin.ID, "Questionnaire 2027", []NewQuestion{{Label: "Comment avez-vous connu la séance ?", Kind: QuestionChoice, Options: "Seule"}}); !errors.As(err, &ve) || ve.Fields["q0"] == "" {
+	if _, err := f.s.CreateQuestionnaire(ctx, f.admin.ID, "Questionnaire 2027", []NewQuestion{{Label: "Comment avez-vous connu la séance ?", Kind: QuestionChoice, Options: "Seule"}}); !errors.As(err, &ve) || ve.Fields["question_1"] == "" {
 		t.Fatalf("choice with one option: %v", err)
 	}
 	q, err := f.s.CreateQuestionnaire(ctx, f.admin.ID, "Questionnaire 2027", []NewQuestion{

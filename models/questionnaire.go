@@ -153,7 +153,8 @@ type NewQuestion struct {
 
 // CreateQuestionnaire stores a new version: the newest version's
 // questions plus the added ones (up to MaxAddedQuestions; blank rows are
-// skipped). Field errors are keyed "title", "q<i>" (the i-th added row).
+// skipped). Field errors are keyed "title" and "question_<n>" (the n-th
+// row, from 1).
 func (s *Store) CreateQuestionnaire(ctx context.Context, actorID int64, title string, added []NewQuestion) (Questionnaire, error) {
 	title = strings.TrimSpace(title)
 	f := map[string]string{}
@@ -187,7 +188,7 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, actorID int64, title st
 				}
 			}
 			if m := checkQuestion(nq); m != "" {
-				f["q"+strconv.Itoa(i)] = m
+				f["question_"+strconv.Itoa(i+1)] = m
 			}
 			qs = append(qs, nq)
 			n++

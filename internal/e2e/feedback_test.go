@@ -202,3 +202,33 @@ func TestFeedback_ParticipantAnswersOnceOnAPhone(t *testing.T) {
 	}
 	fitsWidth(t, ctx, "thanks", 1280)
 }
+
+// TestQuestionnaires_AdminPage: the admin's questionnaire versions page
+// passes axe and fits at 360 and 1280 px, and creating a version from it
+// lists version 2.
+func TestQuestionnaires_AdminPage(t *testing.T) {
+	s := startSite(t)
+	ctx := browsertest.New(t)
+	s.signIn(t, ctx, s.Manifest.Accounts.Admin)
+	for _, width := range []int{360, 1280} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+			t.Fatal(err)
+		}
+		browsertest.Visit(t, ctx, s.URL+"/admin/questionnaires")
+		fitsWidth(t, ctx, "questionnaires", width)
+		shot(t, ctx, fmt.Sprintf("admin-questionnaires-%d.png", width))
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-title"), "Questionnaire 2027"),
+		chromedp.SendKeys(chromedp.CSS("#f-label-1"), "Reviendriez-vous à une autre séance ?"),
+		chromedp.SetValue(chromedp.CSS("#f-kind-1"), "yes_no"),
+		chromedp.Click(chromedp.CSS(".request-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash-success")),
+	); err != nil {
+		t.Fatalf("create a version: %v", err)
+	}
+	if h := browsertest.Text(t, ctx, "#version-2"); !strings.Contains(h, "Questionnaire 2027") {
+		t.Errorf("version 2 heading: %q", h)
+	}
+	browsertest.CheckA11y(t, ctx)
+}
