@@ -28,6 +28,21 @@ type Config struct {
 	Calendar Calendar `toml:"calendar"`
 	Team     Team     `toml:"team"`
 	Sessions Sessions `toml:"sessions"`
+	Feedback Feedback `toml:"feedback"`
+}
+
+// Feedback configures the participants' feedback links (DESIGN §3.6).
+type Feedback struct {
+	// LinkTTL is how long a feedback link stays valid after it is made.
+	LinkTTL Duration `toml:"link_ttl"`
+	// ReminderAfter is how long after the link was sent the one reminder
+	// goes, if the questionnaire is still unanswered.
+	ReminderAfter Duration `toml:"reminder_after"`
+	// PostsPerLink bounds the answers posted through one link per
+	// RateWindow (a refused form counts too): a link answers once, so this
+	// only stops a robot hammering one link.
+	PostsPerLink int      `toml:"posts_per_link"`
+	RateWindow   Duration `toml:"rate_window"`
 }
 
 // Sessions configures the day of a session and what follows it.
@@ -199,6 +214,8 @@ func Default() Config {
 		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}, BackgroundPlanAbove: 150},
 		Signups:  Signups{PromotionCutoff: Duration{24 * time.Hour}, PostsPerLink: 200, RateWindow: Duration{15 * time.Minute}},
 		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
+		Feedback: Feedback{LinkTTL: Duration{30 * 24 * time.Hour}, ReminderAfter: Duration{72 * time.Hour},
+			PostsPerLink: 20, RateWindow: Duration{15 * time.Minute}},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -306,6 +323,9 @@ func (c Config) Validate() error {
 		"requests.proposal_ttl":     c.Requests.ProposalTTL.Duration,
 		"signups.rate_window":       c.Signups.RateWindow.Duration,
 		"sessions.feedback_period":  c.Sessions.FeedbackPeriod.Duration,
+		"feedback.link_ttl":         c.Feedback.LinkTTL.Duration,
+		"feedback.reminder_after":   c.Feedback.ReminderAfter.Duration,
+		"feedback.rate_window":      c.Feedback.RateWindow.Duration,
 	}
 	for _, key := range sortedKeys(positive) {
 		if positive[key] <= 0 {
@@ -326,6 +346,12 @@ func (c Config) Validate() error {
 	}
 	if c.Signups.PromotionCutoff.Duration < 0 {
 		bad("signups.promotion_cutoff", "must not be negative")
+	}
+	if c.Feedback.ReminderAfter.Duration >= c.Feedback.LinkTTL.Duration {
+		bad("feedback.reminder_after", "must be shorter than feedback.link_ttl")
+	}
+	if c.Feedback.PostsPerLink < 1 {
+		bad("feedback.posts_per_link", "must be at least 1")
 	}
 	if c.Signups.PostsPerLink < 1 {
 		bad("signups.posts_per_link", "must be at least 1")

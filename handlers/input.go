@@ -56,6 +56,10 @@ func limitFor(name string) formLimit {
 	switch {
 	case strings.HasPrefix(name, "windows[") && strings.HasSuffix(name, "].weekdays"):
 		return formLimit{Chars: 1, Items: 7}
+	case strings.HasPrefix(name, "options_"): // a new choice question's answers, one per line
+		return formLimit{Chars: (models.MaxOptionLabel + 1) * models.MaxQuestionOptions, Items: 1, Multiline: true}
+	case strings.HasPrefix(name, "q_"): // an answer to a questionnaire's added question
+		return formLimit{Chars: models.MaxExtraTextAnswer, Items: 1, Multiline: true}
 	}
 	switch name {
 	case "email", "contact_email":
@@ -96,6 +100,8 @@ func limitFor(name string) formLimit {
 		return formLimit{Chars: models.MaxTitle, Items: 1}
 	case "facilitator_phone", "coordinator_phone":
 		return formLimit{Chars: models.MaxPhoneInput, Items: 1}
+	case "most_useful", "improve": // the free texts of the feedback questionnaire
+		return formLimit{Chars: models.MaxFeedbackText, Items: 1, Multiline: true}
 	case "present": // the ticks of an attendance list
 		return formLimit{Chars: 20, Items: 500}
 	}

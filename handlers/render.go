@@ -73,7 +73,22 @@ func templateFuncs() template.FuncMap {
 			}
 			return nil
 		},
+		"scaleQuestion": func(name, legend, hint, value string, errs map[string]string) scaleQuestion {
+			q := scaleQuestion{Name: name, Legend: legend, Hint: hint, Value: value, Notes: []int{1, 2, 3, 4, 5}}
+			if m, ok := errs[name]; ok {
+				q.Error = &fieldError{ID: fieldID(name), Message: m}
+			}
+			return q
+		},
 	}
+}
+
+// scaleQuestion is a question answered by a note from 1 to 5, as the
+// scale-question template of the feedback page shows it.
+type scaleQuestion struct {
+	Name, Legend, Hint, Value string
+	Notes                     []int
+	Error                     *fieldError
 }
 
 // fieldError is what the field-error partial shows.

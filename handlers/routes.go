@@ -90,6 +90,11 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	token.post("/inscription/:token/annuler/:rid", h.withSignupLink(h.cancelSignupByPartner))
 	token.get("/annulation/:token", h.withCancelLink(h.showCancelLink))
 	token.post("/annulation/:token", h.withCancelLink(h.cancelByLink))
+	// An attendee's single-use feedback link: opening it changes nothing;
+	// one accepted answer uses it (rate-limited per link, never per
+	// client address).
+	token.get("/avis/:token", h.withFeedbackLink(h.showFeedback))
+	token.form("/avis/:token", h.withFeedbackLink(h.answerFeedback))
 
 	signedIn := in(AccessSignedIn, requireRole(models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator))
 	signedIn.get("/tableau-de-bord", h.showDashboard)
@@ -128,6 +133,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.form("/demandes/:id/presences", h.withOwnRequest(h.saveCount))
 	coordinator.get("/demandes/:id/telephones", h.withOwnRequest(h.showPhones))
 	coordinator.form("/demandes/:id/telephones", h.withOwnRequest(h.savePhones))
+	coordinator.get("/demandes/:id/avis", h.withOwnRequest(h.showRequestFeedback))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -162,6 +168,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	facilitator.post("/seances/:id/presences/sur-place/:walkin/supprimer", h.withLedSession(h.removeWalkIn))
 	facilitator.get("/seances/:id/bilan", h.withLedSession(h.showDebrief))
 	facilitator.form("/seances/:id/bilan", h.withLedSession(h.saveDebrief))
+	facilitator.get("/seances/:id/avis", h.withLedSession(h.showSessionFeedback))
 
 	// The resource centre: requests, people, CLSMs, seasons, reference
 	// data, calendars and the outbox.
@@ -181,6 +188,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.form("/admin/demandes/:id/presences", h.withRequest(h.saveCount))
 	admin.get("/admin/demandes/:id/telephones", h.withRequest(h.showPhones))
 	admin.form("/admin/demandes/:id/telephones", h.withRequest(h.savePhones))
+	admin.get("/admin/demandes/:id/avis", h.withRequest(h.showRequestFeedback))
 
 	admin.get("/admin/planification", h.showPlanner)
 	admin.form("/admin/planification", h.runPlanner)
@@ -212,6 +220,11 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/saisons/:id/supprimer", h.withSeason(h.deleteSeason))
 	admin.post("/admin/saisons/:id/en-cours", h.withSeason(h.makeSeasonCurrent))
 	admin.post("/admin/saisons/:id/cloturer", h.withSeason(h.closeSeason))
+	// The versions of the feedback questionnaire, and which one each
+	// season asks.
+	admin.get("/admin/questionnaires", h.listQuestionnaires)
+	admin.form("/admin/questionnaires", h.createQuestionnaire)
+	admin.post("/admin/questionnaires/saisons/:id", h.withSeason(h.chooseSeasonQuestionnaire))
 
 	admin.get("/admin/qpv", h.listQPVs)
 	admin.form("/admin/qpv", h.saveQPV)

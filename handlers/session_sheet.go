@@ -279,7 +279,9 @@ func (h *Handler) savePhones(c echo.Context, r models.Request) error {
 // dayLinks are the links to a session's day that a request page shows.
 type dayLinks struct {
 	Sheet, CSV, Count, Phones string
-	Held                      bool
+	// Feedback is the participants' answers, once the session was held.
+	Feedback string
+	Held     bool
 }
 
 // dayLinksOf lists the day's pages of a request's live session, or nil
@@ -290,8 +292,12 @@ func dayLinksOf(base string, se *models.Session) *dayLinks {
 	}
 	switch se.State {
 	case models.SessionScheduled, models.SessionHeld, models.SessionClosed:
-		return &dayLinks{Sheet: base + "/emargement", CSV: base + "/inscrits.csv", Count: base + "/presences",
+		d := &dayLinks{Sheet: base + "/emargement", CSV: base + "/inscrits.csv", Count: base + "/presences",
 			Phones: base + "/telephones", Held: se.State != models.SessionScheduled}
+		if d.Held {
+			d.Feedback = base + "/avis"
+		}
+		return d
 	case models.SessionProposed:
 		return &dayLinks{Phones: base + "/telephones"}
 	}

@@ -46,6 +46,7 @@ var statementPages = map[string]string{
 	"/flux/:token/calendrier.ics": "{feedPath}",
 	"/inscription/:token":         "{signupPath}",
 	"/annulation/:token":          "{cancelPath}",
+	"/avis/:token":                "{feedbackPath}",
 
 	"/tableau-de-bord": "/tableau-de-bord",
 
@@ -64,14 +65,17 @@ var statementPages = map[string]string{
 	"/demandes/:id/inscrits.csv": "/demandes/{coordinatorSessionRequest}/inscrits.csv",
 	"/demandes/:id/presences":    "/demandes/{coordinatorSessionRequest}/presences",
 	"/demandes/:id/telephones":   "/demandes/{coordinatorSessionRequest}/telephones",
+	"/demandes/:id/avis":         "/demandes/{coordinatorFeedbackRequest}/avis",
 
 	"/seances/:id/presences": "/seances/{facilitatorSession}/presences",
 	"/seances/:id/bilan":     "/seances/{facilitatorSession}/bilan",
+	"/seances/:id/avis":      "/seances/{facilitatorFeedbackSession}/avis",
 
 	"/admin/demandes/:id/emargement":   "/admin/demandes/{sessionRequest}/emargement",
 	"/admin/demandes/:id/inscrits.csv": "/admin/demandes/{sessionRequest}/inscrits.csv",
 	"/admin/demandes/:id/presences":    "/admin/demandes/{sessionRequest}/presences",
 	"/admin/demandes/:id/telephones":   "/admin/demandes/{sessionRequest}/telephones",
+	"/admin/demandes/:id/avis":         "/admin/demandes/{feedbackRequest}/avis",
 
 	"/calendrier":                "/calendrier",
 	"/calendrier/mois":           "/calendrier/mois",
@@ -95,6 +99,7 @@ var statementPages = map[string]string{
 	"/admin/clsm/:id":               "/admin/clsm/{busiestCLSM}",
 	"/admin/saisons":                "/admin/saisons",
 	"/admin/saisons/:id":            "/admin/saisons/{busiestSeason}",
+	"/admin/questionnaires":         "/admin/questionnaires",
 	"/admin/planification":          "/admin/planification",
 	"/admin/planification/:id":      "/admin/planification/{planDraft}",
 	"/admin/qpv":                    "/admin/qpv",
@@ -335,6 +340,14 @@ func readFixture(t testing.TB, path string) pageFixture {
 	set("sessionRequest", one(`SELECT MAX(r.id) FROM requests r `+day))
 	set("facilitatorSession", one(fmt.Sprintf(`SELECT MAX(id) FROM sessions WHERE facilitator_id = %d AND state IN ('scheduled', 'held', 'closed')`, f.facilitator)))
 	set("busiestFacilitator", f.facilitator)
+	// The feedback pages are opened on the sessions with the most answers
+	// (the aggregate shows from five), the coordinator's and the
+	// facilitator's own when they have one.
+	mostAnswers := `ORDER BY (SELECT COUNT(*) FROM feedback_answers a WHERE a.session_id = s.id) DESC, s.id LIMIT 1`
+	set("facilitatorFeedbackSession", one(fmt.Sprintf(`SELECT s.id FROM sessions s WHERE s.facilitator_id = %d AND s.state IN ('scheduled', 'held', 'closed') %s`, f.facilitator, mostAnswers)))
+	set("coordinatorFeedbackRequest", one(fmt.Sprintf(`SELECT r.id FROM requests r %s WHERE r.created_by = %d %s`, day, f.coordinator, mostAnswers)))
+	set("feedbackRequest", one(`SELECT r.id FROM requests r `+day+` `+mostAnswers))
+	set("feedbackRegistration", one(fmt.Sprintf(`SELECT MIN(registration_id) FROM feedback_links WHERE used_at IS NULL AND expires_at > '%s'`, statementsClock.Format("2006-01-02 15:04:05"))))
 	set("busiestSeason", one(`SELECT season_id FROM requests WHERE season_id IS NOT NULL GROUP BY season_id ORDER BY COUNT(*) DESC, season_id LIMIT 1`))
 	set("participantsRequest", one(fmt.Sprintf(`SELECT r.id FROM requests r JOIN sessions s ON s.id = r.session_id
 		WHERE r.created_by = %d AND s.state = 'scheduled' ORDER BY (SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id) DESC, r.id LIMIT 1`, f.coordinator)))
@@ -441,6 +454,7 @@ func openDemoSite(t testing.TB, path string) *demoSite {
 	}
 	f.ids["signupPath"] = strings.TrimPrefix(l.SignupURL(id("busiestPartner"), int(id("busiestPartnerVersion"))), cfg.Server.BaseURL)
 	f.ids["cancelPath"] = strings.TrimPrefix(l.CancelURL(id("liveRegistration"), 0), cfg.Server.BaseURL)
+	f.ids["feedbackPath"] = strings.TrimPrefix(l.FeedbackURL(id("feedbackRegistration"), 0), cfg.Server.BaseURL)
 	browsers[handlers.AccessToken] = browsers[handlers.AccessPublic]
 	return &demoSite{e: e, counter: counter, fixture: f, routes: routes, browsers: browsers}
 }

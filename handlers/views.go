@@ -29,6 +29,7 @@ const (
 	pageAdminPeople          pageName = "admin_people"
 	pageAdminPersonForm      pageName = "admin_person_form"
 	pageAdminQPV             pageName = "admin_qpv"
+	pageAdminQuestionnaires  pageName = "admin_questionnaires"
 	pageAdminSeason          pageName = "admin_season"
 	pageAdminSeasons         pageName = "admin_seasons"
 	pageCalendarAdmin        pageName = "calendar_admin"
@@ -45,6 +46,8 @@ const (
 	pageDashboardCoordinator pageName = "dashboard_coordinator"
 	pageDashboardFacilitator pageName = "dashboard_facilitator"
 	pageErrorPage            pageName = "error"
+	pageFeedback             pageName = "feedback"
+	pageFeedbackSummary      pageName = "feedback_summary"
 	pageHome                 pageName = "home"
 	pageLegal                pageName = "legal"
 	pageLogin                pageName = "login"
@@ -91,6 +94,7 @@ var pageTable = map[pageName][]string{
 	pageAdminPeople:          {partialsPager},
 	pageAdminPersonForm:      {partialsForm},
 	pageAdminQPV:             {partialsForm, partialsPager},
+	pageAdminQuestionnaires:  {partialsForm},
 	pageAdminSeason:          {partialsForm},
 	pageAdminSeasons:         {partialsForm, partialsPager},
 	pageCalendarAdmin:        nil,
@@ -107,6 +111,8 @@ var pageTable = map[pageName][]string{
 	pageDashboardCoordinator: nil,
 	pageDashboardFacilitator: nil,
 	pageErrorPage:            nil,
+	pageFeedback:             {partialsForm},
+	pageFeedbackSummary:      nil,
 	pageHome:                 nil,
 	pageLegal:                nil,
 	pageLogin:                {partialsForm},

@@ -45,7 +45,7 @@ const (
 // Kinds lists every kind of message, each with its templates.
 func Kinds() []string {
 	return []string{KindMagicLink, KindWelcome, KindRequestDecision, KindInvitation, KindInvitationUpdate, KindCancellation,
-		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList, KindPartnerLink, KindReminder}
+		KindRequestReceived, KindRequestToReview, KindSessionProposed, KindProposalDeclined, KindProposalExpired, KindWaitingList, KindPartnerLink, KindReminder, KindFeedback}
 }
 
 // ComposerConfig is what composing needs from the configuration: the
@@ -211,6 +211,8 @@ func (c *Composer) compose(n models.Notice) ([]models.Envelope, error) {
 		return one(c.partnerLink(n))
 	case *models.SessionReminderNotice:
 		return c.reminders(n)
+	case *models.FeedbackNotice:
+		return c.feedback(n)
 	}
 	return nil, fmt.Errorf("mailer: no message for %T", n)
 }

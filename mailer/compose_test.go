@@ -216,6 +216,20 @@ func goldenCases() []goldenCase {
 		{"reminder_coordinator", func(c *Composer) (models.Envelope, error) {
 			return c.Reminder(reminderCase(RoleCoordinator, "reminder:42:0:1d:u3"))
 		}},
+		{"feedback", func(c *Composer) (models.Envelope, error) {
+			envs, err := c.feedback(feedbackNotice(false))
+			if err != nil {
+				return models.Envelope{}, err
+			}
+			return envs[0], nil
+		}},
+		{"feedback_reminder", func(c *Composer) (models.Envelope, error) {
+			envs, err := c.feedback(feedbackNotice(true))
+			if err != nil {
+				return models.Envelope{}, err
+			}
+			return envs[0], nil
+		}},
 	}
 }
 
@@ -378,7 +392,7 @@ func TestCompose_HeadersAndIDs(t *testing.T) {
 		if _, has := h["List-Unsubscribe"]; has != wantUnsub {
 			t.Errorf("%s: List-Unsubscribe present = %v, want %v", tc.name, has, wantUnsub)
 		}
-		wantSensitive := env.Kind == KindMagicLink || env.Kind == KindWelcome
+		wantSensitive := env.Kind == KindMagicLink || env.Kind == KindWelcome || env.Kind == KindFeedback
 		if env.Sensitive != wantSensitive {
 			t.Errorf("%s: Sensitive = %v", tc.name, env.Sensitive)
 		}

@@ -78,6 +78,12 @@ func (m *recordingMail) Compose(_ time.Time, n Notice) ([]Envelope, error) {
 			out = append(out, env(key+fmt.Sprint("r", r.ID), r.Email))
 		}
 		return out, nil
+	case *FeedbackNotice:
+		out := []Envelope{}
+		for _, inv := range n.Invites {
+			out = append(out, env(fmt.Sprint("feedback:", inv.Registration.ID, ":", inv.LinkVersion, ":", n.Reminder), inv.Registration.Email))
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("unknown notice %T", n)
 }

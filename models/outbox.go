@@ -109,6 +109,8 @@ func OutboxKindLabel(kind string) string {
 		return "autre date demandée ou proposition expirée"
 	case "proposal_expired":
 		return "proposition de date expirée"
+	case "feedback":
+		return "questionnaire de satisfaction"
 	case "waiting_list":
 		return "liste d’attente d’une séance"
 	case "partner_link":

@@ -34,6 +34,8 @@ type Store struct {
 	// feedbackPeriod is how long after its end a session stays open to
 	// feedback (UseFeedbackPeriod; DefaultFeedbackPeriod when zero).
 	feedbackPeriod time.Duration
+	// feedback is the feedback links' policy (UseFeedbackPolicy).
+	feedback FeedbackPolicy
 }
 
 // Option configures a Store.

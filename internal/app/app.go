@@ -72,6 +72,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	store.UseSignupPolicy(models.SignupPolicy{PromotionCutoff: cfg.Signups.PromotionCutoff.Duration,
 		PostsPerLink: cfg.Signups.PostsPerLink, Window: cfg.Signups.RateWindow.Duration})
 	store.UseFeedbackPeriod(cfg.Sessions.FeedbackPeriod.Duration)
+	store.UseFeedbackPolicy(models.FeedbackPolicy{LinkTTL: cfg.Feedback.LinkTTL.Duration, ReminderAfter: cfg.Feedback.ReminderAfter.Duration})
 	return &App{Config: cfg, Store: store, Geo: geo, Composer: composer, Links: lk, Log: log, secret: secret}, nil
 }
 
@@ -173,7 +174,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // The periodic kinds of job serve's scheduler runs; the one-off proposal
 // jobs are models.JobProposalReminder and models.JobProposalExpiry.
-// Feedback sends and the retention purge will join them.
+// The retention purge will join them.
 const (
 	// JobOutbox delivers the due messages of the outbox.
 	JobOutbox = "outbox"
@@ -191,6 +192,9 @@ const authPurgeEvery = 10 * time.Minute
 const (
 	remindersEvery    = 5 * time.Minute
 	sessionCloseEvery = time.Hour
+	// feedbackEvery is how often the feedback links of sessions that
+	// ended are made, and the reminders of unanswered ones queued.
+	feedbackEvery = 10 * time.Minute
 )
 
 // dueRefresher refreshes the calendar subscriptions that are due and says
@@ -263,6 +267,21 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *schedu
 		return err
 	})
 	s.Every(models.JobSessionClose, sessionCloseEvery)
+
+	// Feedback: the links of sessions that ended, then the one reminder
+	// of unanswered links. Each link is a row keyed by its registration
+	// and each reminder a column set by an UPDATE that must change it, so
+	// neither goes twice.
+	s.Register(models.JobFeedbackSend, func(ctx context.Context, _ models.Job) error {
+		_, err := a.Store.SendDueFeedback(ctx)
+		return err
+	})
+	s.Every(models.JobFeedbackSend, feedbackEvery)
+	s.Register(models.JobFeedbackRemind, func(ctx context.Context, _ models.Job) error {
+		_, err := a.Store.RemindDueFeedback(ctx)
+		return err
+	})
+	s.Every(models.JobFeedbackRemind, feedbackEvery)
 	return s
 }
 

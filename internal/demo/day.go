@@ -114,15 +114,28 @@ func seedDays(ctx context.Context, d Deps, adminID int64, past *models.Season, c
 		rows = append(rows, got...)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	reqs := make([]models.Request, len(rows))
+	// The latest held session whose attendance is ticked is full: the
+	// feedback demo shows its answers (5 or more) and still hands out ten
+	// of its unused links (see seedFeedback).
+	full := -1
 	for i, row := range rows {
 		r, err := s.RequestByID(ctx, row.ID)
 		if err != nil {
 			return err
 		}
+		reqs[i] = r
+		if se := r.Session; se != nil && se.State == models.SessionHeld && ticksAttendance(i, *se) &&
+			(full < 0 || se.StartsAt.After(reqs[full].Session.StartsAt)) {
+			full = i
+		}
+	}
+	for i, row := range rows {
+		r := reqs[i]
 		if r.Session == nil {
 			continue
 		}
-		day, err := dayOf(ctx, s, i, row.CLSMName, r, *r.Session)
+		day, err := dayOf(ctx, s, i, row.CLSMName, r, *r.Session, i == full)
 		if err != nil {
 			return err
 		}
@@ -132,6 +145,11 @@ func seedDays(ctx context.Context, d Deps, adminID int64, past *models.Season, c
 	}
 	return nil
 }
+
+// ticksAttendance says whether the i-th held or closed session of the
+// demo has its attendance ticked; one in three in person is counted from
+// its signed sheet instead.
+func ticksAttendance(i int, se models.Session) bool { return i%3 != 2 || se.RemoteURL != "" }
 
 // lastWorkingDay moves a weekend day back to the Friday before.
 func lastWorkingDay(d time.Time) time.Time {
@@ -178,7 +196,8 @@ var dayRoles = []string{"Éducatrice spécialisée", "Conseiller en insertion", 
 // cancelled in most sessions), about 75 to 90 % of the confirmed present
 // and up to 3 walk-ins; one session in three (in person) counted from its
 // signed sheet; a debrief when it is closed, or held a week ago or more.
-func dayOf(ctx context.Context, s *models.Store, i int, clsmName string, r models.Request, se models.Session) (models.DaySeed, error) {
+// A full session has its capacity signed up, nobody cancelled.
+func dayOf(ctx context.Context, s *models.Store, i int, clsmName string, r models.Request, se models.Session, full bool) (models.DaySeed, error) {
 	rng := rand.New(rand.NewPCG(uint64(se.ID), uint64(i)))
 	fac, err := s.UserByID(ctx, se.FacilitatorID)
 	if err != nil {
@@ -200,6 +219,9 @@ func dayOf(ctx context.Context, s *models.Store, i int, clsmName string, r model
 		}
 	}
 	n := min(3+rng.IntN(4), len(candidates))
+	if full {
+		n = min(max(n, (se.Capacity+se.OrgCap-1)/max(se.OrgCap, 1)), 6, len(candidates))
+	}
 	day := models.DaySeed{InvitedAt: se.StartsAt.AddDate(0, 0, -21-rng.IntN(7)),
 		Phones: models.PhonesInput{Facilitator: facilitatorPhones[fac.Email], Coordinator: coordinatorPhones[clsmName]}}
 	if se.ScheduledAt != nil && day.InvitedAt.Before(*se.ScheduledAt) {
@@ -212,6 +234,10 @@ func dayOf(ctx context.Context, s *models.Store, i int, clsmName string, r model
 	// People, most of them residents; a few cancel before the day.
 	live := min(10+rng.IntN(9), n*se.OrgCap, se.Capacity)
 	total := live + rng.IntN(3)
+	if full {
+		live = min(20, n*se.OrgCap, se.Capacity)
+		total = live
+	}
 	gone := map[int]bool{}
 	for _, k := range rng.Perm(total)[:total-live] {
 		gone[k] = true
@@ -259,7 +285,7 @@ func dayOf(ctx context.Context, s *models.Store, i int, clsmName string, r model
 		}
 		day.WalkIns = append(day.WalkIns, walk)
 	}
-	if i%3 == 2 && se.RemoteURL == "" {
+	if !ticksAttendance(i, se) {
 		count := present + len(day.WalkIns)
 		day.SheetCount, day.WalkIns = &count, nil
 	} else {

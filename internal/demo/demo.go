@@ -30,6 +30,10 @@ type Manifest struct {
 	// SignupRace is the sign-up race of the demo coordinator's scheduled
 	// session (absent when the demo was seeded without links).
 	SignupRace *SignupRace `json:"signup_race,omitempty"`
+	// FeedbackLinks are unused single-use feedback links (paths under the
+	// base URL) of a recent held session that already has enough answers
+	// for its aggregate to show (empty when seeded without links).
+	FeedbackLinks []string `json:"feedback_links"`
 }
 
 // Accounts are the three accounts to try each role with. Coordinator runs

@@ -203,7 +203,7 @@ func newGenerator(db *gorm.DB, geo *territory.Directory, now time.Time, k int) (
 	}
 	for _, t := range []string{"users", "clsms", "organisations", "requests", "request_windows", "request_events", "sessions",
 		"outbox_messages", "audit_events", "availability_slots", "calendar_exceptions", "busy_times", "seasons",
-		"session_partners", "registrations", "attendances"} {
+		"session_partners", "registrations", "attendances", "feedback_answers"} {
 		var n int64
 		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM " + t).Scan(&n).Error; err != nil {
 			return nil, err
@@ -497,6 +497,8 @@ type programmeRows struct {
 	registrations []models.Registration
 	attendances   []models.Attendance
 	days          []models.SessionDay
+	feedbackLinks []models.FeedbackLink
+	answers       []models.FeedbackAnswer
 	outbox        []models.OutboxMessage
 	audits        []models.AuditEvent
 }
@@ -555,6 +557,8 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 	g.signups(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|1<<40)), clsms)
 	// So do the days of the sessions that took place.
 	g.days(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|2<<40)), clsms)
+	// And their feedback.
+	g.feedback(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|3<<40)))
 	if err := tx.Exec("PRAGMA defer_foreign_keys = ON").Error; err != nil {
 		return err
 	}
@@ -568,6 +572,7 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 		{len(rows.windows), &rows.windows}, {len(rows.events), &rows.events}, {len(rows.sessions), &rows.sessions},
 		{len(rows.partners), &rows.partners}, {len(rows.registrations), &rows.registrations},
 		{len(rows.attendances), &rows.attendances}, {len(rows.days), &rows.days},
+		{len(rows.feedbackLinks), &rows.feedbackLinks}, {len(rows.answers), &rows.answers},
 		{len(rows.outbox), &rows.outbox}, {len(rows.audits), &rows.audits},
 	} {
 		if batch.n == 0 {

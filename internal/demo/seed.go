@@ -165,6 +165,12 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	if m.SignupRace, err = SeedRequests(ctx, d); err != nil {
 		return m, fmt.Errorf("demo requests: %w", err)
 	}
+	if m.FeedbackLinks, err = seedFeedback(ctx, d); err != nil {
+		return m, err
+	}
+	if m.FeedbackLinks == nil {
+		m.FeedbackLinks = []string{}
+	}
 
 	b, err := json.Marshal(m)
 	if err != nil {
