@@ -128,6 +128,10 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.form("/demandes/:id/presences", h.withOwnRequest(h.saveCount))
 	coordinator.get("/demandes/:id/telephones", h.withOwnRequest(h.showPhones))
 	coordinator.form("/demandes/:id/telephones", h.withOwnRequest(h.savePhones))
+	// The season report of the coordinator's CLSMs, and its exports.
+	coordinator.get("/bilan", h.showCoordinatorReport)
+	coordinator.get("/bilan.csv", h.downloadCoordinatorReport("csv"))
+	coordinator.get("/bilan.xlsx", h.downloadCoordinatorReport("xlsx"))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -212,6 +216,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.post("/admin/saisons/:id/supprimer", h.withSeason(h.deleteSeason))
 	admin.post("/admin/saisons/:id/en-cours", h.withSeason(h.makeSeasonCurrent))
 	admin.post("/admin/saisons/:id/cloturer", h.withSeason(h.closeSeason))
+	admin.get("/admin/saisons/:id/bilan", h.withSeason(h.showAdminReport))
+	admin.get("/admin/saisons/:id/bilan.csv", h.withSeason(h.downloadAdminReport("csv")))
+	admin.get("/admin/saisons/:id/bilan.xlsx", h.withSeason(h.downloadAdminReport("xlsx")))
 
 	admin.get("/admin/qpv", h.listQPVs)
 	admin.form("/admin/qpv", h.saveQPV)

@@ -56,6 +56,7 @@ const (
 	pagePartners             pageName = "partners"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
+	pageReport               pageName = "report"
 	pageRequest              pageName = "request"
 	pageRequestAdmin         pageName = "request_admin"
 	pageRequestForm          pageName = "request_form"
@@ -118,6 +119,7 @@ var pageTable = map[pageName][]string{
 	pageOrganisationForm:     {partialsForm},
 	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
+	pageReport:               nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestForm:          {partialsForm, partialsRequest},
