@@ -193,6 +193,9 @@ func SeedRequests(ctx context.Context, d Deps) (*SignupRace, error) {
 			return nil, fmt.Errorf("demo request %d: %w", i, err)
 		}
 	}
+	if err := seedDays(ctx, d, admin.ID, past, byName, today); err != nil {
+		return nil, err
+	}
 	return race, nil
 }
 
@@ -241,7 +244,16 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 		y++
 	}
 	created := time.Date(y, time.Month(dr.pastCreated), 3, 9, 30, 0, 0, time.UTC)
-	first := workingDay(created.AddDate(0, 0, 45))
+	_, err := dr.seedSince(ctx, s, c, adminID, in, created, workingDay(created.AddDate(0, 0, 45)))
+	return err
+}
+
+// seedSince writes a request created at created, whose first window (and
+// session, when it reached one) is on day first, with its history: decided
+// pastAge days after its creation; held at the end of its session; closed
+// when the feedback period after it is over. It returns the session (zero
+// when the request has none).
+func (dr demoRequest) seedSince(ctx context.Context, s *models.Store, c models.CLSMRow, adminID int64, in models.RequestInput, created, first time.Time) (models.Session, error) {
 	second := workingDay(first.AddDate(0, 0, 8))
 	in.Windows = []models.RequestWindow{
 		{Kind: models.WindowDay, DateFrom: first, Part: models.Afternoon},
@@ -261,11 +273,11 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 	}
 	r, err := s.SeedRequest(ctx, c.ID, coord, in, created, steps)
 	if err != nil || (dr.state != models.RequestHeld && dr.state != models.RequestClosed && dr.state != models.RequestCancelled) {
-		return err
+		return models.Session{}, err
 	}
 	slot, err := dr.slot(ctx, s, in)
 	if err != nil {
-		return err
+		return models.Session{}, err
 	}
 	past := []models.SeedStep{
 		{To: models.RequestProposed, ActorID: adminID, At: decided.AddDate(0, 0, 2), Comment: "Date proposée."},
@@ -277,10 +289,10 @@ func (dr demoRequest) seedPast(ctx context.Context, s *models.Store, c models.CL
 		past = append(past, models.SeedStep{To: models.RequestHeld, ActorID: slot.FacilitatorID, At: slot.End.Add(time.Hour), Comment: "Séance tenue."})
 	}
 	if dr.state == models.RequestClosed {
-		past = append(past, models.SeedStep{To: models.RequestClosed, ActorID: adminID, At: slot.End.AddDate(0, 0, 30), Comment: "Séance clôturée."})
+		past = append(past, models.SeedStep{To: models.RequestClosed, ActorID: adminID, At: slot.End.Add(s.FeedbackPeriod() + time.Hour),
+			Comment: "Séance clôturée : bilan rempli et période de retours terminée."})
 	}
-	_, err = s.SeedSession(ctx, r.ID, slot, past)
-	return err
+	return s.SeedSession(ctx, r.ID, slot, past)
 }
 
 // seedSession accepts a request of the current season and proposes its

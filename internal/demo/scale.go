@@ -62,7 +62,9 @@ func ScaleOf(ctx context.Context, store *models.Store) (int, error) {
 // partners; a pool of facilitators (about one per eight CLSMs) with their
 // weekly pattern, exceptions and busy time (typed and imported); requests
 // in every state over three seasons with consistent histories, windows and
-// sessions; sent (and a few failed) outbox messages; audit events.
+// sessions; partners and sign-ups; the attendance, phones and debriefs
+// of the sessions that took place; sent (and a few failed) outbox
+// messages; audit events.
 // Everything follows from k and now: the same k and now give the same rows.
 func SeedScale(ctx context.Context, dsn string, geo *territory.Directory, now time.Time, k int) (ScaleStats, error) {
 	var st ScaleStats
@@ -201,7 +203,7 @@ func newGenerator(db *gorm.DB, geo *territory.Directory, now time.Time, k int) (
 	}
 	for _, t := range []string{"users", "clsms", "organisations", "requests", "request_windows", "request_events", "sessions",
 		"outbox_messages", "audit_events", "availability_slots", "calendar_exceptions", "busy_times", "seasons",
-		"session_partners", "registrations"} {
+		"session_partners", "registrations", "attendances"} {
 		var n int64
 		if err := db.Raw("SELECT COALESCE(MAX(id), 0) FROM " + t).Scan(&n).Error; err != nil {
 			return nil, err
@@ -493,6 +495,8 @@ type programmeRows struct {
 	sessions      []models.Session
 	partners      []models.SessionPartner
 	registrations []models.Registration
+	attendances   []models.Attendance
+	days          []models.SessionDay
 	outbox        []models.OutboxMessage
 	audits        []models.AuditEvent
 }
@@ -504,14 +508,18 @@ type requestSpec struct {
 	state  models.RequestState
 }
 
-// programmeSpecs mirror the plain demo's requests (18 of them, every
-// state, three seasons).
+// programmeSpecs mirror the plain demo's requests (30 of them, every
+// state, three seasons; like the plain demo, most sessions that took
+// place are in the seasons before).
 var programmeSpecs = []requestSpec{
 	{0, models.RequestDraft}, {0, models.RequestSubmitted}, {0, models.RequestSubmitted}, {0, models.RequestChangesRequested},
 	{0, models.RequestAccepted}, {0, models.RequestDeclined}, {0, models.RequestWithdrawn}, {0, models.RequestProposed},
-	{0, models.RequestScheduled}, {0, models.RequestScheduled}, {0, models.RequestHeld},
-	{1, models.RequestClosed}, {1, models.RequestHeld}, {1, models.RequestCancelled}, {1, models.RequestDeclined},
-	{2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestWithdrawn},
+	{0, models.RequestScheduled}, {0, models.RequestScheduled}, {0, models.RequestHeld}, {0, models.RequestHeld},
+	{0, models.RequestClosed}, {0, models.RequestClosed},
+	{1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed},
+	{1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed}, {1, models.RequestClosed},
+	{1, models.RequestHeld}, {1, models.RequestCancelled}, {1, models.RequestDeclined},
+	{2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestClosed}, {2, models.RequestWithdrawn},
 }
 
 // scaleCLSM is a generated CLSM with what its requests draw on.
@@ -545,6 +553,8 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 	// Sign-ups draw on a stream of their own, so that they leave the rest
 	// of the programme as it was without them.
 	g.signups(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|1<<40)), clsms)
+	// So do the days of the sessions that took place.
+	g.days(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|2<<40)), clsms)
 	if err := tx.Exec("PRAGMA defer_foreign_keys = ON").Error; err != nil {
 		return err
 	}
@@ -557,6 +567,7 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 		{len(rows.orgs), &rows.orgs}, {len(rows.requests), &rows.requests}, {len(rows.requestQPVs), &rows.requestQPVs},
 		{len(rows.windows), &rows.windows}, {len(rows.events), &rows.events}, {len(rows.sessions), &rows.sessions},
 		{len(rows.partners), &rows.partners}, {len(rows.registrations), &rows.registrations},
+		{len(rows.attendances), &rows.attendances}, {len(rows.days), &rows.days},
 		{len(rows.outbox), &rows.outbox}, {len(rows.audits), &rows.audits},
 	} {
 		if batch.n == 0 {
@@ -683,7 +694,8 @@ func hasSession(s models.RequestState) bool {
 // request generates one request with its windows, history, session,
 // messages and audit events.
 func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, spec requestSpec) {
-	if spec.season == 0 && spec.state == models.RequestHeld && g.today.Sub(g.seasons[0].StartsOn) < 60*24*time.Hour {
+	took := spec.state == models.RequestHeld || spec.state == models.RequestClosed // its session took place
+	if spec.season == 0 && took && g.today.Sub(g.seasons[0].StartsOn) < 60*24*time.Hour {
 		spec.season = 1 // too early in the season for a session already held
 	}
 	season := g.seasons[spec.season]
@@ -697,7 +709,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	case spec.season > 0:
 		created = season.StartsOn.AddDate(0, 0, 10+rng.IntN(150)).Add(time.Duration(8*60+rng.IntN(600)) * time.Minute)
 		first = created.AddDate(0, 0, 40+rng.IntN(30))
-	case spec.state == models.RequestHeld:
+	case took:
 		first = g.today.AddDate(0, 0, -20-rng.IntN(30))
 		created = first.AddDate(0, 0, -45).Add(time.Duration(8*60+rng.IntN(600)) * time.Minute)
 		if created.Before(season.StartsOn) {
@@ -713,7 +725,7 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 	// gap separates the steps of its history; a request of the current
 	// season still on its way has all of them before now.
 	gap := 48 * time.Hour
-	if spec.season == 0 && spec.state != models.RequestHeld {
+	if spec.season == 0 && !took {
 		gap = min(gap, g.now.Sub(created)/8)
 	}
 	first = models.CalendarDay(first)
@@ -850,7 +862,9 @@ func (g *generator) request(rows *programmeRows, rng *rand.Rand, c *scaleCLSM, s
 			move(fac.user.ID, models.RequestScheduled, models.RequestHeld, "Séance tenue.", held, "Programmée", "Tenue")
 			se.HeldAt = &held
 			if spec.state == models.RequestClosed {
-				closed := end.AddDate(0, 0, 30)
+				// The close sweep, once the debrief is written and the
+				// feedback period over.
+				closed := end.Add(models.DefaultFeedbackPeriod + time.Hour)
 				move(admin, models.RequestHeld, models.RequestClosed, "Séance clôturée.", closed, "Tenue", "Clôturée")
 				se.ClosedAt = &closed
 			}

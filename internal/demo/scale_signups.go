@@ -136,3 +136,82 @@ func indexOf(ps []models.SessionPartner, id int64) int {
 	}
 	return 0
 }
+
+// days gives the programme's held and closed sessions what the plain
+// demo's have (dayOf): two in three ticked by their facilitator (75 to
+// 90 % of the confirmed present, up to 3 walk-ins), the others counted
+// from the signed sheet by the coordinator; the day's phones; a debrief,
+// a few days after, for the closed ones (a held one has none: the close
+// sweep would close it otherwise).
+func (g *generator) days(rows *programmeRows, rng *rand.Rand, clsms []*scaleCLSM) {
+	coordOf := map[int64]*scaleCLSM{}
+	for i := range rows.requests {
+		for _, c := range clsms {
+			if c.row.ID == rows.requests[i].CLSMID {
+				coordOf[rows.requests[i].ID] = c
+			}
+		}
+	}
+	confirmed := map[int64][]int64{}
+	for _, r := range rows.registrations {
+		if r.State == models.RegistrationConfirmed {
+			confirmed[r.SessionID] = append(confirmed[r.SessionID], r.ID)
+		}
+	}
+	categories := []models.Category{models.CategoryResident, models.CategoryResident, models.CategoryProfessional, models.CategoryVolunteer, models.CategoryElected}
+	phone := func(prefix string) string {
+		return fmt.Sprintf("%s %02d %02d %02d %02d", prefix, rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100))
+	}
+	for si := range rows.sessions {
+		se := &rows.sessions[si]
+		c := coordOf[se.RequestID]
+		if (se.State != models.SessionHeld && se.State != models.SessionClosed) || c == nil || se.HeldAt == nil {
+			continue
+		}
+		held := *se.HeldAt
+		regs := confirmed[se.ID]
+		day := models.SessionDay{SessionID: se.ID, FacilitatorPhone: phone("06"), CoordinatorPhone: phone("03"), UpdatedAt: held}
+		lo, hi := (len(regs)*75+99)/100, len(regs)*90/100
+		present := lo + rng.IntN(max(hi-lo, 0)+1)
+		walkIns := rng.IntN(4)
+		if rng.IntN(3) == 0 && se.RemoteURL == "" {
+			n, at := present+walkIns, held
+			day.SheetCount, day.CountedBy, day.CountedAt = &n, &c.coord.ID, &at
+			rows.audits = append(rows.audits, models.AuditEvent{ID: g.id("audit_events"), ActorID: &c.coord.ID, ObjectType: "session", ObjectID: se.ID,
+				Action: "sheet_count", Detail: fmt.Sprintf("émargement : %d personne(s)", n), CreatedAt: at})
+		} else {
+			in := map[int]bool{}
+			for _, k := range rng.Perm(len(regs))[:present] {
+				in[k] = true
+			}
+			fac := se.FacilitatorID
+			for k, id := range regs {
+				at := held.Add(time.Duration(k) * 10 * time.Second)
+				reg := id
+				rows.attendances = append(rows.attendances, models.Attendance{ID: g.id("attendances"), SessionID: se.ID, RegistrationID: &reg,
+					Present: in[k], RecordedBy: &fac, CreatedAt: at, UpdatedAt: at})
+			}
+			for w := range walkIns {
+				at := held.Add(time.Duration(len(regs)+w) * 10 * time.Second)
+				a := models.Attendance{ID: g.id("attendances"), SessionID: se.ID, Present: true, RecordedBy: &fac, CreatedAt: at, UpdatedAt: at,
+					FirstName: scaleFirstNames[rng.IntN(len(scaleFirstNames))], LastName: scaleLastNames[rng.IntN(len(scaleLastNames))],
+					Category: categories[rng.IntN(len(categories))]}
+				if rng.IntN(3) > 0 && len(c.orgs) > 0 {
+					a.Organisation = c.orgs[rng.IntN(len(c.orgs))]
+				}
+				rows.attendances = append(rows.attendances, a)
+			}
+		}
+		if se.State == models.SessionClosed {
+			at := held.Add(time.Duration(1+rng.IntN(5))*24*time.Hour + time.Duration(rng.IntN(300))*time.Minute)
+			if se.ClosedAt != nil && at.After(*se.ClosedAt) {
+				at = se.ClosedAt.Add(-time.Hour)
+			}
+			fac := se.FacilitatorID
+			day.Debrief, day.DebriefedBy, day.DebriefedAt, day.UpdatedAt = debriefOf(rng, ""), &fac, &at, at
+			rows.audits = append(rows.audits, models.AuditEvent{ID: g.id("audit_events"), ActorID: &fac, ObjectType: "session", ObjectID: se.ID,
+				Action: "debrief", Detail: "bilan de la séance enregistré", CreatedAt: at})
+		}
+		rows.days = append(rows.days, day)
+	}
+}

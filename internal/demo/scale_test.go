@@ -21,7 +21,7 @@ var scaleTables = []string{
 	"users", "clsms", "qpvs", "qpv_communes", "clsm_communes", "clsm_qpvs", "organisations", "requests",
 	"request_qpvs", "request_windows", "request_events", "sessions", "outbox_messages", "audit_events",
 	"availability_slots", "calendar_exceptions", "busy_times", "facilitator_calendars", "seasons",
-	"session_partners", "registrations",
+	"session_partners", "registrations", "attendances", "session_days",
 }
 
 // seedAt fills a new database with the plain demo and, for k > 1, its
