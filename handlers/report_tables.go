@@ -43,7 +43,9 @@ type reportTable struct {
 
 func textCell(s string) reportCell { return reportCell{Text: s} }
 func intCell(n int) reportCell     { return reportCell{Text: frInt(n), Value: float64(n), Format: cellInt} }
-func decCell(v float64) reportCell { return reportCell{Text: frDecimal(v), Value: v, Format: cellDecimal} }
+func decCell(v float64) reportCell {
+	return reportCell{Text: frDecimal(v), Value: v, Format: cellDecimal}
+}
 func pctCell(v float64) reportCell {
 	return reportCell{Text: frPercent(v), Value: math.Round(v*1000) / 1000, Format: cellPercent}
 }
