@@ -155,11 +155,11 @@ func headlineTable(rep models.SeasonReport) reportTable {
 		{label: "Heures d’animation", cur: f.Hours, old: p.Hours, format: cellDecimal},
 		{label: "Kilomètres parcourus (estimation)", cur: f.Km, old: p.Km, format: cellInt},
 	}
-	t := reportTable{ID: "chiffres-cles", Sheet: "Chiffres clés", Caption: "Chiffres clés de la saison " + rep.Season.Name,
+	t := reportTable{ID: "chiffres-cles", Sheet: "Chiffres clés", Caption: "Chiffres clés " + ofSeason(rep.Season.Name),
 		Head: []string{"Indicateur", rep.Season.Name}}
 	if rep.Previous != nil {
 		t.Head = append(t.Head, rep.Previous.Name, "Évolution")
-		t.Caption += ", comparés à la saison " + rep.Previous.Name
+		t.Caption += ", comparés à ceux " + ofSeason(rep.Previous.Name)
 	}
 	for _, r := range rows {
 		few, oldFew := r.answers && !f.EnoughAnswers(), r.answers && !p.EnoughAnswers()
@@ -312,4 +312,17 @@ func (h *Handler) departementName(code string) string {
 		return d.Name
 	}
 	return code
+}
+
+// ofSeason writes « de la saison 2026-2027 » for a season named
+// « Saison 2026-2027 » (the demo's and the usual names), and « de la
+// saison « Printemps » » for any other name, never « saison Saison ».
+func ofSeason(name string) string {
+	if rest, ok := strings.CutPrefix(name, "Saison "); ok {
+		return "de la saison " + rest
+	}
+	if rest, ok := strings.CutPrefix(name, "saison "); ok {
+		return "de la saison " + rest
+	}
+	return "de la saison « " + name + " »"
 }

@@ -280,6 +280,9 @@ func (h *Handler) renderReport(c echo.Context, p reportPage, nav string) error {
 		{frInt(f.Attended), plural(f.Attended, "personne présente", "personnes présentes")},
 		{frInt(f.QPVs), plural(f.QPVs, "QPV couvert", "QPV couverts")},
 		{frPercent(f.ResponseRate()), "de réponses au questionnaire"}}
+	if f.LinksSent == 0 {
+		p.Key[3] = keyFigure{"—", "de réponses : aucun questionnaire envoyé"}
+	}
 	p.Charts = reportCharts(p)
 	m, err := h.reportMap(p.Report)
 	if err != nil {
@@ -299,7 +302,7 @@ func (h *Handler) reportMap(rep models.SeasonReport) (template.HTML, error) {
 			values[p.DepartementCode] += p.Sessions
 		}
 	}
-	return francemap.Render(francemap.Map{ID: "carte-bilan", Title: "Séances tenues par département, saison " + rep.Season.Name,
+	return francemap.Render(francemap.Map{ID: "carte-bilan", Title: "Séances tenues par département " + ofSeason(rep.Season.Name),
 		Desc:   "Carte de France, outre-mer en médaillons : plus un département est foncé, plus il a tenu de séances ; le nombre est écrit sur chaque département et repris dans le tableau des départements.",
 		Values: values, ValueTitle: "Séances tenues", ShowValues: true,
 		ValueText: func(n int) string { return frInt(n) + " séance" + plural(n, "", "s") }})
