@@ -54,7 +54,9 @@ func csvValue(cell reportCell) string {
 // under its caption, a blank line between tables.
 func (h *Handler) reportCSV(p reportPage) ([]byte, error) {
 	rep := p.Report
-	rows := [][]string{{"Bilan " + ofSeason(rep.Season.Name)}, {p.Scope}, {"Édité le " + h.now().In(models.LocationOf("Europe/Paris")).Format("02/01/2006")}}
+	rows := [][]string{{"Bilan " + ofSeason(rep.Season.Name)}, {p.Scope},
+		{"Du " + rep.Season.StartsOn.Format("02/01/2006") + " au " + rep.Season.EndsOn.Format("02/01/2006")},
+		{"Édité le " + h.now().In(models.LocationOf("Europe/Paris")).Format("02/01/2006")}}
 	for _, t := range h.reportTables(rep) {
 		rows = append(rows, []string{}, []string{t.Caption}, t.Head)
 		for _, r := range t.Rows {
