@@ -206,50 +206,51 @@ func (q reportQuery) whereArgs() []any {
 	return args
 }
 
+// organisations reads, in one statement, the distinct organisations with
+// someone present (per season) and the sessions by number of them; the
+// held sessions with nobody ticked present from a partner make the zeros.
 func (q reportQuery) organisations(rep *SeasonReport, figs map[int64]*Figures) error {
 	var rows []struct {
 		SeasonID int64
+		Kind     string
 		Orgs     int
 		Sessions int
 	}
-	err := q.scan(&rows, `SELECT season_id, orgs, COUNT(*) AS sessions FROM (
-		SELECT r.season_id AS season_id, s.id AS session_id,
-			(SELECT COUNT(DISTINCT p.organisation_id) FROM attendances a
-				JOIN registrations g ON g.id = a.registration_id JOIN session_partners p ON p.id = g.partner_id
-				WHERE a.session_id = s.id AND a.present) AS orgs
-		FROM `+heldSessions+` WHERE {where}
-	) x GROUP BY season_id, orgs`)
+	err := q.scan(&rows, `WITH x AS MATERIALIZED (
+			SELECT r.season_id AS season_id, s.id AS session_id, p.organisation_id AS org
+			FROM `+heldSessions+` JOIN attendances a ON a.session_id = s.id AND a.present
+			JOIN registrations g ON g.id = a.registration_id JOIN session_partners p ON p.id = g.partner_id
+			WHERE {where} GROUP BY r.season_id, s.id, p.organisation_id)
+		SELECT season_id, 'session' AS kind, orgs, COUNT(*) AS sessions
+			FROM (SELECT season_id, session_id, COUNT(*) AS orgs FROM x GROUP BY season_id, session_id) y GROUP BY season_id, orgs
+		UNION ALL
+		SELECT season_id, 'distinct', COUNT(DISTINCT org), 0 FROM x GROUP BY season_id`)
 	if err != nil {
-		return fmt.Errorf("organisations per session: %w", err)
+		return fmt.Errorf("organisations: %w", err)
 	}
 	sums := map[int64][2]int{}
 	for _, r := range rows {
+		f := figs[r.SeasonID]
+		if f == nil {
+			continue
+		}
+		if r.Kind == "distinct" {
+			f.Organisations = r.Orgs
+			continue
+		}
 		v := sums[r.SeasonID]
 		sums[r.SeasonID] = [2]int{v[0] + r.Orgs*r.Sessions, v[1] + r.Sessions}
 		if r.SeasonID == q.cur {
 			rep.OrgsPerSession[r.Orgs] += r.Sessions
 		}
 	}
-	for id, v := range sums {
-		if f := figs[id]; f != nil {
-			f.OrgsPerSession = ratio(v[0], v[1])
+	for id, f := range figs {
+		// places ran first: SessionsHeld is known.
+		v := sums[id]
+		if zero := f.SessionsHeld - v[1]; zero > 0 && id == q.cur {
+			rep.OrgsPerSession[0] += zero
 		}
-	}
-	var distinct []struct {
-		SeasonID int64
-		N        int
-	}
-	err = q.scan(&distinct, `SELECT r.season_id AS season_id, COUNT(DISTINCT p.organisation_id) AS n
-		FROM `+heldSessions+` JOIN attendances a ON a.session_id = s.id AND a.present
-		JOIN registrations g ON g.id = a.registration_id JOIN session_partners p ON p.id = g.partner_id
-		WHERE {where} GROUP BY r.season_id`)
-	if err != nil {
-		return fmt.Errorf("distinct organisations: %w", err)
-	}
-	for _, r := range distinct {
-		if f := figs[r.SeasonID]; f != nil {
-			f.Organisations = r.N
-		}
+		f.OrgsPerSession = ratio(v[0], f.SessionsHeld)
 	}
 	return nil
 }
@@ -282,10 +283,11 @@ func (q reportQuery) answers(rep *SeasonReport, figs map[int64]*Figures) error {
 		Satisfaction, KnowledgeBefore, KnowledgeAfter int
 		KnowsWhere                                    string
 		Recommend                                     bool
-		N                                             int
+		N, Texts                                      int
 	}
 	err := q.scan(&rows, `SELECT r.season_id AS season_id, fa.satisfaction, fa.knowledge_before, fa.knowledge_after,
-		fa.knows_where, fa.recommend, COUNT(*) AS n
+		fa.knows_where, fa.recommend, COUNT(*) AS n,
+		SUM(CASE WHEN fa.most_useful <> '' OR fa.improve <> '' THEN 1 ELSE 0 END) AS texts
 		FROM `+heldSessions+` JOIN feedback_answers fa ON fa.session_id = s.id
 		WHERE {where}
 		GROUP BY r.season_id, fa.satisfaction, fa.knowledge_before, fa.knowledge_after, fa.knows_where, fa.recommend`)
@@ -317,6 +319,7 @@ func (q reportQuery) answers(rep *SeasonReport, figs map[int64]*Figures) error {
 			f.RecommendYes += r.N
 		}
 		if r.SeasonID == q.cur {
+			rep.TextCount += r.Texts
 			sat[r.Satisfaction-1] += r.N
 			before[r.KnowledgeBefore-1] += r.N
 			after[r.KnowledgeAfter-1] += r.N
@@ -425,26 +428,23 @@ func (q reportQuery) facilitators(rep *SeasonReport, figs map[int64]*Figures, km
 	return nil
 }
 
-// texts lists the newest free-text answers of the current season, only
+// texts lists the newest free-text answers (the last stored) of the
+// current season (answers counted them: TextCount), only
 // when the report as a whole has at least MinAnswers answers: they are
 // shown for the report's group, never for a session or smaller group.
 func (q reportQuery) texts(rep *SeasonReport, _ map[int64]*Figures) error {
 	if !rep.Figures.EnoughAnswers() {
 		return nil
 	}
-	var rows []struct {
-		MostUseful, Improve string
-		Total               int
-	}
-	err := q.scan(&rows, `SELECT fa.most_useful AS most_useful, fa.improve AS improve, COUNT(*) OVER () AS total
+	var rows []struct{ MostUseful, Improve string }
+	err := q.scan(&rows, `SELECT fa.most_useful AS most_useful, fa.improve AS improve
 		FROM `+heldSessions+` JOIN feedback_answers fa ON fa.session_id = s.id
 		WHERE {where} AND r.season_id = ? AND (fa.most_useful <> '' OR fa.improve <> '')
-		ORDER BY fa.answered_on DESC, fa.id DESC LIMIT ?`, q.cur, ReportTextLimit)
+		ORDER BY fa.id DESC LIMIT ?`, q.cur, ReportTextLimit)
 	if err != nil {
 		return fmt.Errorf("free texts: %w", err)
 	}
 	for _, r := range rows {
-		rep.TextCount = r.Total
 		if r.MostUseful != "" {
 			rep.Texts = append(rep.Texts, FreeText{Question: "most_useful", Text: r.MostUseful})
 		}
