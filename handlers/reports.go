@@ -373,7 +373,7 @@ func reportCharts(p reportPage) map[string]template.HTML {
 		if t := p.Table("orientation"); t != nil {
 			ch := barChart{ID: "graphe-orientation", Title: t.Caption, Desc: "Nombre de réponses oui, non et ne sait pas ; les nombres sont dans le tableau qui suit."}
 			for _, r := range t.Rows {
-				ch.Bars = append(ch.Bars, bar{Label: r[0].Text, Values: []float64{r[1].Value}, Texts: []string{r[1].Text + " (" + r[2].Text + ")"}})
+				ch.Bars = append(ch.Bars, bar{Label: r[0].Text, Values: []float64{r[1].Value}, Texts: []string{r[1].Text}})
 			}
 			charts["orientation"] = ch.render()
 		}
