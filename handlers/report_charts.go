@@ -32,12 +32,13 @@ type barChart struct {
 	Bars            []bar
 }
 
-// The chart's geometry in SVG units: the viewBox is narrow enough that
-// its text stays readable when a phone scales it down.
+// The chart's geometry in SVG units: each label is written above its
+// bars, across the chart, and the viewBox is narrow enough that its text
+// stays readable when a phone scales it down.
 const (
-	chartWidth  = 480
-	chartLabelW = 170
-	chartValueW = 70
+	chartWidth  = 360
+	chartLabelH = 18
+	chartValueW = 56
 	chartBarH   = 16
 	chartGap    = 10
 	chartLegend = 26
@@ -64,7 +65,7 @@ func (ch barChart) render() template.HTML {
 	if len(ch.Series) > 1 {
 		legend = chartLegend
 	}
-	group := n*chartBarH + chartGap
+	group := chartLabelH + n*chartBarH + chartGap
 	height := legend + len(ch.Bars)*group + chartGap
 	esc := template.HTMLEscapeString
 	var w strings.Builder
@@ -81,17 +82,18 @@ func (ch barChart) render() template.HTML {
 		return s.Fill
 	}
 	if legend > 0 {
-		x := chartLabelW
+		x := 0
 		for _, s := range ch.Series {
 			fmt.Fprintf(&w, `<rect x="%d" y="4" width="14" height="14" fill="%s" stroke="#08306b"/><text x="%d" y="16" class="chart-legend">%s</text>`,
 				x, fill(s), x+20, esc(s.Name))
 			x += 24 + 8*len([]rune(s.Name))
 		}
 	}
-	barW := float64(chartWidth - chartLabelW - chartValueW)
+	barW := float64(chartWidth - chartValueW)
 	for i, b := range ch.Bars {
 		y := legend + chartGap/2 + i*group
-		fmt.Fprintf(&w, `<text x="%d" y="%d" text-anchor="end" class="chart-label">%s</text>`, chartLabelW-8, y+n*chartBarH/2+5, esc(b.Label))
+		fmt.Fprintf(&w, `<text x="0" y="%d" class="chart-label">%s</text>`, y+chartLabelH-5, esc(b.Label))
+		y += chartLabelH
 		for j, v := range b.Values {
 			s := seriesCurrent
 			if j < len(ch.Series) {
@@ -102,13 +104,13 @@ func (ch barChart) render() template.HTML {
 				width = v / top * barW
 			}
 			by := y + j*chartBarH
-			fmt.Fprintf(&w, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s" stroke="#08306b" stroke-width="%s"/>`,
-				chartLabelW, by+1, width, chartBarH-2, fill(s), map[bool]string{true: "1", false: "0"}[width > 0])
+			fmt.Fprintf(&w, `<rect x="0" y="%d" width="%.1f" height="%d" fill="%s" stroke="#08306b" stroke-width="%s"/>`,
+				by+1, width, chartBarH-2, fill(s), map[bool]string{true: "1", false: "0"}[width > 0])
 			text := ""
 			if j < len(b.Texts) {
 				text = b.Texts[j]
 			}
-			fmt.Fprintf(&w, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(chartLabelW)+width+5, by+chartBarH-4, esc(text))
+			fmt.Fprintf(&w, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, width+5, by+chartBarH-4, esc(text))
 		}
 	}
 	w.WriteString(`</svg>`)

@@ -281,7 +281,7 @@ func (h *Handler) renderReport(c echo.Context, p reportPage, nav string) error {
 		{frInt(f.QPVs), plural(f.QPVs, "QPV couvert", "QPV couverts")},
 		{frPercent(f.ResponseRate()), "de réponses au questionnaire"}}
 	if f.LinksSent == 0 {
-		p.Key[3] = keyFigure{"—", "de réponses : aucun questionnaire envoyé"}
+		p.Key[3] = keyFigure{"—", "aucun questionnaire envoyé"}
 	}
 	p.Charts = reportCharts(p)
 	m, err := h.reportMap(p.Report)
