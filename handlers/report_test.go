@@ -206,6 +206,22 @@ func TestReport_XLSXOpensWithItsSheets(t *testing.T) {
 	if !found {
 		t.Error("no « Séances tenues » row")
 	}
+	// A free text that looks like a formula is stored as text.
+	texts, err := x.GetRows("Verbatims")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asText := false
+	for i, row := range texts {
+		if len(row) > 1 && strings.HasPrefix(row[1], "=HYPERLINK") {
+			if f, _ := x.GetCellFormula("Verbatims", fmt.Sprintf("B%d", i+1)); f == "" {
+				asText = true
+			}
+		}
+	}
+	if !asText {
+		t.Error("the would-be formula is missing from the Verbatims sheet, or stored as a formula")
+	}
 	if w, err := x.GetColWidth("Chiffres clés", "A"); err != nil || w < 30 {
 		t.Errorf("first column width %v (%v)", w, err)
 	}
