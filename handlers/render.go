@@ -60,6 +60,7 @@ func templateFuncs() template.FuncMap {
 			return many
 		},
 		"add":        func(a, b int) int { return a + b },
+		"ofSeason":   ofSeason,
 		"outboxKind": models.OutboxKindLabel,
 		"dayLinks": func(prefix string, requestID int64, se *models.Session) *dayLinks {
 			return dayLinksOf(fmt.Sprintf("%s/%d", prefix, requestID), se)

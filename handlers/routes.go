@@ -134,6 +134,10 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	coordinator.get("/demandes/:id/telephones", h.withOwnRequest(h.showPhones))
 	coordinator.form("/demandes/:id/telephones", h.withOwnRequest(h.savePhones))
 	coordinator.get("/demandes/:id/avis", h.withOwnRequest(h.showRequestFeedback))
+	// The season report of the coordinator's CLSMs, and its exports.
+	coordinator.get("/bilan", h.showCoordinatorReport)
+	coordinator.get("/bilan.csv", h.downloadCoordinatorReport("csv"))
+	coordinator.get("/bilan.xlsx", h.downloadCoordinatorReport("xlsx"))
 	coordinator.get("/recherche/communes", h.suggestCommunes)
 	coordinator.get("/recherche/qpv", h.suggestQPVs)
 
@@ -225,6 +229,9 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	admin.get("/admin/questionnaires", h.listQuestionnaires)
 	admin.form("/admin/questionnaires", h.createQuestionnaire)
 	admin.post("/admin/questionnaires/saisons/:id", h.withSeason(h.chooseSeasonQuestionnaire))
+	admin.get("/admin/saisons/:id/bilan", h.withSeason(h.showAdminReport))
+	admin.get("/admin/saisons/:id/bilan.csv", h.withSeason(h.downloadAdminReport("csv")))
+	admin.get("/admin/saisons/:id/bilan.xlsx", h.withSeason(h.downloadAdminReport("xlsx")))
 
 	admin.get("/admin/qpv", h.listQPVs)
 	admin.form("/admin/qpv", h.saveQPV)

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -83,19 +81,6 @@ func (h *Handler) showSheet(c echo.Context, r models.Request) error {
 	return h.render(c, http.StatusOK, pageSessionSheet, navOf(c), p)
 }
 
-// csvFormulaStart are the first characters that make a spreadsheet read a
-// cell as a formula.
-const csvFormulaStart = "=+-@\t\r"
-
-// csvCell neutralises a value a spreadsheet would run as a formula (CSV
-// injection) by a leading apostrophe.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune(csvFormulaStart, rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // downloadParticipants answers the list of the session's participants
 // (confirmed and waiting) as CSV for a French spreadsheet: UTF-8 with a
 // byte-order mark, « ; » between cells, dates as 25/11/2026 14:05 in the
@@ -109,10 +94,6 @@ func (h *Handler) downloadParticipants(c echo.Context, r models.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma, w.UseCRLF = ';', true
 	rows := [][]string{{"Structure", "Type de structure", "Nom", "Prénom", "Catégorie", "Fonction", "Courriel", "Inscription", "Inscrit·e le", "Présence"}}
 	loc := d.Session.Location()
 	for _, p := range ps {
@@ -127,22 +108,12 @@ func (h *Handler) downloadParticipants(c echo.Context, r models.Request) error {
 		rows = append(rows, []string{p.Organisation, p.OrganisationKind.Label(), p.LastName, p.FirstName, p.Category.Label(), p.Role,
 			p.Email, state, p.CreatedAt.In(loc).Format("02/01/2006 15:04"), present})
 	}
-	for _, row := range rows {
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		if err := w.Write(row); err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	body, err := frenchCSV(rows)
+	if err != nil {
 		return err
 	}
 	name := fmt.Sprintf("inscrits-seance-%d-%s.csv", d.Session.ID, d.Session.StartsAt.In(loc).Format("2006-01-02"))
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return sendDownload(c, name, "text/csv; charset=utf-8", body)
 }
 
 // countPage is the coordinator's entry of the count from the signed sheet.

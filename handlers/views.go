@@ -59,6 +59,7 @@ const (
 	pagePartners             pageName = "partners"
 	pagePlanning             pageName = "planning"
 	pagePrivacy              pageName = "privacy"
+	pageReport               pageName = "report"
 	pageRequest              pageName = "request"
 	pageRequestAdmin         pageName = "request_admin"
 	pageRequestForm          pageName = "request_form"
@@ -124,6 +125,7 @@ var pageTable = map[pageName][]string{
 	pageOrganisationForm:     {partialsForm},
 	pagePartners:             {partialsForm},
 	pagePrivacy:              nil,
+	pageReport:               nil,
 	pageRequest:              {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestAdmin:         {partialsForm, partialsRequest, partialsSession, partialsDay},
 	pageRequestForm:          {partialsForm, partialsRequest},

@@ -27,6 +27,9 @@ type Manifest struct {
 	// PlanningPath is the admin's planning page for the current season
 	// (its chooser defaults to the current season, from today to its end).
 	PlanningPath string `json:"planning_path"`
+	// ReportPath is the admin's report page (« Bilan de la saison ») of
+	// the current season.
+	ReportPath string `json:"report_path"`
 	// SignupRace is the sign-up race of the demo coordinator's scheduled
 	// session (absent when the demo was seeded without links).
 	SignupRace *SignupRace `json:"signup_race,omitempty"`

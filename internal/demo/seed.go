@@ -97,6 +97,7 @@ func Seed(ctx context.Context, d Deps) (Manifest, error) {
 	if err != nil {
 		return m, fmt.Errorf("demo season: %w", err)
 	}
+	m.ReportPath = fmt.Sprintf("/admin/saisons/%d/bilan", cur.ID)
 	if err := s.SetCurrentSeason(ctx, admin.ID, cur.ID); err != nil {
 		return m, err
 	}
