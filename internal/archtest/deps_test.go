@@ -19,18 +19,19 @@ import (
 // the time package: models uses it for the rule that holidays are not worked.
 var allowed = map[string][]string{
 	"handlers":            {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "territory/francemap", "ical", "internal/calendarsub"},
-	"models":              {"frtime", "internal/timespan"},
+	"models":              {"frtime", "internal/textfold", "internal/timespan"},
 	"planner":             {},
 	"internal/planning":   {"frtime", "models", "planner", "territory"},
 	"mailer":              {"assets", "config", "frtime", "ical", "links", "models"},
 	"ical":                {"internal/timespan"},
 	"links":               {},
 	"internal/scheduler":  {"models"},
-	"territory":           {},
+	"territory":           {"internal/textfold"},
 	"territory/francemap": {},
 	"frtime":              {},
 	"config":              {},
 	"internal/timespan":   {},
+	"internal/textfold":   {},
 }
 
 func TestImportsFollowTheDesignTable(t *testing.T) {
