@@ -35,8 +35,7 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
 	var out []RequestRow
 	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
-		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC").
-		Limit(limit)
+		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
 	if err := q.Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("first %d requests: %w", limit, err)
 	}
