@@ -15,6 +15,7 @@ import (
 // clsmsPage lists CLSMs with filters, one page at a time.
 type clsmsPage struct {
 	CLSMs        []models.CLSMRow
+	Query        string // part of the name, accents and case aside
 	Region, Dept string
 	Regions      []territory.Region
 	Departements []territory.Departement
@@ -22,13 +23,13 @@ type clsmsPage struct {
 	Pager        *pager
 }
 
-// listCLSMs lists the CLSMs of the région and département given by the
-// query parameters region and departement, by name.
+// listCLSMs lists the CLSMs whose name contains the query parameter q, of
+// the région and département given by region and departement, by name.
 func (h *Handler) listCLSMs(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := clsmsPage{Region: c.QueryParam("region"), Dept: c.QueryParam("departement"),
+	p := clsmsPage{Query: searchQuery(c), Region: c.QueryParam("region"), Dept: c.QueryParam("departement"),
 		Regions: h.geo.Regions(), Departements: h.geo.Departements(), Names: map[string]string{}, Pager: newPager(c, listPageSize)}
-	f := models.CLSMFilter{RegionCode: p.Region, DepartementCode: p.Dept}
+	f := models.CLSMFilter{Query: p.Query, RegionCode: p.Region, DepartementCode: p.Dept}
 	total, err := h.store.CountCLSMs(ctx, f)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ type peoplePage struct {
 // a name or an address) and role, by name.
 func (h *Handler) listPeople(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := peoplePage{Query: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role"), Pager: newPager(c, listPageSize)}
+	p := peoplePage{Query: searchQuery(c), Role: c.QueryParam("role"), Pager: newPager(c, listPageSize)}
 	f := models.UserFilter{Query: p.Query, Role: models.Role(p.Role)}
 	total, err := h.store.CountUsersMatching(ctx, f)
 	if err != nil {

@@ -71,7 +71,7 @@ func (h *Handler) qpvListPage(ctx context.Context, query string, pg *pager) ([]m
 // listQPVs lists the quartiers matching the query parameter q, one page
 // at a time.
 func (h *Handler) listQPVs(c echo.Context) error {
-	p, err := h.qpvPageData(c, qpvPage{Query: c.QueryParam("q")})
+	p, err := h.qpvPageData(c, qpvPage{Query: searchQuery(c)})
 	if err != nil {
 		return err
 	}

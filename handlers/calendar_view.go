@@ -42,6 +42,12 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 	dept := frtime.DepartementOfCommune(c.User.HomeINSEE)
 	today := now.In(loc).Format("2006-01-02")
 	days := make([]calDay, 0, n)
+	// Free time as the officer reads it: sessions are not free either.
+	booked := make([]models.TimeRange, 0, len(c.Sessions))
+	for _, x := range c.Sessions {
+		booked = append(booked, models.TimeRange{Start: x.StartsAt, End: x.EndsAt})
+	}
+	booked = models.MergeRanges(booked)
 	for i := range n {
 		start := time.Date(first.Year(), first.Month(), first.Day()+i, 0, 0, 0, 0, loc)
 		end := time.Date(first.Year(), first.Month(), first.Day()+i+1, 0, 0, 0, 0, loc)
@@ -50,12 +56,7 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 		if name := frtime.Holiday(start, dept); name != "" {
 			d.Off, d.OffLabel, d.Holiday = true, name, true
 		}
-		// Free time as the officer reads it: sessions are not free either.
-		var booked []models.TimeRange
-		for _, x := range c.Sessions {
-			booked = append(booked, models.TimeRange{Start: x.StartsAt, End: x.EndsAt})
-		}
-		for _, r := range models.SubtractRanges(c.Available(start, end), models.MergeRanges(booked)) {
+		for _, r := range models.SubtractRanges(c.Available(start, end), booked) {
 			d.Items = append(d.Items, calItem{Class: "slot-available", Label: "Libre", Time: span(r.Start, r.End), start: r.Start})
 		}
 		for _, b := range c.Busy {

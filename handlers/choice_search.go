@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"quartier/models"
+	"quartier/territory"
 )
 
 // The CLSM of the person form and the coordinator of the CLSM form are
@@ -117,7 +118,7 @@ func (h *Handler) resolveCLSM(ctx context.Context, text, picked string) (choiceS
 		return out, err
 	}
 	for _, r := range rows {
-		if strings.EqualFold(r.Name, text) && len(rows) > 1 {
+		if territory.NormalizeName(r.Name) == territory.NormalizeName(text) && len(rows) > 1 {
 			rows = []models.CLSMRow{r}
 			break
 		}
@@ -159,7 +160,7 @@ func (h *Handler) resolveCoordinator(ctx context.Context, text, picked string) (
 		return out, err
 	}
 	for _, u := range users {
-		if (exact != "" && strings.EqualFold(u.Email, exact)) || (len(users) > 1 && (strings.EqualFold(u.Name, text) || strings.EqualFold(u.Email, text))) {
+		if (exact != "" && strings.EqualFold(u.Email, exact)) || (len(users) > 1 && (territory.NormalizeName(u.Name) == territory.NormalizeName(text) || strings.EqualFold(u.Email, text))) {
 			users = []models.User{u}
 			break
 		}

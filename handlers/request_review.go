@@ -20,11 +20,26 @@ const outOfSeason = "hors"
 type adminRequestsPage struct {
 	Rows                                   []requestRowView
 	State, Region, Departement, Season     string
-	States, Regions, Departements, Seasons []formChoice
+	States, Regions, Departements, Seasons []filterOption
 	Filtered                               bool
 	Pager                                  *pager
 	// CLSM is the CLSM the list is narrowed to (?clsm=id), if any.
 	CLSM *models.CLSM
+}
+
+// filterOption is one option of a list's filter, marked when chosen: the
+// template tests a field rather than calling eq on each of the hundred
+// départements.
+type filterOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// markSelected marks the option whose value is v.
+func markSelected(opts []filterOption, v string) {
+	for i := range opts {
+		opts[i].Selected = v != "" && opts[i].Value == v
+	}
 }
 
 // listAdminRequests lists requests, filtered by the query parameters etat,
@@ -46,7 +61,7 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	}
 	for _, s := range models.RequestStates() {
 		if s != models.RequestDraft {
-			p.States = append(p.States, formChoice{string(s), s.Label()})
+			p.States = append(p.States, filterOption{Value: string(s), Label: s.Label()})
 		}
 	}
 	areas, err := h.store.CLSMAreas(ctx)
@@ -59,12 +74,12 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	}
 	for _, code := range sortedKeys(regions) {
 		if r, ok := h.geo.Region(code); ok {
-			p.Regions = append(p.Regions, formChoice{code, r.Name})
+			p.Regions = append(p.Regions, filterOption{Value: code, Label: r.Name})
 		}
 	}
 	for _, code := range sortedKeys(deps) {
 		if d, ok := h.geo.Departement(code); ok {
-			p.Departements = append(p.Departements, formChoice{code, d.Name + " (" + code + ")"})
+			p.Departements = append(p.Departements, filterOption{Value: code, Label: d.Name + " (" + code + ")"})
 		}
 	}
 	if regions[p.Region] {
@@ -83,12 +98,12 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 	}
 	for _, s := range seasons {
 		id := strconv.FormatInt(s.ID, 10)
-		p.Seasons = append(p.Seasons, formChoice{id, s.Name})
+		p.Seasons = append(p.Seasons, filterOption{Value: id, Label: s.Name})
 		if id == p.Season {
 			f.SeasonID = s.ID
 		}
 	}
-	p.Seasons = append(p.Seasons, formChoice{outOfSeason, "Hors saison"})
+	p.Seasons = append(p.Seasons, filterOption{Value: outOfSeason, Label: "Hors saison"})
 	f.OutOfSeason = p.Season == outOfSeason
 	if f.SeasonID == 0 && !f.OutOfSeason {
 		p.Season = ""
@@ -103,6 +118,10 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 			return err
 		}
 	}
+	markSelected(p.States, p.State)
+	markSelected(p.Regions, p.Region)
+	markSelected(p.Departements, p.Departement)
+	markSelected(p.Seasons, p.Season)
 	p.Filtered = p.State != "" || p.Region != "" || p.Departement != "" || p.Season != "" || p.CLSM != nil
 	total, err := h.store.CountRequests(ctx, f)
 	if err != nil {

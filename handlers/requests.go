@@ -22,22 +22,31 @@ type requestsPage struct {
 	Pager *pager
 }
 
-// requestRowView is one line of a list of requests.
+// requestRowView is one line of a list of requests, its cells written
+// once in Go: the template runs no function per row.
 type requestRowView struct {
 	models.RequestRow
-	Commune  string
-	FirstDay string
+	Commune    string
+	FirstDay   string
+	StateLabel string
+	Sent       string // the day it was sent, in Paris (« — » for a draft)
+	Updated    string // the day of its last change, in its own zone
 }
 
 func (h *Handler) requestRows(rows []models.RequestRow) []requestRowView {
 	out := make([]requestRowView, len(rows))
+	paris := models.LocationOf("Europe/Paris")
 	for i, r := range rows {
-		out[i] = requestRowView{RequestRow: r, Commune: "—", FirstDay: "—"}
+		out[i] = requestRowView{RequestRow: r, Commune: "—", FirstDay: "—", Sent: "—", StateLabel: r.State.Label(),
+			Updated: frtime.ShortDate(r.UpdatedAt.In(models.LocationOf(r.TimeZone)))}
 		if c, ok := h.geo.Commune(r.CommuneINSEE); ok {
 			out[i].Commune = c.Name
 		}
 		if r.FirstDay != nil {
 			out[i].FirstDay = frtime.ShortDate(*r.FirstDay)
+		}
+		if r.SubmittedAt != nil {
+			out[i].Sent = frtime.ShortDate(r.SubmittedAt.In(paris))
 		}
 	}
 	return out

@@ -32,6 +32,20 @@ func suggestQuery(c echo.Context) string {
 	return q
 }
 
+// maxSearchQuery bounds the search field of a list, in characters: a
+// longer text is cut there (it is a search, not something stored).
+const maxSearchQuery = 100
+
+// searchQuery reads the search field of a list (?q=), trimmed and
+// bounded.
+func searchQuery(c echo.Context) string {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	if utf8.RuneCountInString(q) > maxSearchQuery {
+		q = strings.TrimSpace(string([]rune(q)[:maxSearchQuery]))
+	}
+	return q
+}
+
 // suggestCommunes answers GET /recherche/communes?q= with communes by name
 // or postcode, written « Roubaix — CP 59100 » as every commune field reads
 // them (territory.Commune.Label), with the département beside.

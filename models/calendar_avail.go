@@ -59,7 +59,10 @@ func (s *Store) sessionsIn(ctx context.Context, states []SessionState, ids []int
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
 		Where("s.state IN ?", states).
-		Where("s.starts_at < ? AND s.ends_at > ?", to.UTC(), from.UTC()).
+		// No session lasts longer than MaxSessionLength: the lower bound on
+		// starts_at keeps the index range to the period, not every
+		// session ever started before its end.
+		Where("s.starts_at < ? AND s.starts_at > ? AND s.ends_at > ?", to.UTC(), from.Add(-MaxSessionLength).UTC(), from.UTC()).
 		Order("s.starts_at, s.id")
 	if len(ids) > 0 {
 		q = q.Where("s.facilitator_id IN ?", ids)
@@ -131,8 +134,11 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 	}
 	// Dates are compared a day wider each side: zones run from UTC−10 to UTC+14.
 	var exc []CalendarException
-	if err := s.q(ctx).Where("user_id IN ? AND ends_on >= ? AND starts_on <= ?", uids,
-		civilDate(from.Add(-24*time.Hour)), civilDate(to.Add(24*time.Hour))).Order("starts_on, id").Find(&exc).Error; err != nil {
+	// No exception lasts longer than maxExceptionDays: the lower bound on
+	// starts_on keeps the index range to the period, not every past one.
+	first := civilDate(from.Add(-24 * time.Hour))
+	if err := s.q(ctx).Where("user_id IN ? AND ends_on >= ? AND starts_on <= ? AND starts_on >= ?", uids,
+		first, civilDate(to.Add(24*time.Hour)), first.AddDate(0, 0, -maxExceptionDays-1)).Order("starts_on, id").Find(&exc).Error; err != nil {
 		return nil, err
 	}
 	for _, e := range exc {

@@ -3,6 +3,10 @@ package models
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
+
+	"quartier/internal/textfold"
 )
 
 // CLSM is a conseil local de santé mentale, with its coordinator.
@@ -15,6 +19,18 @@ type CLSM struct {
 	CoordinatorID   *int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// SearchKey is the name as the searches compare it (textfold.Fold),
+	// kept by BeforeSave.
+	SearchKey string `gorm:"column:search_key"`
+}
+
+// BeforeSave keeps the CLSM's search key in step with its name, on every
+// create and save.
+func (c *CLSM) BeforeSave(*gorm.DB) error {
+	if c.Name != "" {
+		c.SearchKey = textfold.Fold(c.Name)
+	}
+	return nil
 }
 
 // TableName is the table of CLSMs.

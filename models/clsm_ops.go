@@ -85,8 +85,8 @@ func (s *Store) clsmsMatching(ctx context.Context, f CLSMFilter) *gorm.DB {
 	if f.DepartementCode != "" {
 		q = q.Where("c.departement_code = ?", f.DepartementCode)
 	}
-	if f.Query != "" {
-		q = q.Where("LOWER(c.name) LIKE ?", "%"+strings.ToLower(f.Query)+"%")
+	if strings.TrimSpace(f.Query) != "" {
+		q = whereSearch(q, "c.search_key", f.Query)
 	}
 	return q
 }

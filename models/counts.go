@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // PeopleCounts are the figures of the people, counted by aggregate
@@ -55,23 +54,16 @@ func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, er
 	return n, nil
 }
 
-// containsPattern is a LIKE pattern matching text anywhere, lowercased,
-// with LIKE's wildcards in text escaped (ESCAPE '\').
-func containsPattern(text string) string {
-	r := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(text))) + "%"
-}
-
 // FindCLSMChoices returns at most limit CLSMs whose name contains query
-// (case aside), by name, with their coordinator's name: the suggestions
+// (case and accents aside), by name, with their coordinator's name: the suggestions
 // and the server-side resolution of the CLSM search field. One statement
 // whatever the number of CLSMs.
 func (s *Store) FindCLSMChoices(ctx context.Context, query string, limit int) ([]CLSMRow, error) {
 	var out []CLSMRow
-	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
+	q := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
-		Where(`LOWER(c.name) LIKE ? ESCAPE '\'`, containsPattern(query)).
-		Order("c.name, c.id").Limit(limit).Scan(&out).Error
+		Order("c.name, c.id").Limit(limit)
+	err := whereSearch(q, "c.search_key", query).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find CLSMs %q: %w", query, err)
 	}
@@ -94,15 +86,13 @@ func (s *Store) CLSMChoice(ctx context.Context, id int64) (CLSMRow, error) {
 }
 
 // FindCoordinators returns at most limit coordinators whose name or
-// address contains query (case aside), by name, with what a choice shows
+// address contains query (case and accents aside), by name, with what a choice shows
 // (id, name, address, active): the suggestions and the server-side
 // resolution of the coordinator search field. One statement.
 func (s *Store) FindCoordinators(ctx context.Context, query string, limit int) ([]User, error) {
 	var out []User
-	like := containsPattern(query)
-	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).
-		Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like).
-		Order("name, id").Limit(limit).Find(&out).Error
+	q := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).Order("name, id").Limit(limit)
+	err := whereSearch(q, "search_key", query).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("find coordinators %q: %w", query, err)
 	}

@@ -103,6 +103,11 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			if err := tx.Exec(m.SQL).Error; err != nil {
 				return err
 			}
+			if step := migrationStep(m.Version); step != nil {
+				if err := step(tx); err != nil {
+					return err
+				}
+			}
 			applied++
 			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.Version, m.Name, time.Now().UTC()).Error

@@ -34,36 +34,12 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 // newest): two queries whatever the number of requests.
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
 	var out []RequestRow
-	q := whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f).
-		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
-			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
-		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
-		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
-		Order("CASE r.state WHEN 'submitted' THEN 0 ELSE 1 END, COALESCE(r.submitted_at, r.created_at) DESC, r.id DESC").
-		Limit(limit)
+	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
+		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
 	if err := q.Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("first %d requests: %w", limit, err)
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(out))
-	at := map[int64]int{}
-	for i, r := range out {
-		ids[i], at[r.ID] = r.ID, i
-	}
-	var ws []RequestWindow
-	if err := s.q(ctx).Where("request_id IN ?", ids).Find(&ws).Error; err != nil {
-		return nil, fmt.Errorf("windows of the first %d requests: %w", limit, err)
-	}
-	for _, w := range ws {
-		row := &out[at[w.RequestID]]
-		row.WindowCount++
-		if d := w.DateFrom; row.FirstDay == nil || d.Before(*row.FirstDay) {
-			row.FirstDay = &d
-		}
-	}
-	return out, nil
+	return out, s.fillFirstDays(ctx, out)
 }
 
 // whereRequests applies f to a query over "requests AS r" joined to

@@ -77,7 +77,9 @@ type RequestFilter struct {
 }
 
 // RequestRow is a request as listed, with its CLSM, its season, its first
-// preferred day and the start and state of its session (if any).
+// preferred day and the start and state of its session (if any). Only the
+// columns a list shows are loaded (requestRowColumns): the request's
+// texts (partners, constraints, notes, venue address, link) stay empty.
 type RequestRow struct {
 	Request
 	SessionStartsAt *time.Time   `gorm:"->"`
@@ -88,6 +90,63 @@ type RequestRow struct {
 	SeasonName      string       `gorm:"->"`
 	FirstDay        *time.Time   `gorm:"-"`
 	WindowCount     int          `gorm:"-"`
+}
+
+// requestRowColumns is what a list of requests reads: the request's
+// short columns, its CLSM, season and session. A page of 50 wide rows
+// scanned every text of every request (the lists show none of them).
+const requestRowColumns = `r.id, r.clsm_id, r.season_id, r.created_by, r.state, r.commune_insee, r.venue_name,
+	r.format, r.time_zone, r.session_id, r.submitted_at, r.decided_at, r.created_at, r.updated_at,
+	c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
+	ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`
+
+// selectRequestRows adds to q (over "requests AS r" joined to "clsms c")
+// the columns and joins of a RequestRow.
+func selectRequestRows(q *gorm.DB) *gorm.DB {
+	return q.Select(requestRowColumns).
+		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
+		Joins("LEFT JOIN seasons se ON se.id = r.season_id")
+}
+
+// fillFirstDays sets each row's first preferred day and number of
+// windows, in one aggregate statement (one row per request, not one per
+// window).
+func (s *Store) fillFirstDays(ctx context.Context, rows []RequestRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		ids[i], at[r.ID] = r.ID, i
+	}
+	var firsts []struct {
+		RequestID int64
+		N         int
+		First     string // an aggregate loses the column's type: text, « 2027-01-18 00:00:00+00:00 »
+	}
+	if err := s.q(ctx).Table("request_windows").Select("request_id, COUNT(*) AS n, MIN(date_from) AS first").
+		Where("request_id IN ?", ids).Group("request_id").Scan(&firsts).Error; err != nil {
+		return fmt.Errorf("windows of %d requests: %w", len(rows), err)
+	}
+	for _, f := range firsts {
+		row := &rows[at[f.RequestID]]
+		row.WindowCount = f.N
+		if d, ok := dateValue(f.First); ok {
+			row.FirstDay = &d
+		}
+	}
+	return nil
+}
+
+// dateValue reads the date at the start of a date column read as text.
+func dateValue(s string) (time.Time, bool) {
+	const layout = "2006-01-02"
+	if len(s) < len(layout) {
+		return time.Time{}, false
+	}
+	d, err := time.Parse(layout, s[:len(layout)])
+	return d, err == nil
 }
 
 // requestsMatching is the FROM and WHERE of a list of requests: what
@@ -140,12 +199,7 @@ func requestListOrder(f RequestFilter) string {
 // ListRequests returns the requests matching f, those waiting for a review
 // first, then the newest: two statements, whatever the number of rows.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
-	q := s.requestsMatching(ctx, f).
-		Select(`r.*, c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
-			ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`).
-		Joins("LEFT JOIN sessions ss ON ss.id = r.session_id").
-		Joins("LEFT JOIN seasons se ON se.id = r.season_id").
-		Order(requestListOrder(f))
+	q := selectRequestRows(s.requestsMatching(ctx, f)).Order(requestListOrder(f))
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
@@ -153,26 +207,7 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 	if err := q.Scan(&out).Error; err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(out))
-	at := map[int64]int{}
-	for i, r := range out {
-		ids[i], at[r.ID] = r.ID, i
-	}
-	var ws []RequestWindow
-	if err := s.q(ctx).Where("request_id IN ?", ids).Order("request_id, position").Find(&ws).Error; err != nil {
-		return nil, err
-	}
-	for _, w := range ws {
-		row := &out[at[w.RequestID]]
-		row.WindowCount++
-		if d := w.DateFrom; row.FirstDay == nil || d.Before(*row.FirstDay) {
-			row.FirstDay = &d
-		}
-	}
-	return out, nil
+	return out, s.fillFirstDays(ctx, out)
 }
 
 // RequestsToPlan returns the accepted requests of a season (all seasons

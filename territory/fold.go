@@ -1,99 +1,17 @@
 package territory
 
-import (
-	"strings"
-	"unicode"
-)
-
-// fold returns the unaccented lower-case spelling of r, or "" if r is not a
-// letter or digit.
-func fold(r rune) string {
-	if r < 0x80 {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			return asciiStrings[r]
-		case r >= 'A' && r <= 'Z':
-			return asciiStrings[r+'a'-'A']
-		}
-		return ""
-	}
-	r = unicode.ToLower(r)
-	switch r {
-	case 'à', 'â', 'ä', 'á', 'ã', 'å':
-		return "a"
-	case 'ç':
-		return "c"
-	case 'é', 'è', 'ê', 'ë':
-		return "e"
-	case 'î', 'ï', 'í', 'ì':
-		return "i"
-	case 'ô', 'ö', 'ó', 'ò', 'õ':
-		return "o"
-	case 'ù', 'û', 'ü', 'ú':
-		return "u"
-	case 'ÿ':
-		return "y"
-	case 'ñ':
-		return "n"
-	case 'œ':
-		return "oe"
-	case 'æ':
-		return "ae"
-	}
-	if unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return string(r)
-	}
-	return ""
-}
-
-var asciiStrings = func() (t [128]string) {
-	for i := range t {
-		t[i] = string(rune(i))
-	}
-	return t
-}()
-
-// normalizeRaw lowercases s, removes accents and turns any run of other
-// characters (hyphens, apostrophes, spaces) into one space.
-func normalizeRaw(s string) string {
-	b := make([]byte, 0, len(s))
-	space := true
-	for _, r := range s {
-		if f := fold(r); f != "" {
-			b = append(b, f...)
-			space = false
-		} else if !space {
-			b = append(b, ' ')
-			space = true
-		}
-	}
-	if len(b) > 0 && b[len(b)-1] == ' ' {
-		b = b[:len(b)-1]
-	}
-	return string(b)
-}
+import "quartier/internal/textfold"
 
 // NormalizeName is how the application compares names typed by people
 // with official ones (communes, quartiers): without case, accents, hyphens
 // or apostrophes, with « st » and « ste » read as « saint » and « sainte ».
-// Two names that normalise alike are the same name to a person. It is the
-// only name-folding function: use it rather than writing another.
+// Two names that normalise alike are the same name to a person. It is
+// textfold.Fold, the only name-folding function: use it rather than
+// writing another.
 func NormalizeName(s string) string { return normalize(s) }
 
-// normalize is normalizeRaw with the words « st » and « ste » spelt out.
-func normalize(s string) string {
-	n := normalizeRaw(s)
-	if !strings.Contains(n, "st") {
-		return n
-	}
-	words := strings.Split(n, " ")
-	for i, w := range words {
-		switch w {
-		case "st":
-			words[i] = "saint"
-		case "ste":
-			words[i] = "sainte"
-		}
-	}
-	return strings.Join(words, " ")
-}
+// normalize is textfold.Fold: names with « st » and « ste » spelt out.
+func normalize(s string) string { return textfold.Fold(s) }
+
+// normalizeRaw is textfold.Raw: lower case, no accents, one space between words.
+func normalizeRaw(s string) string { return textfold.Raw(s) }

@@ -17,20 +17,24 @@ import (
 // allowed lists, per package, the quartier packages its non-test files may
 // import. frtime (French dates and public holidays) is reference data like
 // the time package: models uses it for the rule that holidays are not worked.
+// internal/textfold (the one folding of names, without accents or case) is
+// shared the same way: territory matches names with it, models keeps its
+// search keys with it.
 var allowed = map[string][]string{
 	"handlers":            {"assets", "config", "frtime", "internal/planning", "links", "models", "planner", "territory", "territory/francemap", "ical", "internal/calendarsub"},
-	"models":              {"frtime", "internal/timespan"},
+	"models":              {"frtime", "internal/textfold", "internal/timespan"},
 	"planner":             {},
 	"internal/planning":   {"frtime", "models", "planner", "territory"},
 	"mailer":              {"assets", "config", "frtime", "ical", "links", "models"},
 	"ical":                {"internal/timespan"},
 	"links":               {},
 	"internal/scheduler":  {"models"},
-	"territory":           {},
+	"territory":           {"internal/textfold"},
 	"territory/francemap": {},
 	"frtime":              {},
 	"config":              {},
 	"internal/timespan":   {},
+	"internal/textfold":   {},
 }
 
 func TestImportsFollowTheDesignTable(t *testing.T) {
