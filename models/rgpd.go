@@ -161,3 +161,20 @@ func wipeOutbox(tx *gorm.DB, where string, args []any, reason string) (int, erro
 	}
 	return int(res.RowsAffected), nil
 }
+
+// RecentAudit returns the last limit events of one object (at most 100),
+// newest first, with the actor's name: the personal data page shows the
+// last exports and erasures.
+func (s *Store) RecentAudit(ctx context.Context, objectType string, objectID int64, limit int) ([]AuditEvent, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	var out []AuditEvent
+	err := s.q(ctx).Table("audit_events AS a").
+		Select("a.*, COALESCE(u.name, 'Système') AS actor_name").
+		Joins("LEFT JOIN users u ON u.id = a.actor_id").
+		Where("a.object_type = ? AND a.object_id = ?", objectType, objectID).
+		Order("a.created_at DESC, a.id DESC").Limit(limit).
+		Scan(&out).Error
+	return out, err
+}

@@ -153,12 +153,36 @@ func (s *Store) ExportSubject(ctx context.Context, actorID int64, email string) 
 	if err != nil {
 		return SubjectExport{}, err
 	}
-	out := SubjectExport{Email: norm, ExportedAt: s.Now(),
+	var out SubjectExport
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if out, err = collectSubject(tx, norm, s.Now()); err != nil {
+			return err
+		}
+		return audit(tx, &actorID, "rgpd", 0, "export", fmt.Sprintf("export des données d’une personne (empreinte %s) : %s",
+			s.SubjectFingerprint(norm), exportSummary(out)), out.ExportedAt)
+	})
+	return out, err
+}
+
+// PreviewSubject is what ExportSubject would return, read without being
+// recorded: the erasure's confirmation page counts what it will change.
+func (s *Store) PreviewSubject(ctx context.Context, email string) (SubjectExport, error) {
+	norm, err := subjectAddress(email)
+	if err != nil {
+		return SubjectExport{}, err
+	}
+	return collectSubject(s.q(ctx), norm, s.Now())
+}
+
+// collectSubject reads everything held about the normalised address norm.
+func collectSubject(tx *gorm.DB, norm string, now time.Time) (SubjectExport, error) {
+	out := SubjectExport{Email: norm, ExportedAt: now,
 		Registrations: []SubjectRegistration{}, Organisations: []SubjectOrganisation{},
 		Outbox: []SubjectMessage{}, Audit: []SubjectAuditEvent{},
 		Note: "Les réponses aux questionnaires de satisfaction sont anonymes : rien ne les relie à une personne, elles ne figurent donc pas ici. " +
 			"Les personnes venues sans inscription sont notées sans adresse électronique et ne peuvent pas être retrouvées par elle."}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	err := func() error {
 		var users []SubjectUser
 		if err := tx.Table("users").Where("email = ?", norm).Limit(1).Scan(&users).Error; err != nil {
 			return fmt.Errorf("export: user: %w", err)
@@ -198,9 +222,8 @@ func (s *Store) ExportSubject(ctx context.Context, actorID int64, email string) 
 		if err := q.Order("created_at, id").Limit(10000).Scan(&out.Audit).Error; err != nil {
 			return fmt.Errorf("export: audit: %w", err)
 		}
-		return audit(tx, &actorID, "rgpd", 0, "export", fmt.Sprintf("export des données d’une personne (empreinte %s) : %s",
-			s.SubjectFingerprint(norm), exportSummary(out)), out.ExportedAt)
-	})
+		return nil
+	}()
 	return out, err
 }
 
