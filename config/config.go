@@ -29,6 +29,28 @@ type Config struct {
 	Team     Team     `toml:"team"`
 	Sessions Sessions `toml:"sessions"`
 	Feedback Feedback `toml:"feedback"`
+	RGPD     RGPD     `toml:"rgpd"`
+}
+
+// RGPD configures how long personal data is kept and where the erasure
+// log lives (docs/RELIABILITY.md, « Personal data »).
+type RGPD struct {
+	// RetentionMonths is how many months after its season is closed the
+	// participants' names and emails are anonymised.
+	RetentionMonths int `toml:"retention_months"`
+	// ErasureLog is the append-only file of the erasures made on request
+	// (keyed hashes of the addresses, never the addresses), replayed at
+	// start-up so that a restored backup forgets them again. Empty: a
+	// file named "erasures.jsonl" beside the database.
+	ErasureLog string `toml:"erasure_log"`
+}
+
+// ErasureLogPath is rgpd.erasure_log, or its default beside the database.
+func (c Config) ErasureLogPath() string {
+	if c.RGPD.ErasureLog != "" {
+		return c.RGPD.ErasureLog
+	}
+	return filepath.Join(c.DataDir(), "erasures.jsonl")
 }
 
 // Feedback configures the participants' feedback links (DESIGN §3.6).
@@ -216,6 +238,7 @@ func Default() Config {
 		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
 		Feedback: Feedback{LinkTTL: Duration{30 * 24 * time.Hour}, ReminderAfter: Duration{72 * time.Hour},
 			PostsPerLink: 20, RateWindow: Duration{15 * time.Minute}},
+		RGPD: RGPD{RetentionMonths: 12},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -349,6 +372,9 @@ func (c Config) Validate() error {
 	}
 	if c.Feedback.ReminderAfter.Duration >= c.Feedback.LinkTTL.Duration {
 		bad("feedback.reminder_after", "must be shorter than feedback.link_ttl")
+	}
+	if c.RGPD.RetentionMonths < 1 || c.RGPD.RetentionMonths > 120 {
+		bad("rgpd.retention_months", "must be between 1 and 120")
 	}
 	if c.Feedback.PostsPerLink < 1 {
 		bad("feedback.posts_per_link", "must be at least 1")

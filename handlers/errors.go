@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"regexp"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,7 +82,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	}
 	if status >= 500 {
 		h.log.Error("request failed", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
-			"method", c.Request().Method, "route", c.Path(), "error", err.Error())
+			"method", c.Request().Method, "route", c.Path(), "error", redactAddresses(err.Error()))
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -92,3 +93,10 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		_ = c.String(status, p.Title+" — "+p.Message)
 	}
 }
+
+// emailAddress matches an email address inside a message.
+var emailAddress = regexp.MustCompile(`[^\s<>"'(),;:\[\]]+@[\p{L}0-9-]+(\.[\p{L}0-9-]+)+`)
+
+// redactAddresses masks the email addresses of an error before it is
+// logged: the logs hold internal ids, never personal data.
+func redactAddresses(s string) string { return emailAddress.ReplaceAllString(s, "[adresse masquée]") }

@@ -27,7 +27,9 @@ func TestHandleError_500HidesTheDetail(t *testing.T) {
 	h := &Handler{views: views, static: static, secret: []byte("test-secret-test-secret-test-secret"), log: slog.New(slog.NewTextHandler(&logs, nil))}
 	e := echo.New()
 	e.HTTPErrorHandler = h.handleError
-	e.GET("/boom", func(echo.Context) error { return errors.New("sql: database is locked near secret_table") })
+	e.GET("/boom", func(echo.Context) error {
+		return errors.New("sql: database is locked near secret_table for lea.martin@exemple.fr")
+	})
 	e.GET("/panic", h.recoverPanics(func(echo.Context) error { panic("nil map in secret_function") }))
 	for _, path := range []string{"/boom", "/panic"} {
 		rec := httptest.NewRecorder()
@@ -44,5 +46,8 @@ func TestHandleError_500HidesTheDetail(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "secret_table") || !strings.Contains(logs.String(), "request_id=req-42") {
 		t.Errorf("detail not logged with the request id:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "lea.martin") || !strings.Contains(logs.String(), "[adresse masquée]") {
+		t.Errorf("an address went to the logs:\n%s", logs.String())
 	}
 }

@@ -244,6 +244,12 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 
 	admin.get("/admin/calendriers", h.showAllCalendars)
 
+	// Personal data (RGPD): the retention purge's runs, and one person's
+	// data exported or erased on request.
+	admin.get("/admin/donnees-personnelles", h.showPersonalData)
+	admin.form("/admin/donnees-personnelles/export", h.exportPersonalData)
+	admin.form("/admin/donnees-personnelles/effacer", h.erasePersonalData)
+
 	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
 	return e, table
 }

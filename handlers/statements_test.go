@@ -110,6 +110,7 @@ var statementPages = map[string]string{
 	"/admin/planification/:id":      "/admin/planification/{planDraft}",
 	"/admin/qpv":                    "/admin/qpv",
 	"/admin/courriels":              "/admin/courriels",
+	"/admin/donnees-personnelles":   "/admin/donnees-personnelles",
 	"/admin/courriels/:id":          "/admin/courriels/{newestMessage}",
 	"/admin/courriels/:id/html":     "/admin/courriels/{newestHTMLMessage}/html",
 	"/admin/calendriers":            "/admin/calendriers",

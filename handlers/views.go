@@ -29,6 +29,7 @@ const (
 	pageAdminPeople          pageName = "admin_people"
 	pageAdminPersonForm      pageName = "admin_person_form"
 	pageAdminQPV             pageName = "admin_qpv"
+	pageAdminPersonalData    pageName = "admin_personal_data"
 	pageAdminQuestionnaires  pageName = "admin_questionnaires"
 	pageAdminSeason          pageName = "admin_season"
 	pageAdminSeasons         pageName = "admin_seasons"
@@ -95,6 +96,7 @@ var pageTable = map[pageName][]string{
 	pageAdminPeople:          {partialsPager},
 	pageAdminPersonForm:      {partialsForm},
 	pageAdminQPV:             {partialsForm, partialsPager},
+	pageAdminPersonalData:    {partialsForm},
 	pageAdminQuestionnaires:  {partialsForm},
 	pageAdminSeason:          {partialsForm},
 	pageAdminSeasons:         {partialsForm, partialsPager},

@@ -168,6 +168,9 @@ func (s *Store) RetryOutbox(ctx context.Context, actorID int64, id int64) error 
 		if m.Status != OutboxFailed {
 			return &ConflictError{Message: "Seul un courriel en échec peut être renvoyé."}
 		}
+		if IsAnonymisedAddress(m.Recipient) {
+			return &ConflictError{Message: "Ce courriel a été effacé avec les données personnelles de son destinataire : il ne peut pas être renvoyé."}
+		}
 		if m.Sensitive && m.Payload == "" && m.SentAt != nil {
 			return &ConflictError{Message: "Le contenu de ce courriel a été effacé : il ne peut pas être renvoyé."}
 		}

@@ -36,6 +36,9 @@ type Store struct {
 	feedbackPeriod time.Duration
 	// feedback is the feedback links' policy (UseFeedbackPolicy).
 	feedback FeedbackPolicy
+	// erasures is the erasure log (UseErasureLog); its zero value keeps
+	// no log and hashes with an empty key.
+	erasures erasureLog
 }
 
 // Option configures a Store.

@@ -91,7 +91,34 @@ func OpenStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*model
 	if n > 0 {
 		log.Info("database migrated", "applied", n)
 	}
+	if err := replayErasures(ctx, store, cfg, log); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return store, nil
+}
+
+// replayErasures points the store at the erasure log and re-applies it:
+// after a restore of an older backup, the people erased since are erased
+// again before anything is served. Only counts are logged.
+func replayErasures(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
+	secret, err := cfg.ResolveSecret()
+	if err != nil {
+		return err
+	}
+	store.UseErasureLog(cfg.ErasureLogPath(), secret)
+	res, err := store.ReplayErasures(ctx)
+	if err != nil {
+		return fmt.Errorf("replay the erasure log: %w", err)
+	}
+	if res.Skipped > 0 {
+		log.Warn("erasure log: unreadable lines skipped", "lines", res.Skipped)
+	}
+	if res.Addresses > 0 {
+		log.Info("erasures replayed", "people", res.Addresses, "registrations", res.Registrations, "users", res.Users,
+			"organisations", res.Organisations, "outbox_messages", res.OutboxMessages, "audit_events", res.AuditEvents)
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -174,7 +201,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 // The periodic kinds of job serve's scheduler runs; the one-off proposal
 // jobs are models.JobProposalReminder and models.JobProposalExpiry.
-// The retention purge will join them.
 const (
 	// JobOutbox delivers the due messages of the outbox.
 	JobOutbox = "outbox"
@@ -195,6 +221,9 @@ const (
 	// feedbackEvery is how often the feedback links of sessions that
 	// ended are made, and the reminders of unanswered ones queued.
 	feedbackEvery = 10 * time.Minute
+	// retentionEvery is how often the retention purge looks for seasons
+	// past their retention period: a day late at most.
+	retentionEvery = 24 * time.Hour
 )
 
 // dueRefresher refreshes the calendar subscriptions that are due and says
@@ -282,6 +311,20 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *schedu
 		return err
 	})
 	s.Every(models.JobFeedbackRemind, feedbackEvery)
+
+	// The retention purge: anonymised rows are left alone, so a second
+	// run (or a second instance) changes nothing. Counts only in the log.
+	months := cfg.RGPD.RetentionMonths
+	s.Register(models.JobRetentionPurge, func(ctx context.Context, _ models.Job) error {
+		run, err := a.Store.PurgeExpiredPersonalData(ctx, months)
+		if err != nil {
+			return err
+		}
+		a.Log.Info("retention purge", "retention_months", months, "registrations", run.Registrations,
+			"walk_ins", run.Attendances, "session_days", run.SessionDays, "outbox_messages", run.OutboxMessages)
+		return nil
+	})
+	s.Every(models.JobRetentionPurge, retentionEvery)
 	return s
 }
 
