@@ -47,12 +47,19 @@ func (t *trafficCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (t *trafficCounter) releaseWhenIdle(ctx context.Context, every time.Duration, release func()) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	t.releaseOnTicks(ctx, tick.C, release, func() {})
+}
+
+// releaseOnTicks is releaseWhenIdle's loop, driven by ticks (one per
+// period) and calling decided after each tick's decision, so that tests
+// can tick it in step without sleeping.
+func (t *trafficCounter) releaseOnTicks(ctx context.Context, ticks <-chan time.Time, release, decided func()) {
 	seen, busy := t.n.Load(), false
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 		}
 		switch n := t.n.Load(); {
 		case n != seen:
@@ -61,5 +68,6 @@ func (t *trafficCounter) releaseWhenIdle(ctx context.Context, every time.Duratio
 			release()
 			busy = false
 		}
+		decided()
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -13,27 +12,38 @@ import (
 // requests, when a whole period passes without any; never while requests
 // keep coming, and not again while serve stays idle.
 func TestReleaseWhenIdle(t *testing.T) {
-	const every = 50 * time.Millisecond
 	tc := &trafficCounter{next: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})}
-	var released atomic.Int64
+	released := make(chan struct{}, 10)
+	ticks := make(chan time.Time)
+	decidedC := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { tc.releaseWhenIdle(ctx, every, func() { released.Add(1) }); close(done) }()
+	go func() {
+		tc.releaseOnTicks(ctx, ticks, func() { released <- struct{}{} }, func() { decidedC <- struct{}{} })
+		close(done)
+	}()
 	hit := func() { tc.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil)) }
+	// tick hands the loop one period's tick and waits for its decision.
+	tick := func() { ticks <- time.Time{}; <-decidedC }
+	count := func() int { return len(released) }
 
-	time.Sleep(5 * every)
-	if n := released.Load(); n != 0 {
+	for range 5 {
+		tick()
+	}
+	if n := count(); n != 0 {
 		t.Fatalf("idle from the start: released %d times", n)
 	}
-	for range 10 { // a burst of more than a period
+	for range 10 { // a burst of more than a period: requests between every tick
 		hit()
-		time.Sleep(every / 5)
+		tick()
 	}
-	if n := released.Load(); n != 0 {
+	if n := count(); n != 0 {
 		t.Fatalf("during the burst: released %d times", n)
 	}
-	time.Sleep(6 * every)
-	if n := released.Load(); n != 1 {
+	for range 6 {
+		tick()
+	}
+	if n := count(); n != 1 {
 		t.Fatalf("after the burst: released %d times, want 1", n)
 	}
 	cancel()
