@@ -146,6 +146,15 @@ func (h *Handler) cancelSignupByPartner(c echo.Context, partnerID int64) error {
 		}
 	}
 	if who == nil {
+		// Not live: one of this partner's people already cancelled, or
+		// someone else's registration, which this link must not reveal.
+		reg, err := h.store.RegistrationOfSession(c.Request().Context(), v.Session.ID, rid)
+		var nf *models.NotFoundError
+		if errors.As(err, &nf) || (err == nil && reg.PartnerID != partnerID) {
+			return echo.ErrNotFound
+		} else if err != nil {
+			return err
+		}
 		return h.redirect(c, back, "info", "Cette inscription est déjà annulée.")
 	}
 	if !confirmed(c) {
