@@ -286,7 +286,7 @@ func newOwnershipWorld(t *testing.T) *ownershipWorld {
 		"{req}": id(f.requestID), "{req2}": id(req2), "{session}": id(f.session.ID), "{rid}": id(f.regs[0]),
 		"{partner}": id(partnerA), "{org}": id(orgA), "{walkin}": id(walkIn.ID), "{exception}": id(exc.ID), "{busy}": id(busy.ID),
 		"{season}": id(season.ID), "{spare_season}": id(spare.ID), "{person}": id(spareCoord.ID), "{clsm}": id(f.clsm.ID),
-		"{outbox}": id(outbox), "{version}": "v1",
+		"{outbox}": id(outbox), "{version}": "v1", "{partner_s2}": id(pB2.ID),
 	}
 	feedOf := func(u models.User) string {
 		st, err := f.store.CalendarSettingsOf(ctx, u.ID)
