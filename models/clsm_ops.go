@@ -85,8 +85,11 @@ func (s *Store) clsmsMatching(ctx context.Context, f CLSMFilter) *gorm.DB {
 	if f.DepartementCode != "" {
 		q = q.Where("c.departement_code = ?", f.DepartementCode)
 	}
-	if f.Query != "" {
-		q = q.Where("LOWER(c.name) LIKE ?", "%"+strings.ToLower(f.Query)+"%")
+	switch {
+	case tooLongToSearch(f.Query):
+		q = q.Where("1 = 0")
+	case f.Query != "":
+		q = q.Where(`LOWER(c.name) LIKE ? ESCAPE '\'`, containsPattern(f.Query))
 	}
 	return q
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // PeopleCounts are the figures of the people, counted by aggregate
@@ -55,6 +56,11 @@ func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, er
 	return n, nil
 }
 
+// tooLongToSearch says a search text is longer than any name or address
+// it could find (SQLite refuses a LIKE pattern over 50,000 bytes): such a
+// search finds nothing, without asking the database.
+func tooLongToSearch(text string) bool { return utf8.RuneCountInString(text) > MaxEmail }
+
 // containsPattern is a LIKE pattern matching text anywhere, lowercased,
 // with LIKE's wildcards in text escaped (ESCAPE '\').
 func containsPattern(text string) string {
@@ -68,12 +74,15 @@ func containsPattern(text string) string {
 // whatever the number of CLSMs.
 func (s *Store) FindCLSMChoices(ctx context.Context, query string, limit int) ([]CLSMRow, error) {
 	var out []CLSMRow
+	if tooLongToSearch(query) {
+		return out, nil
+	}
 	err := s.q(ctx).Table("clsms AS c").Select("c.id, c.name, COALESCE(u.name, '') AS coordinator_name").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
 		Where(`LOWER(c.name) LIKE ? ESCAPE '\'`, containsPattern(query)).
 		Order("c.name, c.id").Limit(limit).Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("find CLSMs %q: %w", query, err)
+		return nil, fmt.Errorf("find CLSMs: %w", err)
 	}
 	return out, nil
 }
@@ -99,12 +108,15 @@ func (s *Store) CLSMChoice(ctx context.Context, id int64) (CLSMRow, error) {
 // resolution of the coordinator search field. One statement.
 func (s *Store) FindCoordinators(ctx context.Context, query string, limit int) ([]User, error) {
 	var out []User
+	if tooLongToSearch(query) {
+		return out, nil
+	}
 	like := containsPattern(query)
 	err := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).
 		Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\')`, like, like).
 		Order("name, id").Limit(limit).Find(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("find coordinators %q: %w", query, err)
+		return nil, fmt.Errorf("find coordinators: %w", err)
 	}
 	return out, nil
 }

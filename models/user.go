@@ -197,9 +197,12 @@ type UserFilter struct {
 // usersMatching is the FROM and WHERE of a list of users.
 func (s *Store) usersMatching(ctx context.Context, f UserFilter) *gorm.DB {
 	q := s.q(ctx).Table("users AS u")
-	if f.Query != "" {
-		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("LOWER(u.name) LIKE ? OR u.email LIKE ?", like, like)
+	switch {
+	case tooLongToSearch(f.Query):
+		q = q.Where("1 = 0")
+	case f.Query != "":
+		like := containsPattern(f.Query)
+		q = q.Where(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.email) LIKE ? ESCAPE '\')`, like, like)
 	}
 	if f.Role != "" {
 		q = q.Where("u.role = ?", f.Role)
