@@ -62,7 +62,7 @@ func (h *Handler) withSignupLink(fn func(echo.Context, int64) error) echo.Handle
 // tooManyLinkPosts is the French 429 of a secret link posted too often.
 func tooManyLinkPosts() error {
 	return newPageError(http.StatusTooManyRequests, "Trop d’envois en peu de temps",
-		"Ce lien a servi de très nombreuses fois en quelques minutes : les envois suivants sont suspendus un moment.",
+		"Ce lien a servi de très nombreuses fois en quelques minutes\u00a0: les envois suivants sont suspendus un moment.",
 		"Patientez un quart d’heure, puis réessayez.")
 }
 
