@@ -164,6 +164,10 @@ type Signups struct {
 	// is per link, never per client address).
 	PostsPerLink int      `toml:"posts_per_link"`
 	RateWindow   Duration `toml:"rate_window"`
+	// CancelPostsPerLink bounds the posts of one participant's cancel
+	// link per RateWindow: a link cancels once, so this only stops a
+	// robot hammering it.
+	CancelPostsPerLink int `toml:"cancel_posts_per_link"`
 }
 
 // Calendar configures facilitators' calendar subscriptions.
@@ -234,7 +238,7 @@ func Default() Config {
 			AccessibilityAudit:  "2026-11-30",
 		},
 		Requests: Requests{MinLeadTime: Duration{28 * 24 * time.Hour}, ProposalTTL: Duration{7 * 24 * time.Hour}, BackgroundPlanAbove: 150},
-		Signups:  Signups{PromotionCutoff: Duration{24 * time.Hour}, PostsPerLink: 200, RateWindow: Duration{15 * time.Minute}},
+		Signups:  Signups{PromotionCutoff: Duration{24 * time.Hour}, PostsPerLink: 200, RateWindow: Duration{15 * time.Minute}, CancelPostsPerLink: 20},
 		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
 		Feedback: Feedback{LinkTTL: Duration{30 * 24 * time.Hour}, ReminderAfter: Duration{72 * time.Hour},
 			PostsPerLink: 20, RateWindow: Duration{15 * time.Minute}},
@@ -381,6 +385,9 @@ func (c Config) Validate() error {
 	}
 	if c.Signups.PostsPerLink < 1 {
 		bad("signups.posts_per_link", "must be at least 1")
+	}
+	if c.Signups.CancelPostsPerLink < 1 {
+		bad("signups.cancel_posts_per_link", "must be at least 1")
 	}
 	if c.Requests.MinLeadTime.Duration < 0 {
 		bad("requests.min_lead_time", "must not be negative")

@@ -80,19 +80,25 @@ func (h *Handler) clsmFormFor(c echo.Context, f clsmForm) (clsmForm, error) {
 	f.Departements = h.geo.Departements()
 	// The person the field names, written as the suggestions write it,
 	// and said when their account is deactivated.
-	if found, err := h.resolveCoordinator(ctx, f.Coordinator, ""); err != nil {
-		return f, err
-	} else if found.ID != 0 {
-		u, err := h.store.UserByID(ctx, found.ID)
-		var nf *models.NotFoundError
-		switch {
-		case errors.As(err, &nf):
-		case err != nil:
+	// A text over its bound is shown again as typed, with its message:
+	// it is not searched.
+	if _, over := f.Errors["coordinator"]; !over {
+		found, err := h.resolveCoordinator(ctx, f.Coordinator, "")
+		if err != nil {
 			return f, err
-		default:
-			f.Coordinator = coordinatorLabel(u)
-			if !u.Active {
-				f.InactiveCoordinator = &u
+		}
+		if found.ID != 0 {
+			u, err := h.store.UserByID(ctx, found.ID)
+			var nf *models.NotFoundError
+			switch {
+			case errors.As(err, &nf):
+			case err != nil:
+				return f, err
+			default:
+				f.Coordinator = coordinatorLabel(u)
+				if !u.Active {
+					f.InactiveCoordinator = &u
+				}
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -86,10 +87,7 @@ func (h *Handler) importFile(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	name := filepath.Base(strings.ReplaceAll(fh.Filename, `\`, "/"))
-	if len([]rune(name)) > 120 {
-		name = string([]rune(name)[:120])
-	}
+	name := uploadedName(fh.Filename)
 	if err := h.store.ImportBusyFile(c.Request().Context(), u.ID, name, ivs); err != nil {
 		return err
 	}
@@ -183,4 +181,24 @@ func frWhen(t *time.Time, loc *time.Location) string {
 		return ""
 	}
 	return frtime.DateTime(t.In(loc))
+}
+
+// uploadedName is the name of an uploaded file as it is kept and shown:
+// its last path element (no folder, no ".."), valid UTF-8 without control
+// characters, at most 120 characters.
+func uploadedName(raw string) string {
+	name := filepath.Base(strings.ReplaceAll(strings.ToValidUTF8(raw, ""), `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return -1
+		}
+		return r
+	}, name)
+	if name = strings.TrimSpace(name); name == "" || name == "." || name == ".." || name == "/" {
+		name = "agenda.ics"
+	}
+	if len([]rune(name)) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	return name
 }

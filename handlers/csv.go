@@ -45,7 +45,25 @@ func frenchCSV(rows [][]string) ([]byte, error) {
 
 // sendDownload answers body as an attachment named name, never cached.
 func sendDownload(c echo.Context, name, contentType string, body []byte) error {
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+attachmentName(name)+`"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, contentType, body)
+}
+
+// attachmentName keeps a download's file name to letters, digits, dot,
+// dash and underscore: no quote, line break, slash or ".." can reach the
+// Content-Disposition header or the folder the browser saves into.
+func attachmentName(name string) string {
+	b := []byte(name)
+	for i, ch := range b {
+		ok := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '_'
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	out := strings.TrimLeft(strings.ReplaceAll(string(b), "..", "_"), ".")
+	if out == "" {
+		return "export"
+	}
+	return out
 }

@@ -75,6 +75,14 @@ func (h *Handler) showLoginLink(c echo.Context) error {
 
 // useLoginLink signs in: the only place a session starts.
 func (h *Handler) useLoginLink(c echo.Context) error {
+	// Per link (its hash: the token itself is never stored): a link
+	// signs in once, so this only stops a robot hammering one URL.
+	bucket := "login-link:" + models.HashSecret(c.Param("token"))[:16]
+	if ok, err := h.store.AllowRate(c.Request().Context(), bucket, h.cfg.Auth.LoginPostsPerIP, h.cfg.Auth.RateWindow.Duration); err != nil {
+		return err
+	} else if !ok {
+		return tooManyLinkPosts()
+	}
 	u, err := h.startSession(c.Request().Context(), c, models.HashSecret(c.Param("token")))
 	if err != nil {
 		return linkFailure(err)

@@ -61,6 +61,15 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// noReferrer keeps the secret link of a page out of the Referer header of
+// whatever the page leads to (a link clicked, an asset loaded).
+func noReferrer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
 // securityHeaders sets a strict Content-Security-Policy (no inline script or
 // style anywhere) and the usual hardening headers; HSTS when the site is
 // served over https.

@@ -78,7 +78,7 @@ func (h *Handler) Router() (*echo.Echo, []Route) {
 	public.post("/connexion", h.sendLoginLink)
 
 	// Secret links: the token in the URL is the authorisation.
-	token := in(AccessToken)
+	token := in(AccessToken, noReferrer)
 	token.get("/connexion/lien/:token", h.showLoginLink)
 	token.post("/connexion/lien/:token", h.useLoginLink)
 	token.get("/flux/:token/calendrier.ics", h.serveFeed)

@@ -59,6 +59,13 @@ func (h *Handler) withSignupLink(fn func(echo.Context, int64) error) echo.Handle
 	}
 }
 
+// tooManyLinkPosts is the French 429 of a secret link posted too often.
+func tooManyLinkPosts() error {
+	return newPageError(http.StatusTooManyRequests, "Trop d’envois en peu de temps",
+		"Ce lien a servi de très nombreuses fois en quelques minutes\u00a0: les envois suivants sont suspendus un moment.",
+		"Patientez un quart d’heure, puis réessayez.")
+}
+
 func unknownSignupLink() error {
 	return newPageError(http.StatusNotFound, "Lien d’inscription non valable",
 		"Ce lien d’inscription n’existe pas ou n’est plus actif : la coordination du CLSM l’a peut-être remplacé par un nouveau.",
@@ -96,7 +103,7 @@ func (h *Handler) signUp(c echo.Context, partnerID int64) error {
 		form.Accommodations = f["accommodations"]
 	}
 	if errs := formProblems(c); len(errs) > 0 {
-		return h.renderSignup(c, http.StatusUnprocessableEntity, partnerID, form, errs)
+		return h.refuseSignup(c, http.StatusUnprocessableEntity, partnerID, form, errs)
 	}
 	su, err := h.store.Register(c.Request().Context(), partnerID, form.input())
 	var ce *models.ConflictError
@@ -108,12 +115,12 @@ func (h *Handler) signUp(c echo.Context, partnerID int64) error {
 			"Ce lien d’inscription a servi à beaucoup d’inscriptions en quelques minutes : les suivantes sont suspendues un moment.",
 			"Patientez un quart d’heure, puis reprenez. Si vous n’êtes pas à l’origine de ces inscriptions, prévenez la coordination du CLSM.")
 	case errors.As(err, &ce):
-		return h.renderSignup(c, http.StatusConflict, partnerID, form, formErrors{"": ce.UserMessage()})
+		return h.refuseSignup(c, http.StatusConflict, partnerID, form, formErrors{"": ce.UserMessage()})
 	}
 	if errs, err := fieldErrors(err); err != nil {
 		return err
 	} else if errs != nil {
-		return h.renderSignup(c, http.StatusUnprocessableEntity, partnerID, form, errs)
+		return h.refuseSignup(c, http.StatusUnprocessableEntity, partnerID, form, errs)
 	}
 	name := su.Registration.ShortName()
 	if su.Registration.State == models.RegistrationWaiting {
@@ -124,6 +131,21 @@ func (h *Handler) signUp(c echo.Context, partnerID int64) error {
 		name+" est inscrit·e : son invitation part par courriel, avec l’invitation d’agenda.")
 }
 
+// refuseSignup shows a refused sign-up again. The store counts the
+// accepted sign-ups of a link; the refused posts are counted here, in their
+// own bucket, so that a robot posting bad forms through one link is
+// stopped too (the French 429), at no cost to the accepted ones.
+func (h *Handler) refuseSignup(c echo.Context, status int, partnerID int64, form signupForm, errs formErrors) error {
+	ok, err := h.store.AllowRate(c.Request().Context(), fmt.Sprintf("signup-refused:%d", partnerID), h.cfg.Signups.PostsPerLink, h.cfg.Signups.RateWindow.Duration)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return tooManyLinkPosts()
+	}
+	return h.renderSignup(c, status, partnerID, form, errs)
+}
+
 // cancelSignupByPartner cancels one of the partner's people, after a
 // confirmation step (the first POST shows it, the second, with confirm=1,
 // cancels).
@@ -132,6 +154,11 @@ func (h *Handler) cancelSignupByPartner(c echo.Context, partnerID int64) error {
 	rid, err := strconv.ParseInt(c.Param("rid"), 10, 64)
 	if err != nil || rid <= 0 {
 		return echo.ErrNotFound
+	}
+	if ok, err := h.store.AllowRate(c.Request().Context(), fmt.Sprintf("signup-cancel:%d", partnerID), h.cfg.Signups.PostsPerLink, h.cfg.Signups.RateWindow.Duration); err != nil {
+		return err
+	} else if !ok {
+		return tooManyLinkPosts()
 	}
 	v, err := h.store.SignupPageOf(c.Request().Context(), partnerID)
 	if errors.Is(err, models.ErrLinkRevoked) {
@@ -146,6 +173,15 @@ func (h *Handler) cancelSignupByPartner(c echo.Context, partnerID int64) error {
 		}
 	}
 	if who == nil {
+		// Not live: one of this partner's people already cancelled, or
+		// someone else's registration, which this link must not reveal.
+		reg, err := h.store.RegistrationOfSession(c.Request().Context(), v.Session.ID, rid)
+		var nf *models.NotFoundError
+		if errors.As(err, &nf) || (err == nil && reg.PartnerID != partnerID) {
+			return echo.ErrNotFound
+		} else if err != nil {
+			return err
+		}
 		return h.redirect(c, back, "info", "Cette inscription est déjà annulée.")
 	}
 	if !confirmed(c) {
@@ -209,6 +245,13 @@ func (h *Handler) showCancelLink(c echo.Context, registrationID int64) error {
 // cancelByLink cancels the participant's registration (METHOD:CANCEL; the
 // first waiting person is promoted) and shows that it is done.
 func (h *Handler) cancelByLink(c echo.Context, registrationID int64) error {
+	ok, err := h.store.AllowRate(c.Request().Context(), fmt.Sprintf("cancel-link:%d", registrationID), h.cfg.Signups.CancelPostsPerLink, h.cfg.Signups.RateWindow.Duration)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return tooManyLinkPosts()
+	}
 	if _, err := h.store.CancelRegistration(c.Request().Context(), registrationID, models.Canceller{Role: models.CancelledByParticipant}); err != nil {
 		return err
 	}

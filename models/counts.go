@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 )
 
 // PeopleCounts are the figures of the people, counted by aggregate
@@ -54,6 +55,11 @@ func (s *Store) CountOutbox(ctx context.Context, status OutboxStatus) (int64, er
 	return n, nil
 }
 
+// tooLongToSearch says a search text is longer than any name or address
+// it could find (SQLite refuses a LIKE pattern over 50,000 bytes): such a
+// search finds nothing, without asking the database.
+func tooLongToSearch(text string) bool { return utf8.RuneCountInString(text) > MaxEmail }
+
 // FindCLSMChoices returns at most limit CLSMs whose name contains query
 // (case and accents aside), by name, with their coordinator's name: the suggestions
 // and the server-side resolution of the CLSM search field. One statement
@@ -65,7 +71,7 @@ func (s *Store) FindCLSMChoices(ctx context.Context, query string, limit int) ([
 		Order("c.name, c.id").Limit(limit)
 	err := whereSearch(q, "c.search_key", query).Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("find CLSMs %q: %w", query, err)
+		return nil, fmt.Errorf("find CLSMs: %w", err)
 	}
 	return out, nil
 }
@@ -94,7 +100,7 @@ func (s *Store) FindCoordinators(ctx context.Context, query string, limit int) (
 	q := s.q(ctx).Select("id, name, email, active").Where("role = ?", RoleCoordinator).Order("name, id").Limit(limit)
 	err := whereSearch(q, "search_key", query).Find(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("find coordinators %q: %w", query, err)
+		return nil, fmt.Errorf("find coordinators: %w", err)
 	}
 	return out, nil
 }

@@ -100,7 +100,12 @@ func (s *Store) QPVsWithCommunes(ctx context.Context, codes []string) ([]QPVWith
 // with a commune in its département, and those already ticked.
 func (s *Store) QPVsForCLSM(ctx context.Context, departement string, ticked []string) ([]QPVWithCommunes, error) {
 	var out []QPVWithCommunes
-	q := s.q(ctx).Model(&QPV{}).Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee LIKE ?)", departement+"%")
+	q := s.q(ctx).Model(&QPV{})
+	if len(departement) > 3 || strings.ContainsAny(departement, `%_\`) {
+		q = q.Where("1 = 0") // no département has such a code
+	} else {
+		q = q.Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee LIKE ?)", departement+"%")
+	}
 	if len(ticked) > 0 {
 		q = q.Or("code IN ?", ticked)
 	}

@@ -16,9 +16,13 @@ func userSearchKey(name, email string) string {
 // folded as the keys are (textfold.Fold: without case or accents, « st »
 // read as « saint »), or its plain folding (textfold.Raw), so that « st »
 // also finds « Christophe ». A query with no letter or digit matches
-// nothing. The folded text holds letters, digits and spaces only: no LIKE
-// wildcard to escape.
+// nothing, and so does one longer than any name or address (SQLite
+// refuses a LIKE pattern over 50,000 bytes). The folded text holds
+// letters, digits and spaces only: no LIKE wildcard to escape.
 func whereSearch(q *gorm.DB, column, query string) *gorm.DB {
+	if tooLongToSearch(query) {
+		return q.Where("1 = 0")
+	}
 	folded, raw := textfold.Fold(query), textfold.Raw(query)
 	switch {
 	case folded == "":
