@@ -29,6 +29,15 @@ type Config struct {
 	Team     Team     `toml:"team"`
 	Sessions Sessions `toml:"sessions"`
 	Feedback Feedback `toml:"feedback"`
+	Metrics  Metrics  `toml:"metrics"`
+}
+
+// Metrics configures the Prometheus metrics (docs/RELIABILITY.md). They
+// are served on a listener of their own, never on the public site: keep
+// Listen on loopback or a private network that only the scraper reaches.
+type Metrics struct {
+	Enabled bool   `toml:"enabled"`
+	Listen  string `toml:"listen"`
 }
 
 // Feedback configures the participants' feedback links (DESIGN §3.6).
@@ -216,6 +225,7 @@ func Default() Config {
 		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
 		Feedback: Feedback{LinkTTL: Duration{30 * 24 * time.Hour}, ReminderAfter: Duration{72 * time.Hour},
 			PostsPerLink: 20, RateWindow: Duration{15 * time.Minute}},
+		Metrics: Metrics{Enabled: false, Listen: "127.0.0.1:9090"},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -269,6 +279,13 @@ func (c Config) Validate() error {
 	}
 	if c.Server.MemoryLimit != 0 && c.Server.MemoryLimit < 16<<20 {
 		bad("server.memory_limit", "must be 0 (no limit) or at least 16MiB")
+	}
+	if c.Metrics.Enabled {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad("metrics.listen", "want host:port, got %q", c.Metrics.Listen)
+		} else if c.Metrics.Listen == c.Server.Listen {
+			bad("metrics.listen", "must differ from server.listen: the metrics are not public")
+		}
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")

@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"ical":                {"internal/timespan"},
 	"links":               {},
 	"internal/scheduler":  {"models"},
+	"internal/metrics":    {"models"},
 	"territory":           {},
 	"territory/francemap": {},
 	"frtime":              {},
