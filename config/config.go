@@ -92,6 +92,11 @@ type Server struct {
 	// MemoryLimit is serve's soft memory limit for the Go runtime
 	// (debug.SetMemoryLimit, as GOMEMLIMIT); zero for none.
 	MemoryLimit ByteSize `toml:"memory_limit"`
+	// JobLease is how long a background job, or an outbox message, claimed
+	// by an instance is reserved for it: after a crash, another instance
+	// (or the restarted one) takes it over once the lease has run out. It
+	// must exceed the longest run (an outbox batch, a calendar fetch).
+	JobLease Duration `toml:"job_lease"`
 }
 
 // Database configures the store.
@@ -188,6 +193,7 @@ func Default() Config {
 			BaseURL:         "http://127.0.0.1:8080",
 			ShutdownTimeout: Duration{15 * time.Second},
 			MemoryLimit:     48 << 20,
+			JobLease:        Duration{5 * time.Minute},
 		},
 		Database: Database{DSN: "data/quartier.db"},
 		Mail: Mail{
@@ -279,6 +285,9 @@ func (c Config) Validate() error {
 	}
 	if c.Server.MemoryLimit != 0 && c.Server.MemoryLimit < 16<<20 {
 		bad("server.memory_limit", "must be 0 (no limit) or at least 16MiB")
+	}
+	if l := c.Server.JobLease.Duration; l < 2*c.Mail.SMTPTimeout.Duration || l < 2*c.Calendar.FetchTimeout.Duration {
+		bad("server.job_lease", "must be at least twice mail.smtp_timeout and calendar.fetch_timeout (a job must end before its lease)")
 	}
 	if c.Metrics.Enabled {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {

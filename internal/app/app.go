@@ -238,10 +238,10 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher, met *me
 	cfg := a.Config
 	wopts := mailer.WorkerOptions{
 		MaxAttempts: cfg.Mail.MaxAttempts, RetryBase: cfg.Mail.RetryBase.Duration,
-		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
+		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log, Lease: cfg.Server.JobLease.Duration,
 	}
 	poll := cfg.Mail.PollInterval.Duration
-	sopts := scheduler.Options{Poll: poll, Log: a.Log}
+	sopts := scheduler.Options{Poll: poll, Log: a.Log, Lease: cfg.Server.JobLease.Duration}
 	if met != nil {
 		wopts.Observe = met.ObserveDelivery
 		sopts.Observe = met.ObserveJob
