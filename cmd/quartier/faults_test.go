@@ -28,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	smtp "github.com/emersion/go-smtp"
 	"golang.org/x/sys/unix"
 
 	"quartier/internal/demo"
@@ -481,4 +482,152 @@ func TestFaults_DiskFullGives503ThenRecovers(t *testing.T) {
 
 func prlimitFsize(pid int, set, old *unix.Rlimit) error {
 	return unix.Prlimit(pid, unix.RLIMIT_FSIZE, set, old)
+}
+
+// sinkSMTP is a real SMTP server (go-smtp) on a fixed loopback address:
+// closed (nothing listens), refusing (451 to every MAIL FROM) or up
+// (recording each message).
+type sinkSMTP struct {
+	t      *testing.T
+	addr   string
+	mu     sync.Mutex
+	srv    *smtp.Server
+	refuse bool
+	msgs   [][]byte
+}
+
+func (s *sinkSMTP) listen(refuse bool) {
+	s.t.Helper()
+	s.mu.Lock()
+	s.refuse = refuse
+	running := s.srv != nil
+	s.mu.Unlock()
+	if running {
+		return
+	}
+	l, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	srv := smtp.NewServer(s)
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
+	srv.EnableSMTPUTF8 = true
+	s.mu.Lock()
+	s.srv = srv
+	s.mu.Unlock()
+	go srv.Serve(l)
+	s.t.Cleanup(func() { srv.Close() })
+}
+
+func (s *sinkSMTP) received() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.msgs...)
+}
+
+// NewSession implements smtp.Backend.
+func (s *sinkSMTP) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+
+type sinkSession struct{ s *sinkSMTP }
+
+func (ss *sinkSession) Reset()        {}
+func (ss *sinkSession) Logout() error { return nil }
+func (ss *sinkSession) Mail(string, *smtp.MailOptions) error {
+	ss.s.mu.Lock()
+	defer ss.s.mu.Unlock()
+	if ss.s.refuse {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	return nil
+}
+func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (ss *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	ss.s.msgs = append(ss.s.msgs, b)
+	ss.s.mu.Unlock()
+	return nil
+}
+
+// TestFaults_SMTPDownThenBackDeliversEachOnce runs serve in SMTP mode with
+// a short retry schedule (retry_base 300ms) against a local SMTP server
+// that is first closed (connection refused), then up but answering 451,
+// then working. The demo's messages and sign-ups posted during the outage
+// are retried several times, then each is delivered exactly once (one
+// copy per Message-ID), none is given up, the outbox ends empty.
+func TestFaults_SMTPDownThenBackDeliversEachOnce(t *testing.T) {
+	sink := &sinkSMTP{t: t, addr: freeAddr(t)}
+	host, port, _ := net.SplitHostPort(sink.addr)
+	fs := newFaultServer(t, "QUARTIER_MAIL_MODE=smtp", "QUARTIER_MAIL_SMTP_HOST="+host, "QUARTIER_MAIL_SMTP_PORT="+port,
+		"QUARTIER_MAIL_SMTP_TLS=none", "QUARTIER_MAIL_RETRY_BASE=300ms", "QUARTIER_MAIL_MAX_ATTEMPTS=30")
+	fs.start("--demo")
+	race := fs.manifest().SignupRace
+	db := fs.db()
+	var acked []string
+	for i := range 5 {
+		c, err := newSignupClient(fs.base, race.Links[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		email := fmt.Sprintf("panne.%d@participants.example.fr", i)
+		if status, body, err := c.post("Panne", fmt.Sprintf("Smtp%d", i), email); err != nil || status != http.StatusSeeOther {
+			t.Fatalf("sign-up during the outage: %d %v\n%s", status, err, tail(body, 500))
+		}
+		acked = append(acked, email)
+	}
+	waitAttempts := func(n int, what string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var minAttempts, sent int
+			db.QueryRow("SELECT COALESCE(MIN(attempts), 0), (SELECT COUNT(*) FROM outbox_messages WHERE status = 'sent') FROM outbox_messages").Scan(&minAttempts, &sent)
+			if sent != 0 {
+				t.Fatalf("%d messages sent while the SMTP server was %s", sent, what)
+			}
+			if minAttempts >= n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("messages were not tried %d times while the SMTP server was %s", n, what)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitAttempts(2, "closed")
+	sink.listen(true)
+	waitAttempts(3, "refusing")
+	sink.listen(false)
+	fs.waitOutboxEmpty(db, 40*time.Second)
+
+	var total, sent, failed, maxAttempts int
+	db.QueryRow(`SELECT COUNT(*), SUM(status = 'sent'), SUM(status = 'failed'), MAX(attempts) FROM outbox_messages`).Scan(&total, &sent, &failed, &maxAttempts)
+	if failed != 0 || sent != total || maxAttempts < 3 {
+		t.Errorf("outbox: %d messages, %d sent, %d failed, at most %d attempts", total, sent, failed, maxAttempts)
+	}
+	byID := map[string]int{}
+	byTo := map[string]int{}
+	for _, m := range sink.received() {
+		to, id := headersOf(m)
+		byID[id]++
+		byTo[to]++
+	}
+	if len(byID) != total {
+		t.Errorf("%d distinct Message-IDs received, %d messages in the outbox", len(byID), total)
+	}
+	for id, n := range byID {
+		if n != 1 || id == "" {
+			t.Errorf("Message-ID %q received %d times", id, n)
+		}
+	}
+	for _, e := range acked {
+		if byTo[e] != 1 {
+			t.Errorf("%s received %d messages, want 1", e, byTo[e])
+		}
+	}
+	t.Logf("%d messages delivered once each after the outage, up to %d attempts", total, maxAttempts)
+	fs.stop()
 }
