@@ -3,7 +3,9 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -55,9 +57,25 @@ func TestFaults_DatabaseLockedGives503ThenRecovers(t *testing.T) {
 	}()
 
 	person := personForm("Amina", "Benali", "amina@exemple.fr", "habitant")
-	status, body := c.register(paths[0], person)
-	if status != http.StatusServiceUnavailable {
-		t.Fatalf("sign-up while the database is locked: %d, want 503\n%s", status, body)
+	form := url.Values{}
+	for k, v := range c.hidden {
+		form[k] = v
+	}
+	for k, v := range person {
+		form[k] = v
+	}
+	res, err := c.http.PostForm(e.srv.URL+paths[0], form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	body := string(b)
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("sign-up while the database is locked: %d, want 503\n%s", res.StatusCode, body)
+	}
+	if res.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
 	}
 	for _, want := range []string{`lang="fr"`, "Service momentanément indisponible", "Rien de ce que vous avez envoyé n’a été enregistré"} {
 		if !strings.Contains(body, want) {
@@ -80,7 +98,7 @@ func TestFaults_DatabaseLockedGives503ThenRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	locked = false
-	status, body = c.register(paths[0], person)
+	status, body := c.register(paths[0], person)
 	if status != http.StatusSeeOther || !strings.Contains(body, "Amina B. est inscrit·e") {
 		t.Fatalf("sign-up once the lock is released: %d\n%s", status, body)
 	}

@@ -24,6 +24,11 @@ import (
 // latest schema version and holds every row of the backup.
 func TestBackupWhileWritingThenRestore(t *testing.T) {
 	dir := useTempData(t)
+	for _, args := range [][]string{{"backup"}, {"restore"}, {"backup", "--out"}, {"backup", "--out", "x", "extra"}} {
+		if code, _, _ := runCmd(args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
 	ctx := context.Background()
 	dbPath := filepath.Join(dir, "quartier.db")
 	store, err := models.Open(dbPath)
