@@ -30,9 +30,9 @@ var statusPages = map[int]errorPage{
 
 // storageUnavailable is the 503 page of a database that cannot take a
 // write now (models.IsStorageUnavailable).
-var storageUnavailable = errorPage{"Service momentanément indisponible",
+var storageUnavailable = errorPage{"Service indisponible pour le moment",
 	"Le service ne peut pas enregistrer de données pour le moment. Rien de ce que vous avez envoyé n’a été enregistré, même en partie.",
-	"Réessayez dans quelques minutes ; si le problème persiste, prévenez le centre de ressources."}
+	"Réessayez dans quelques minutes ; si le problème persiste, prévenez le centre de ressources."}
 
 // pageError is an error that carries the French page to show.
 type pageError struct {

@@ -77,7 +77,7 @@ func TestFaults_DatabaseLockedGives503ThenRecovers(t *testing.T) {
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
 	}
-	for _, want := range []string{`lang="fr"`, "Service momentanément indisponible", "Rien de ce que vous avez envoyé n’a été enregistré"} {
+	for _, want := range []string{`lang="fr"`, "Service indisponible pour le moment", "Rien de ce que vous avez envoyé n’a été enregistré"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("503 page lacks %q", want)
 		}

@@ -454,7 +454,7 @@ func TestFaults_DiskFullGives503ThenRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status != http.StatusServiceUnavailable || !strings.Contains(body, "Service momentanément indisponible") ||
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "Service indisponible pour le moment") ||
 		!strings.Contains(body, "Rien de ce que vous avez envoyé n’a été enregistré") {
 		t.Errorf("sign-up on a full disk: %d\n%s", status, tail(body, 800))
 	}
