@@ -27,11 +27,15 @@ done
 
 if [ "$tests" = 1 ]; then
   echo "== fault scenarios (Go tests against the real binary)"
+  log=$(mktemp)
+  set +e
   go test -count=1 -timeout 10m -v \
-    -run 'TestFaults_|TestBackupWhileWritingThenRestore' ./cmd/quartier/ ./handlers/ |
-    grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+faults_test)' || true
-  # grep hides the noise; the status is that of go test.
-  go test -count=1 -timeout 10m -run 'TestFaults_|TestBackupWhileWritingThenRestore' ./cmd/quartier/ ./handlers/ >/dev/null
+    -run 'TestFaults_|TestBackupWhileWritingThenRestore' ./cmd/quartier/ ./handlers/ >"$log" 2>&1
+  rc=$?
+  set -e
+  grep -E '^(--- |ok|FAIL|panic)|faults_test.go' "$log" | grep -v 'level=' || true
+  if [ $rc -ne 0 ]; then echo "fault scenarios failed (full output: $log)"; exit $rc; fi
+  rm -f "$log"
 fi
 
 [ "$dosoak" = 1 ] || exit 0
