@@ -30,6 +30,15 @@ type Config struct {
 	Sessions Sessions `toml:"sessions"`
 	Feedback Feedback `toml:"feedback"`
 	RGPD     RGPD     `toml:"rgpd"`
+	Metrics  Metrics  `toml:"metrics"`
+}
+
+// Metrics configures the Prometheus metrics (docs/RELIABILITY.md). They
+// are served on a listener of their own, never on the public site: keep
+// Listen on loopback or a private network that only the scraper reaches.
+type Metrics struct {
+	Enabled bool   `toml:"enabled"`
+	Listen  string `toml:"listen"`
 }
 
 // RGPD configures how long personal data is kept and where the erasure
@@ -105,6 +114,11 @@ type Server struct {
 	// MemoryLimit is serve's soft memory limit for the Go runtime
 	// (debug.SetMemoryLimit, as GOMEMLIMIT); zero for none.
 	MemoryLimit ByteSize `toml:"memory_limit"`
+	// JobLease is how long a background job, or an outbox message, claimed
+	// by an instance is reserved for it: after a crash, another instance
+	// (or the restarted one) takes it over once the lease has run out. It
+	// must exceed the longest run (an outbox batch, a calendar fetch).
+	JobLease Duration `toml:"job_lease"`
 }
 
 // Database configures the store.
@@ -205,6 +219,7 @@ func Default() Config {
 			BaseURL:         "http://127.0.0.1:8080",
 			ShutdownTimeout: Duration{15 * time.Second},
 			MemoryLimit:     48 << 20,
+			JobLease:        Duration{5 * time.Minute},
 		},
 		Database: Database{DSN: "data/quartier.db"},
 		Mail: Mail{
@@ -242,7 +257,8 @@ func Default() Config {
 		Sessions: Sessions{FeedbackPeriod: Duration{14 * 24 * time.Hour}, Funders: DefaultFunders},
 		Feedback: Feedback{LinkTTL: Duration{30 * 24 * time.Hour}, ReminderAfter: Duration{72 * time.Hour},
 			PostsPerLink: 20, RateWindow: Duration{15 * time.Minute}},
-		RGPD: RGPD{RetentionMonths: 12},
+		RGPD:    RGPD{RetentionMonths: 12},
+		Metrics: Metrics{Enabled: false, Listen: "127.0.0.1:9090"},
 		Calendar: Calendar{
 			RefreshInterval: Duration{time.Hour},
 			HorizonMonths:   12,
@@ -296,6 +312,16 @@ func (c Config) Validate() error {
 	}
 	if c.Server.MemoryLimit != 0 && c.Server.MemoryLimit < 16<<20 {
 		bad("server.memory_limit", "must be 0 (no limit) or at least 16MiB")
+	}
+	if l := c.Server.JobLease.Duration; l < 2*c.Mail.SMTPTimeout.Duration || l < 2*c.Calendar.FetchTimeout.Duration {
+		bad("server.job_lease", "must be at least twice mail.smtp_timeout and calendar.fetch_timeout (a job must end before its lease)")
+	}
+	if c.Metrics.Enabled {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad("metrics.listen", "want host:port, got %q", c.Metrics.Listen)
+		} else if c.Metrics.Listen == c.Server.Listen {
+			bad("metrics.listen", "must differ from server.listen: the metrics are not public")
+		}
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")

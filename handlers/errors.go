@@ -29,6 +29,12 @@ var statusPages = map[int]errorPage{
 	http.StatusServiceUnavailable:    {"Service momentanément indisponible", "Le service est en cours de redémarrage.", "Réessayez dans un instant."},
 }
 
+// storageUnavailable is the 503 page of a database that cannot take a
+// write now (models.IsStorageUnavailable).
+var storageUnavailable = errorPage{"Service indisponible pour le moment",
+	"Le service ne peut pas enregistrer de données pour le moment. Rien de ce que vous avez envoyé n’a été enregistré, même en partie.",
+	"Réessayez dans quelques minutes ; si le problème persiste, prévenez le centre de ressources."}
+
 // pageError is an error that carries the French page to show.
 type pageError struct {
 	status int
@@ -61,6 +67,11 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		ce  *models.ConflictError
 	)
 	switch {
+	case models.IsStorageUnavailable(err):
+		// Locked past the busy timeout, disk full, or a failed write: the
+		// transaction was rolled back; the next try may work.
+		status, p = http.StatusServiceUnavailable, storageUnavailable
+		c.Response().Header().Set("Retry-After", "30")
 	case errors.As(err, &pe):
 		status, p = pe.status, pe.page
 	case errors.As(err, &nfe):

@@ -30,6 +30,10 @@ type WorkerOptions struct {
 	Log   *slog.Logger
 	Now   func() time.Time
 	Rand  func() float64
+	// Observe, when set, is told the outcome of each delivery attempt:
+	// "sent", "retry" (failed, to be tried again) or "failed" (given up),
+	// for the metrics.
+	Observe func(outcome string)
 }
 
 // Worker delivers the outbox: it claims due messages, hands them to its
@@ -182,6 +186,9 @@ func (w *Worker) batch(ctx context.Context) (claimed, sent int, err error) {
 			errs = append(errs, err)
 		} else {
 			sent = len(delivered)
+			for range sent {
+				w.observe("sent")
+			}
 		}
 	}
 	return len(rows), sent, errors.Join(errs...)
@@ -199,7 +206,18 @@ func (w *Worker) fail(ctx context.Context, row models.OutboxMessage, cause error
 	// and SMTP errors quote it (DESIGN §5).
 	w.opts.Log.Warn("mail not delivered", "outbox_id", row.ID, "kind", row.Kind,
 		"attempt", row.Attempts, "permanent", permanent, "retry_at", retryAt, "err", RedactAddresses(cause.Error()))
+	if retryAt.IsZero() {
+		w.observe("failed")
+	} else {
+		w.observe("retry")
+	}
 	return w.store.MarkOutboxFailed(ctx, row.ID, cause.Error(), retryAt, permanent)
+}
+
+func (w *Worker) observe(outcome string) {
+	if w.opts.Observe != nil {
+		w.opts.Observe(outcome)
+	}
 }
 
 // Backoff is the wait after the given attempt (1 for the first):

@@ -32,6 +32,8 @@ func commands() []command {
 	return []command{
 		{"serve", "start the web server (migrates the database first)", runServe},
 		{"migrate", "apply the database migrations and exit", runMigrate},
+		{"backup", "write a consistent copy of the database while serving (backup --out FILE)", runBackup},
+		{"restore", "replace the database with a backup, serve stopped (restore --from FILE)", runRestore},
 		{"demo", "fill an empty database with a realistic demo programme", runDemo},
 		{"admin", "manage administrators (admin create --email E [--name N])", runAdmin},
 		{"plan", "match requests to facilitators (plan --in instance.json --out plan.json)", runPlan},

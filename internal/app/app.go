@@ -21,6 +21,7 @@ import (
 	"quartier/handlers"
 	"quartier/internal/calendarsub"
 	"quartier/internal/demo"
+	"quartier/internal/metrics"
 	"quartier/internal/planning"
 	"quartier/internal/scheduler"
 	"quartier/links"
@@ -148,12 +149,35 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
-	sched := a.newScheduler(driver, calendarsub.NewRefresher(a.Store, cfg.Calendar, a.Log))
+	var met *metrics.Metrics
+	var metricsLn net.Listener
+	if cfg.Metrics.Enabled {
+		met = metrics.New(a.Store, a.Log)
+		if metricsLn, err = net.Listen("tcp", cfg.Metrics.Listen); err != nil {
+			return fmt.Errorf("cannot listen on %s (metrics.listen): %w", cfg.Metrics.Listen, err)
+		}
+	}
+	sched := a.newScheduler(driver, calendarsub.NewRefresher(a.Store, cfg.Calendar, a.Log), met)
 	h, err := a.handler(sched.Waker(JobOutbox))
 	if err != nil {
 		return err
 	}
 	router, _ := h.Router()
+	var metricsSrv *http.Server
+	if met != nil {
+		// Outermost, so that it sees the final status of every answer.
+		router.Pre(met.Middleware)
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", met.Handler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 15 * time.Second,
+			ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		go func() {
+			if err := metricsSrv.Serve(metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Log.Error("metrics listener stopped", "error", err.Error())
+			}
+		}()
+		a.Log.Info("metrics are served", "url", "http://"+metricsLn.Addr().String()+"/metrics")
+	}
 	setMemoryLimit(cfg.Server.MemoryLimit, a.Log)
 	traffic := &trafficCounter{next: router}
 	srv := &http.Server{
@@ -192,6 +216,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopWork()
 	wg.Wait()
+	if metricsSrv != nil {
+		metricsSrv.Close()
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -236,14 +263,20 @@ type dueRefresher interface {
 // idempotent: the outbox claims its own rows, a calendar refresh overwrites
 // the import, a purge deletes what is already gone; so a job run twice
 // (a crash between its end and its record) does no harm.
-func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher) *scheduler.Scheduler {
+func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher, met *metrics.Metrics) *scheduler.Scheduler {
 	cfg := a.Config
-	worker := mailer.NewWorker(a.Store, driver, mailer.WorkerOptions{
+	wopts := mailer.WorkerOptions{
 		MaxAttempts: cfg.Mail.MaxAttempts, RetryBase: cfg.Mail.RetryBase.Duration,
-		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log,
-	})
+		PollInterval: cfg.Mail.PollInterval.Duration, Log: a.Log, Lease: cfg.Server.JobLease.Duration,
+	}
 	poll := cfg.Mail.PollInterval.Duration
-	s := scheduler.New(a.Store, scheduler.Options{Poll: poll, Log: a.Log})
+	sopts := scheduler.Options{Poll: poll, Log: a.Log, Lease: cfg.Server.JobLease.Duration}
+	if met != nil {
+		wopts.Observe = met.ObserveDelivery
+		sopts.Observe = met.ObserveJob
+	}
+	worker := mailer.NewWorker(a.Store, driver, wopts)
+	s := scheduler.New(a.Store, sopts)
 
 	s.Register(JobOutbox, func(ctx context.Context, _ models.Job) error {
 		_, err := worker.Drain(ctx)

@@ -51,7 +51,7 @@ func TestScheduler_RemindsThenExpiresAProposal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := a.newScheduler(driver, noRefresh{})
+	sched := a.newScheduler(driver, noRefresh{}, nil)
 	waitFor(t, "the expiry", func() bool {
 		if _, err := sched.RunDue(ctx); err != nil {
 			t.Fatal(err)

@@ -114,7 +114,7 @@ func TestScheduler_RemindersOnceAcrossRestartAndTwoInstances(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sched := a.newScheduler(driver, noRefresh{})
+			sched := a.newScheduler(driver, noRefresh{}, nil)
 			wg.Go(func() {
 				defer a.Store.Close()
 				for range 3 {

@@ -102,7 +102,7 @@ func TestScheduler_RetentionPurgeOnceAcrossRestartAndTwoInstances(t *testing.T) 
 			if err != nil {
 				t.Fatal(err)
 			}
-			sched := a.newScheduler(driver, noRefresh{})
+			sched := a.newScheduler(driver, noRefresh{}, nil)
 			wg.Go(func() {
 				defer s.Close()
 				for range 3 {

@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"ical":                {"internal/timespan"},
 	"links":               {},
 	"internal/scheduler":  {"models"},
+	"internal/metrics":    {"models"},
 	"territory":           {"internal/textfold"},
 	"territory/francemap": {},
 	"frtime":              {},

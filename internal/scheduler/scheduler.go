@@ -56,6 +56,10 @@ type Options struct {
 	// Clock gives the time used for next due times; it should be the
 	// store's clock, which judges due times and leases.
 	Clock func() time.Time
+	// Observe, when set, is told of each run of a job: its kind, its lag
+	// (how long after its due time it started), how long it took and its
+	// error, for the metrics.
+	Observe func(kind string, lag, took time.Duration, err error)
 }
 
 // maxRetryDelay caps the wait between two runs of a failing job.
@@ -279,6 +283,9 @@ func (s *Scheduler) run(ctx context.Context, j models.Job) error {
 	started := time.Now()
 	runErr := call(jctx, fn, j)
 	cancel()
+	if s.opts.Observe != nil {
+		s.opts.Observe(j.Kind, max(started.Sub(j.DueAt), 0), time.Since(started), runErr)
+	}
 	db := context.WithoutCancel(ctx)
 	now := s.opts.Clock()
 
