@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/models"
+)
+
+// hostile are texts that html/template escapes in its own way (« + »,
+// NUL, quotes), with invalid UTF-8 and non-characters it leaves alone.
+var hostile = []string{
+	"", "Saint-Denis", "Hors saison", `<script>alert("x")</script>`, "A&B + C's", "\x00nul", "bad\xffutf8",
+	"\uFDD0\uFFFF", "l’Île-de-France", `a"b'c<d>e&f+g`, "&amp; déjà",
+}
+
+// sameAsTemplate fails when got differs from the template src executed
+// on data.
+func sameAsTemplate(t *testing.T, src string, data any, got template.HTML) {
+	t.Helper()
+	tpl := template.Must(template.New("x").Parse(src))
+	var want strings.Builder
+	if err := tpl.Execute(&want, data); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("written in Go:\n%q\nthe template writes:\n%q", got, want.String())
+	}
+}
+
+func TestOptionsHTML_WritesWhatTheTemplateWrote(t *testing.T) {
+	var opts []filterOption
+	for i, v := range hostile {
+		opts = append(opts, filterOption{Value: v, Label: hostile[len(hostile)-1-i], Selected: i%3 == 0})
+	}
+	sameAsTemplate(t, `{{range .}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>{{end}}`,
+		opts, optionsHTML(opts))
+	sameAsTemplate(t, `{{range .}}<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>{{end}}`,
+		[]filterOption(nil), optionsHTML(nil))
+}
+
+// hostileRows are request rows whose every text is one of hostile.
+func hostileRows() []requestRowView {
+	var rows []requestRowView
+	for i, v := range hostile {
+		w := hostile[(i+3)%len(hostile)]
+		r := requestRowView{RequestRow: models.RequestRow{Request: models.Request{ID: int64(i*977 + 1), State: models.RequestState(w), UpdatedAt: time.Unix(0, 0)}},
+			Commune: v, FirstDay: w, StateLabel: v, Sent: w, Updated: v}
+		r.CLSMName, r.SeasonName = w, v
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func TestRequestRowsHTML_WriteWhatTheTemplatesWrote(t *testing.T) {
+	rows := hostileRows()
+	sameAsTemplate(t, `{{range .}}
+  <tr>
+    <td><a href="/admin/demandes/{{.ID}}">n°&nbsp;{{.ID}}</a></td>
+    <td><span class="badge badge-{{.State}}">{{.StateLabel}}</span></td>
+    <td>{{.CLSMName}}</td>
+    <td>{{.Commune}}</td>
+    <td>{{.FirstDay}}</td>
+    <td>{{or .SeasonName "Hors saison"}}</td>
+    <td>{{.Sent}}</td>
+  </tr>
+  {{end}}`, rows, adminRequestRowsHTML(rows))
+	sameAsTemplate(t, `{{range .}}
+  <tr>
+    <td><a href="/demandes/{{.ID}}">n°&nbsp;{{.ID}}</a></td>
+    <td><span class="badge badge-{{.State}}">{{.StateLabel}}</span></td>
+    <td>{{.Commune}}</td>
+    <td>{{.FirstDay}}</td>
+    <td>{{or .SeasonName "Hors saison"}}</td>
+    <td>{{.Updated}}</td>
+  </tr>
+  {{end}}`, rows, coordinatorRequestRowsHTML(rows))
+}
