@@ -4,6 +4,9 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+
+	"quartier/models"
+	"quartier/territory"
 )
 
 // Lists of up to 50 rows cost more in html/template than in their
@@ -137,3 +140,68 @@ func (p adminRequestsPage) SeasonsHTML() template.HTML { return optionsHTML(p.Se
 
 // RowsHTML is the body of the list's table.
 func (p requestsPage) RowsHTML() template.HTML { return coordinatorRequestRowsHTML(p.Rows) }
+
+// departementOptions writes the options of a département select, as
+//
+//	{{range .}}<option value="{{.Code}}"{{if eq .Code $sel}} selected{{end}}>{{.Code}} – {{.Name}}</option>{{end}}
+//
+// (107 of them on the CLSM form and list, and the report).
+func departementOptions(deps []territory.Departement, sel string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(deps) * 56)
+	for _, d := range deps {
+		b.WriteString(`<option value="`)
+		writeEscaped(&b, d.Code)
+		b.WriteByte('"')
+		if d.Code == sel {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		writeEscaped(&b, d.Code)
+		b.WriteString(" – ")
+		writeEscaped(&b, d.Name)
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// regionOptions writes the options of a région select, as
+//
+//	{{range .}}<option value="{{.Code}}"{{if eq .Code $sel}} selected{{end}}>{{.Name}}</option>{{end}}
+func regionOptions(regs []territory.Region, sel string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(regs) * 48)
+	for _, r := range regs {
+		b.WriteString(`<option value="`)
+		writeEscaped(&b, r.Code)
+		b.WriteByte('"')
+		if r.Code == sel {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		writeEscaped(&b, r.Name)
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// qpvChoices writes the QPV checkboxes of the CLSM form, checked when in
+// chosen, as the range over them in admin_clsm_form.html did.
+func qpvChoices(qpvs []models.QPVWithCommunes, chosen []string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(qpvs) * 120)
+	for _, q := range qpvs {
+		b.WriteString("\n    <label><input type=\"checkbox\" name=\"qpvs\" value=\"")
+		writeEscaped(&b, q.Code)
+		b.WriteByte('"')
+		if containsString(chosen, q.Code) {
+			b.WriteString(" checked")
+		}
+		b.WriteString("> ")
+		writeEscaped(&b, q.Name)
+		b.WriteString(" <small>(")
+		writeEscaped(&b, q.Code)
+		b.WriteString(")</small></label>\n    ")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"quartier/models"
+	"quartier/territory"
 )
 
 // hostile are texts that html/template escapes in its own way (« + »,
@@ -20,7 +21,7 @@ var hostile = []string{
 // on data.
 func sameAsTemplate(t *testing.T, src string, data any, got template.HTML) {
 	t.Helper()
-	tpl := template.Must(template.New("x").Parse(src))
+	tpl := template.Must(template.New("x").Funcs(templateFuncs()).Parse(src))
 	var want strings.Builder
 	if err := tpl.Execute(&want, data); err != nil {
 		t.Fatal(err)
@@ -77,4 +78,39 @@ func TestRequestRowsHTML_WriteWhatTheTemplatesWrote(t *testing.T) {
     <td>{{.Updated}}</td>
   </tr>
   {{end}}`, rows, coordinatorRequestRowsHTML(rows))
+}
+
+func TestTerritoryOptionsHTML_WriteWhatTheTemplatesWrote(t *testing.T) {
+	var deps []territory.Departement
+	var regs []territory.Region
+	for i, v := range hostile {
+		deps = append(deps, territory.Departement{Code: hostile[(i+5)%len(hostile)], Name: v})
+		regs = append(regs, territory.Region{Code: hostile[(i+2)%len(hostile)], Name: v})
+	}
+	for _, sel := range []string{"", "Saint-Denis", `a"b'c<d>e&f+g`} {
+		data := struct {
+			Deps []territory.Departement
+			Regs []territory.Region
+			Sel  string
+		}{deps, regs, sel}
+		sameAsTemplate(t, `{{range .Deps}}<option value="{{.Code}}"{{if eq .Code $.Sel}} selected{{end}}>{{.Code}} – {{.Name}}</option>{{end}}`,
+			data, departementOptions(deps, sel))
+		sameAsTemplate(t, `{{range .Regs}}<option value="{{.Code}}"{{if eq .Code $.Sel}} selected{{end}}>{{.Name}}</option>{{end}}`,
+			data, regionOptions(regs, sel))
+	}
+}
+
+func TestQPVChoices_WriteWhatTheTemplateWrote(t *testing.T) {
+	var qpvs []models.QPVWithCommunes
+	for i, v := range hostile {
+		qpvs = append(qpvs, models.QPVWithCommunes{QPV: models.QPV{Code: hostile[(i+4)%len(hostile)], Name: v}})
+	}
+	chosen := []string{"Saint-Denis", "A&B + C's", ""}
+	data := struct {
+		AllQPVs []models.QPVWithCommunes
+		QPVs    []string
+	}{qpvs, chosen}
+	sameAsTemplate(t, `{{range .AllQPVs}}
+    <label><input type="checkbox" name="qpvs" value="{{.Code}}"{{if contains $.QPVs .Code}} checked{{end}}> {{.Name}} <small>({{.Code}})</small></label>
+    {{end}}`, data, qpvChoices(qpvs, chosen))
 }
