@@ -205,3 +205,33 @@ func qpvChoices(qpvs []models.QPVWithCommunes, chosen []string) template.HTML {
 	}
 	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
 }
+
+// peopleRowsHTML writes the body of the admin's list of people, as the
+// range over its rows in admin_people.html did.
+func peopleRowsHTML(people []models.UserRow) template.HTML {
+	var b strings.Builder
+	b.Grow(len(people) * 300)
+	for _, u := range people {
+		b.WriteString("\n  <tr>\n    <td><a href=\"/admin/personnes/")
+		b.WriteString(strconv.FormatInt(u.ID, 10))
+		b.WriteString("\">")
+		writeEscaped(&b, u.Name)
+		b.WriteString("</a></td><td>")
+		writeEscaped(&b, u.Email)
+		b.WriteString("</td><td>")
+		writeEscaped(&b, u.Role.Label())
+		b.WriteString("</td>\n    <td>")
+		writeEscaped(&b, u.CLSMNames)
+		b.WriteString("</td>\n    <td>")
+		if u.Active {
+			b.WriteString(`<span class="badge badge-open">actif</span>`)
+		} else {
+			b.WriteString(`<span class="badge badge-closed">désactivé</span>`)
+		}
+		b.WriteString("</td>\n  </tr>\n  ")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// PeopleHTML is the body of the list's table.
+func (p peoplePage) PeopleHTML() template.HTML { return peopleRowsHTML(p.People) }

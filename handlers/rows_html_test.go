@@ -114,3 +114,20 @@ func TestQPVChoices_WriteWhatTheTemplateWrote(t *testing.T) {
     <label><input type="checkbox" name="qpvs" value="{{.Code}}"{{if contains $.QPVs .Code}} checked{{end}}> {{.Name}} <small>({{.Code}})</small></label>
     {{end}}`, data, qpvChoices(qpvs, chosen))
 }
+
+func TestPeopleRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
+	var people []models.UserRow
+	roles := []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator, models.Role(`<b>"x"</b>`)}
+	for i, v := range hostile {
+		u := models.UserRow{CLSMNames: hostile[(i+1)%len(hostile)]}
+		u.ID, u.Name, u.Email, u.Role, u.Active = int64(i+1), v, hostile[(i+6)%len(hostile)], roles[i%len(roles)], i%2 == 0
+		people = append(people, u)
+	}
+	sameAsTemplate(t, `{{range .}}
+  <tr>
+    <td><a href="/admin/personnes/{{.ID}}">{{.Name}}</a></td><td>{{.Email}}</td><td>{{.Role.Label}}</td>
+    <td>{{.CLSMNames}}</td>
+    <td>{{if .Active}}<span class="badge badge-open">actif</span>{{else}}<span class="badge badge-closed">désactivé</span>{{end}}</td>
+  </tr>
+  {{end}}`, people, peopleRowsHTML(people))
+}
