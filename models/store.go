@@ -25,8 +25,8 @@ type Store struct {
 	// do not use it: the migrations run several statements in one Exec,
 	// which a prepared statement cannot.
 	reads *gorm.DB
-	now  func() time.Time
-	mail Mail
+	now   func() time.Time
+	mail  Mail
 	// proposalTTL is how long a coordinator has to answer a proposed
 	// date (UseProposalTTL; DefaultProposalTTL when zero).
 	proposalTTL time.Duration
