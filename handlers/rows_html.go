@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"quartier/frtime"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -235,3 +236,40 @@ func peopleRowsHTML(people []models.UserRow) template.HTML {
 
 // PeopleHTML is the body of the list's table.
 func (p peoplePage) PeopleHTML() template.HTML { return peopleRowsHTML(p.People) }
+
+// outboxRowsHTML writes the body of the admin's outbox list, as the range
+// over its messages in admin_outbox.html did (dates in Paris).
+func outboxRowsHTML(msgs []models.OutboxMessage) template.HTML {
+	var b strings.Builder
+	b.Grow(len(msgs) * 420)
+	paris := models.LocationOf("Europe/Paris")
+	for _, m := range msgs {
+		b.WriteString("\n  <tr>\n    <td>")
+		writeEscaped(&b, frtime.DateTime(m.CreatedAt.In(paris)))
+		b.WriteString("</td>\n    <td>")
+		writeEscaped(&b, m.Recipient)
+		b.WriteString("</td>\n    <td><a href=\"/admin/courriels/")
+		b.WriteString(strconv.FormatInt(m.ID, 10))
+		b.WriteString("\">")
+		writeEscaped(&b, m.Subject)
+		b.WriteString("</a></td>\n    <td>")
+		writeEscaped(&b, models.OutboxKindLabel(m.Kind))
+		b.WriteString("</td>\n    <td><span class=\"badge badge-")
+		writeEscaped(&b, string(m.Status))
+		b.WriteString("\">")
+		writeEscaped(&b, m.Status.Label())
+		b.WriteString("</span>")
+		if m.Permanent {
+			b.WriteString(" <small>(définitif)</small>")
+		}
+		b.WriteString("</td>\n    <td>")
+		b.WriteString(strconv.Itoa(m.Attempts))
+		b.WriteString("</td>\n    <td><small>")
+		writeEscaped(&b, m.LastError)
+		b.WriteString("</small></td>\n  </tr>\n  ")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// MessagesHTML is the body of the list's table.
+func (p outboxPage) MessagesHTML() template.HTML { return outboxRowsHTML(p.Messages) }

@@ -131,3 +131,25 @@ func TestPeopleRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
   </tr>
   {{end}}`, people, peopleRowsHTML(people))
 }
+
+func TestOutboxRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
+	var msgs []models.OutboxMessage
+	kinds := []string{"magic_link", "request_submitted", `<i>x</i>`, ""}
+	statuses := []models.OutboxStatus{models.OutboxPending, models.OutboxSending, models.OutboxSent, models.OutboxFailed, models.OutboxStatus(`"x'`)}
+	for i, v := range hostile {
+		msgs = append(msgs, models.OutboxMessage{ID: int64(i + 1), Kind: kinds[i%len(kinds)], Recipient: v, Subject: hostile[(i+2)%len(hostile)],
+			Status: statuses[i%len(statuses)], Attempts: i, LastError: hostile[(i+7)%len(hostile)], Permanent: i%3 == 1,
+			CreatedAt: time.Date(2026, time.Month(1+i%12), 1+i, 23, 30, 0, 0, time.UTC)})
+	}
+	sameAsTemplate(t, `{{range .}}
+  <tr>
+    <td>{{frDateTime (inZone .CreatedAt "Europe/Paris")}}</td>
+    <td>{{.Recipient}}</td>
+    <td><a href="/admin/courriels/{{.ID}}">{{.Subject}}</a></td>
+    <td>{{outboxKind .Kind}}</td>
+    <td><span class="badge badge-{{.Status}}">{{outboxStatus .Status}}</span>{{if .Permanent}} <small>(définitif)</small>{{end}}</td>
+    <td>{{.Attempts}}</td>
+    <td><small>{{.LastError}}</small></td>
+  </tr>
+  {{end}}`, msgs, outboxRowsHTML(msgs))
+}
