@@ -149,7 +149,16 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 }
 
 // q is the store's handle for reads.
-func (s *Store) q(ctx context.Context) *gorm.DB { return s.reads.WithContext(ctx) }
+func (s *Store) q(ctx context.Context) *gorm.DB {
+	if ctx.Err() != nil {
+		return s.reads.WithContext(ctx) // fails at once, with ctx's error
+	}
+	// go-sqlite3 reads each row in a goroutine of its own when the context
+	// can be cancelled (to interrupt SQLite when it is): a page of 50 rows
+	// started 50 goroutines. Reads are bounded (every list is paginated),
+	// so they run to their end once started, without that watch.
+	return s.reads.WithContext(context.WithoutCancel(ctx))
+}
 
 // notFound maps gorm's not-found to the domain error.
 func notFound(err error, what string) error {
