@@ -273,3 +273,34 @@ func outboxRowsHTML(msgs []models.OutboxMessage) template.HTML {
 
 // MessagesHTML is the body of the list's table.
 func (p outboxPage) MessagesHTML() template.HTML { return outboxRowsHTML(p.Messages) }
+
+// clsmRowsHTML writes the body of the admin's list of CLSMs, as the range
+// over its rows in admin_clsms.html did (names: département code → name).
+func clsmRowsHTML(rows []models.CLSMRow, names map[string]string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 220)
+	for _, r := range rows {
+		b.WriteString("\n  <tr><td><a href=\"/admin/clsm/")
+		b.WriteString(strconv.FormatInt(r.ID, 10))
+		b.WriteString("\">")
+		writeEscaped(&b, r.Name)
+		b.WriteString("</a></td><td>")
+		writeEscaped(&b, r.DepartementCode)
+		b.WriteString(" – ")
+		writeEscaped(&b, names[r.DepartementCode])
+		b.WriteString("</td><td>")
+		if r.CoordinatorName != "" {
+			writeEscaped(&b, r.CoordinatorName)
+			if !r.CoordinatorActive {
+				b.WriteString(` <span class="badge badge-inactive">compte désactivé</span>`)
+			}
+		} else {
+			b.WriteString("—")
+		}
+		b.WriteString("</td></tr>\n  ")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// RowsHTML is the body of the list's table.
+func (p clsmsPage) RowsHTML() template.HTML { return clsmRowsHTML(p.CLSMs, p.Names) }

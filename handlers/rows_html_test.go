@@ -153,3 +153,23 @@ func TestOutboxRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
   </tr>
   {{end}}`, msgs, outboxRowsHTML(msgs))
 }
+
+func TestCLSMRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
+	var rows []models.CLSMRow
+	names := map[string]string{}
+	for i, v := range hostile {
+		r := models.CLSMRow{CoordinatorName: hostile[(i+2)%len(hostile)], CoordinatorActive: i%3 != 0}
+		r.ID, r.Name, r.DepartementCode = int64(i+1), v, hostile[(i+8)%len(hostile)]
+		if i%2 == 0 {
+			names[r.DepartementCode] = hostile[(i+1)%len(hostile)]
+		}
+		rows = append(rows, r)
+	}
+	data := struct {
+		CLSMs []models.CLSMRow
+		Names map[string]string
+	}{rows, names}
+	sameAsTemplate(t, `{{range $row := .CLSMs}}
+  <tr><td><a href="/admin/clsm/{{.ID}}">{{.Name}}</a></td><td>{{.DepartementCode}} – {{index $.Names .DepartementCode}}</td><td>{{with .CoordinatorName}}{{.}}{{if not $row.CoordinatorActive}} <span class="badge badge-inactive">compte désactivé</span>{{end}}{{else}}—{{end}}</td></tr>
+  {{end}}`, data, clsmRowsHTML(rows, names))
+}
