@@ -21,6 +21,7 @@ var scaledPages = []struct{ role, route string }{
 	{"anonymous", "/healthz"},
 	{"admin", "/tableau-de-bord"},
 	{"admin", "/admin/demandes"},
+	{"admin", "/admin/demandes/:id"},
 	{"admin", "/admin/personnes"},
 	{"admin", "/admin/personnes/nouvelle"},
 	{"admin", "/admin/personnes/:id"},
@@ -29,6 +30,7 @@ var scaledPages = []struct{ role, route string }{
 	{"admin", "/admin/clsm/:id"},
 	{"admin", "/admin/courriels"},
 	{"admin", "/admin/calendriers"},
+	{"coordinator", "/tableau-de-bord"},
 	{"coordinator", "/demandes"},
 	{"facilitator", "/calendrier/flux"},
 }
@@ -38,7 +40,10 @@ var scaledPages = []struct{ role, route string }{
 // scales, for the pages whose rows grow with the data: compare each page
 // with itself across scales and with /healthz of the same scale.
 // QUARTIER_BENCH_SCALES lists the scales ("1 10" by default; "1 10 100"
-// seeds the stress case too, about a minute):
+// seeds the stress case too, about a minute). QUARTIER_BENCH_DBDIR, when
+// set, keeps the seeded databases in that directory and reuses them on the
+// next run (each run works on a copy), so that two test binaries can be
+// compared in alternating runs without seeding each time:
 //
 //	go test -run '^$' -bench PagesAtScale -benchtime 200x ./handlers/
 func BenchmarkPagesAtScale(b *testing.B) {
@@ -51,8 +56,9 @@ func BenchmarkPagesAtScale(b *testing.B) {
 		scales = []string{"1", "10"}
 	}
 	dir := b.TempDir()
+	cache := os.Getenv("QUARTIER_BENCH_DBDIR")
 	plain := filepath.Join(dir, "plain.db")
-	seedDemo(b, plain)
+	cachedOr(b, cache, plain, func(to string) { seedDemo(b, to) })
 	for _, sc := range scales {
 		k, err := strconv.Atoi(sc)
 		if err != nil || k < 1 {
@@ -61,10 +67,12 @@ func BenchmarkPagesAtScale(b *testing.B) {
 		path := plain
 		if k > 1 {
 			path = filepath.Join(dir, fmt.Sprintf("x%d.db", k))
-			copyFile(b, plain, path)
-			if _, err := demo.SeedScale(context.Background(), path, geo, statementsClock, k); err != nil {
-				b.Fatal(err)
-			}
+			cachedOr(b, cache, path, func(to string) {
+				copyFile(b, plain, to)
+				if _, err := demo.SeedScale(context.Background(), to, geo, statementsClock, k); err != nil {
+					b.Fatal(err)
+				}
+			})
 		}
 		addPlanDraft(b, path) // the fixture names the newest draft
 		site := openDemoSite(b, path)
@@ -88,6 +96,26 @@ func BenchmarkPagesAtScale(b *testing.B) {
 			})
 		}
 	}
+}
+
+// cachedOr fills the database at path by seed, or, when cache names a
+// directory, copies it from there, seeding it there first if missing.
+func cachedOr(b *testing.B, cache, path string, seed func(to string)) {
+	b.Helper()
+	if cache == "" {
+		seed(path)
+		return
+	}
+	kept := filepath.Join(cache, filepath.Base(path))
+	if _, err := os.Stat(kept); err != nil {
+		if err := os.MkdirAll(cache, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		tmp := filepath.Join(b.TempDir(), filepath.Base(path))
+		seed(tmp)
+		copyFile(b, tmp, kept)
+	}
+	copyFile(b, kept, path)
 }
 
 // accessOf is the access rule of a GET route of the table.

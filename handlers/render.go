@@ -59,9 +59,13 @@ func templateFuncs() template.FuncMap {
 			}
 			return many
 		},
-		"add":        func(a, b int) int { return a + b },
-		"ofSeason":   ofSeason,
-		"outboxKind": models.OutboxKindLabel,
+		"add": func(a, b int) int { return a + b },
+		// Long option lists and checkboxes, written in Go (rows_html.go).
+		"departementOptions": departementOptions,
+		"regionOptions":      regionOptions,
+		"qpvChoices":         qpvChoices,
+		"ofSeason":           ofSeason,
+		"outboxKind":         models.OutboxKindLabel,
 		"dayLinks": func(prefix string, requestID int64, se *models.Session) *dayLinks {
 			return dayLinksOf(fmt.Sprintf("%s/%d", prefix, requestID), se)
 		},

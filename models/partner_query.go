@@ -137,7 +137,10 @@ type UpcomingSignups struct {
 
 // UpcomingSignupsOf lists the scheduled sessions to come of coordinator
 // coordID's CLSMs, the soonest first, at most limit, with their sign-ups:
-// one statement.
+// one statement. It starts from the coordinator's CLSMs (CROSS JOIN fixes
+// SQLite's join order): from the sessions to come, it read every scheduled
+// session of the programme (0.13 ms on the demo, 0.68 ms at --scale 100 in
+// sqlite3; 0.15 ms at both now).
 func (s *Store) UpcomingSignupsOf(ctx context.Context, coordID int64, limit int) ([]UpcomingSignups, error) {
 	var out []UpcomingSignups
 	err := s.q(ctx).Raw(`SELECT s.id AS session_id, s.capacity, s.org_cap, r.id AS request_id, c.name AS clsm_name,
@@ -145,9 +148,9 @@ func (s *Store) UpcomingSignupsOf(ctx context.Context, coordID int64, limit int)
 			(SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id AND g.state = ?) AS confirmed,
 			(SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id AND g.state = ?) AS waiting,
 			(SELECT COUNT(*) FROM session_partners p WHERE p.session_id = s.id) AS partners
-		FROM sessions s
-		JOIN requests r ON r.session_id = s.id
-		JOIN clsms c ON c.id = r.clsm_id
+		FROM clsms c
+		CROSS JOIN requests r ON r.clsm_id = c.id
+		CROSS JOIN sessions s ON s.id = r.session_id
 		WHERE c.coordinator_id = ? AND s.state = ? AND s.starts_at > ?
 		ORDER BY s.starts_at, s.id LIMIT ?`,
 		RegistrationConfirmed, RegistrationWaiting, coordID, SessionScheduled, s.Now(), limit).Scan(&out).Error

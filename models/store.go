@@ -18,9 +18,15 @@ import (
 
 // Store is the database handle every business operation goes through.
 type Store struct {
-	db   *gorm.DB
-	now  func() time.Time
-	mail Mail
+	db *gorm.DB
+	// reads is db with prepared statements kept per statement text, for q:
+	// parsing a statement (sqlite3_prepare_v2) was a tenth of a page's CPU,
+	// paid again on every request (docs/PERFORMANCE.md). Transactions (tx)
+	// do not use it: the migrations run several statements in one Exec,
+	// which a prepared statement cannot.
+	reads *gorm.DB
+	now   func() time.Time
+	mail  Mail
 	// proposalTTL is how long a coordinator has to answer a proposed
 	// date (UseProposalTTL; DefaultProposalTTL when zero).
 	proposalTTL time.Duration
@@ -74,6 +80,11 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// The statements q keeps prepared: the least recently used are
+		// closed beyond this many (a list's « IN (?, ?, …) » makes one text
+		// per length).
+		PrepareStmtMaxSize: preparedStatements,
+		PrepareStmtTTL:     time.Hour,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -89,11 +100,19 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	s.reads = s.db.Session(&gorm.Session{PrepareStmt: true})
 	return s, nil
 }
 
+// preparedStatements bounds the statements q keeps prepared (each on
+// every connection that ran it).
+const preparedStatements = 200
+
 // Close closes the database.
 func (s *Store) Close() error {
+	if p, ok := s.reads.Statement.ConnPool.(*gorm.PreparedStmtDB); ok {
+		p.Close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
@@ -133,7 +152,16 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 }
 
 // q is the store's handle for reads.
-func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+func (s *Store) q(ctx context.Context) *gorm.DB {
+	if ctx.Err() != nil {
+		return s.reads.WithContext(ctx) // fails at once, with ctx's error
+	}
+	// go-sqlite3 reads each row in a goroutine of its own when the context
+	// can be cancelled (to interrupt SQLite when it is): a page of 50 rows
+	// started 50 goroutines. Reads are bounded (every list is paginated),
+	// so they run to their end once started, without that watch.
+	return s.reads.WithContext(context.WithoutCancel(ctx))
+}
 
 // notFound maps gorm's not-found to the domain error.
 func notFound(err error, what string) error {

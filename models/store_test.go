@@ -5,6 +5,8 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"gorm.io/gorm"
 )
 
 // TestOpen_Pragmas checks the SQLite settings a real service needs, on
@@ -66,5 +68,39 @@ func TestNormalizeEmail(t *testing.T) {
 		if _, err := NormalizeEmail(bad); err == nil {
 			t.Errorf("NormalizeEmail(%q) accepted", bad)
 		}
+	}
+}
+
+// TestReads_PreparedAndUncancellable checks the read handle: a context
+// cancelled before the read still fails it, a read repeated after the
+// pool closed its idle connections (and their prepared statements) still
+// answers, and the statements are kept prepared, once per text.
+func TestReads_PreparedAndUncancellable(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.CountPeople(gone); !errors.Is(err, context.Canceled) {
+		t.Fatalf("read with a cancelled context: %v, want context.Canceled", err)
+	}
+	for i := range 3 {
+		if _, err := s.CountPeople(ctx); err != nil {
+			t.Fatalf("read %d: %v", i, err)
+		}
+		s.ReleaseIdleConnections()
+	}
+	p, ok := s.reads.Statement.ConnPool.(*gorm.PreparedStmtDB)
+	if !ok {
+		t.Fatalf("reads go through %T, not prepared statements", s.reads.Statement.ConnPool)
+	}
+	if n := len(p.Stmts.Keys()); n == 0 || n > preparedStatements {
+		t.Fatalf("%d statements kept prepared", n)
 	}
 }
