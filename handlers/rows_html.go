@@ -68,41 +68,25 @@ func (r requestRowView) seasonCell() string {
 // adminRequestRowsHTML writes the body of the admin's list of requests,
 // as the range over its rows in requests_admin.html did.
 func adminRequestRowsHTML(rows []requestRowView) template.HTML {
-	var b strings.Builder
-	b.Grow(len(rows) * 400)
-	for _, r := range rows {
-		id := strconv.FormatInt(r.ID, 10)
-		b.WriteString("\n  <tr>\n    <td><a href=\"/admin/demandes/")
-		b.WriteString(id)
-		b.WriteString("\">n°&nbsp;")
-		b.WriteString(id)
-		b.WriteString("</a></td>\n    <td><span class=\"badge badge-")
-		writeEscaped(&b, string(r.State))
-		b.WriteString("\">")
-		writeEscaped(&b, r.StateLabel)
-		b.WriteString("</span></td>\n    <td>")
-		writeEscaped(&b, r.CLSMName)
-		b.WriteString("</td>\n    <td>")
-		writeEscaped(&b, r.Commune)
-		b.WriteString("</td>\n    <td>")
-		writeEscaped(&b, r.FirstDay)
-		b.WriteString("</td>\n    <td>")
-		writeEscaped(&b, r.seasonCell())
-		b.WriteString("</td>\n    <td>")
-		writeEscaped(&b, r.Sent)
-		b.WriteString("</td>\n  </tr>\n  ")
-	}
-	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+	return requestRowsHTML(rows, "/admin/demandes/", true, func(r requestRowView) string { return r.Sent })
 }
 
 // coordinatorRequestRowsHTML writes the body of the coordinator's list of
 // requests, as the range over its rows in requests.html did.
 func coordinatorRequestRowsHTML(rows []requestRowView) template.HTML {
+	return requestRowsHTML(rows, "/demandes/", false, func(r requestRowView) string { return r.Updated })
+}
+
+// requestRowsHTML writes the rows of a list of requests: each links to
+// prefix + id, shows the CLSM when withCLSM (the admin's list), and ends
+// with the date last gives.
+func requestRowsHTML(rows []requestRowView, prefix string, withCLSM bool, last func(requestRowView) string) template.HTML {
 	var b strings.Builder
-	b.Grow(len(rows) * 360)
+	b.Grow(len(rows) * 400)
 	for _, r := range rows {
 		id := strconv.FormatInt(r.ID, 10)
-		b.WriteString("\n  <tr>\n    <td><a href=\"/demandes/")
+		b.WriteString("\n  <tr>\n    <td><a href=\"")
+		b.WriteString(prefix)
 		b.WriteString(id)
 		b.WriteString("\">n°&nbsp;")
 		b.WriteString(id)
@@ -111,13 +95,17 @@ func coordinatorRequestRowsHTML(rows []requestRowView) template.HTML {
 		b.WriteString("\">")
 		writeEscaped(&b, r.StateLabel)
 		b.WriteString("</span></td>\n    <td>")
+		if withCLSM {
+			writeEscaped(&b, r.CLSMName)
+			b.WriteString("</td>\n    <td>")
+		}
 		writeEscaped(&b, r.Commune)
 		b.WriteString("</td>\n    <td>")
 		writeEscaped(&b, r.FirstDay)
 		b.WriteString("</td>\n    <td>")
 		writeEscaped(&b, r.seasonCell())
 		b.WriteString("</td>\n    <td>")
-		writeEscaped(&b, r.Updated)
+		writeEscaped(&b, last(r))
 		b.WriteString("</td>\n  </tr>\n  ")
 	}
 	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
