@@ -2,14 +2,11 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"quartier/links"
-	"quartier/models"
-	"quartier/territory"
 )
 
 // TestSeed_FeedbackLinksOfARecentSession: the manifest hands out ten
@@ -18,29 +15,10 @@ import (
 // links, answered by 50 to 80 % of its attendees; answers know more after
 // than before on average.
 func TestSeed_FeedbackLinksOfARecentSession(t *testing.T) {
-	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
-	s, err := models.Open(path, models.WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	geo, err := territory.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := links.New([]byte(strings.Repeat("k", 32)), "http://127.0.0.1:8080")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now, Links: l})
-	if err != nil {
-		t.Fatal(err)
-	}
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	l := testLinks(t)
+	s, path, m := seedDemo(t, now, l)
 	if len(m.FeedbackLinks) < 10 {
 		t.Fatalf("feedback_links: %v", m.FeedbackLinks)
 	}

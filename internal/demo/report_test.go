@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"quartier/models"
-	"quartier/territory"
 )
 
 // TestSeed_ReportPathIsTheCurrentSeasonsReport: demo.json's report_path is
@@ -19,22 +17,7 @@ import (
 func TestSeed_ReportPathIsTheCurrentSeasonsReport(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	geo, err := territory.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, m := seedDemo(t, now, nil)
 	cur, err := s.CurrentSeason(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"quartier/links"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -26,7 +28,10 @@ var scaleTables = []string{
 
 // seedAt fills a new database with the plain demo and, for k > 1, its
 // generated programmes; it returns the store and the database's path.
-func seedAt(t *testing.T, now time.Time, k int) (*models.Store, string) {
+// seedDemo seeds the plain demo on a fresh file with the clock at now and
+// links signed by l (nil: none, so no sign-up links nor their
+// organisations) and returns its store, the file and the manifest.
+func seedDemo(t *testing.T, now time.Time, l *links.Links) (*models.Store, string, Manifest) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "q.db")
@@ -38,13 +43,37 @@ func seedAt(t *testing.T, now time.Time, k int) (*models.Store, string) {
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	m, err := Seed(ctx, Deps{Store: s, Geo: testGeo(t), Now: now, Links: l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, path, m
+}
+
+// testLinks signs links as the demo tests' serve would.
+func testLinks(t *testing.T) *links.Links {
+	t.Helper()
+	l, err := links.New([]byte(strings.Repeat("k", 32)), "http://127.0.0.1:8080")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func testGeo(t *testing.T) *territory.Directory {
+	t.Helper()
 	geo, err := territory.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now}); err != nil {
-		t.Fatal(err)
-	}
+	return geo
+}
+
+func seedAt(t *testing.T, now time.Time, k int) (*models.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	s, path, _ := seedDemo(t, now, nil)
+	geo := testGeo(t)
 	st, err := SeedScale(ctx, path, geo, now, k)
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,10 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"quartier/models"
-	"quartier/territory"
 )
 
 // TestSeed_SessionsFollowTheirRequests seeds the whole demo and checks
@@ -17,21 +15,7 @@ import (
 func TestSeed_SessionsFollowTheirRequests(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	geo, err := territory.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now}); err != nil {
-		t.Fatal(err)
-	}
+	s, _, _ := seedDemo(t, now, nil)
 	rows, err := s.ListRequests(ctx, models.RequestFilter{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,14 +2,12 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"quartier/links"
 	"quartier/models"
-	"quartier/territory"
 )
 
 // TestSeed_SignupRaceContract checks the manifest's signup_race: 25 links
@@ -19,26 +17,8 @@ import (
 func TestSeed_SignupRaceContract(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	geo, err := territory.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := links.New([]byte(strings.Repeat("k", 32)), "http://127.0.0.1:8080")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Seed(ctx, Deps{Store: s, Geo: geo, Now: now, Links: l})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := testLinks(t)
+	s, _, m := seedDemo(t, now, l)
 	race := m.SignupRace
 	if race == nil || len(race.Links) != 25 || race.PlacesLeft != 5 || race.PerLink < 4 {
 		t.Fatalf("signup_race = %+v", race)
