@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"path/filepath"
+	"quartier/internal/dbtest"
 	"strconv"
 	"testing"
 	"time"
@@ -33,7 +33,7 @@ func migrateUpTo(t *testing.T, s *Store, v int) {
 // TestMigration0006_MovesSlotsIntoSessions migrates a database holding
 // requests in every state, some with a slot, from 0005 to 0006.
 func TestMigration0006_MovesSlotsIntoSessions(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "q.db"))
+	s, err := Open(dbtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

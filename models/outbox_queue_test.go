@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"quartier/internal/dbtest"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +26,7 @@ func (c *obClock) Add(d time.Duration) {
 func newOutboxStore(t *testing.T) (*Store, *obClock) {
 	t.Helper()
 	clock := &obClock{t: time.Date(2026, 5, 12, 8, 0, 0, 0, time.UTC)}
-	s, err := Open(filepath.Join(t.TempDir(), "q.db"), WithClock(clock.Now))
+	s, err := Open(dbtest.DSN(t), WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"quartier/internal/dbtest"
 	"testing"
 	"time"
 
@@ -16,7 +16,7 @@ import (
 func TestSendPlanDraft_OnceAndAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
+	s, err := models.Open(dbtest.DSN(t), models.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}

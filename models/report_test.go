@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"path/filepath"
+	"quartier/internal/dbtest"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,7 +26,7 @@ func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 
 
 func newReportFixture(t *testing.T) *reportFixture {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "q.db"))
+	s, err := Open(dbtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package models
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"quartier/internal/dbtest"
 	"testing"
 	"time"
 )
@@ -21,7 +21,7 @@ func newReqFixture(t *testing.T) *reqFixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := &obClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	s, err := Open(filepath.Join(t.TempDir(), "q.db"), WithClock(clock.Now))
+	s, err := Open(dbtest.DSN(t), WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

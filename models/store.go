@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -18,7 +20,8 @@ import (
 
 // Store is the database handle every business operation goes through.
 type Store struct {
-	db *gorm.DB
+	db     *gorm.DB
+	engine Engine
 	// reads is db with prepared statements kept per statement text, for q:
 	// parsing a statement (sqlite3_prepare_v2) was a tenth of a page's CPU,
 	// paid again on every request (docs/PERFORMANCE.md). Transactions (tx)
@@ -57,15 +60,39 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // debug or to count the statements an operation runs.
 func WithLogger(l logger.Interface) Option { return func(s *Store) { s.db.Logger = l } }
 
-// Open opens (creating if needed) the SQLite database at dsn with the pragmas
-// a real service needs: WAL, foreign keys, a busy timeout, synchronous=FULL
-// so that an acknowledged write survives a crash, and BEGIN IMMEDIATE for
-// transactions so that two writers queue instead of failing mid-transaction.
-// Each connection's page cache is 512 KiB (SQLite's default is 2 MB): the
-// operating system caches the file as well, and eight connections with
-// full caches kept serve's memory up long after a burst of traffic
-// (docs/PERFORMANCE.md). It does not migrate: call Migrate.
+// Open opens the database that dsn names: a postgres:// URL is a
+// PostgreSQL database (openPostgres), anything else a SQLite file
+// (openSQLite). It does not migrate: call Migrate.
 func Open(dsn string, opts ...Option) (*Store, error) {
+	if EngineOf(dsn) == Postgres {
+		return openPostgres(dsn, opts)
+	}
+	return openSQLite(dsn, opts)
+}
+
+// gormConfig is what both engines share.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// The statements q keeps prepared: the least recently used are
+		// closed beyond this many (a list's « IN (?, ?, …) » makes one text
+		// per length).
+		PrepareStmtMaxSize: preparedStatements,
+		PrepareStmtTTL:     time.Hour,
+	}
+}
+
+// openSQLite opens (creating if needed) the SQLite database at dsn with the
+// pragmas a real service needs: WAL, foreign keys, a busy timeout,
+// synchronous=FULL so that an acknowledged write survives a crash, and
+// BEGIN IMMEDIATE for transactions so that two writers queue instead of
+// failing mid-transaction. Each connection's page cache is 512 KiB
+// (SQLite's default is 2 MB): the operating system caches the file as
+// well, and eight connections with full caches kept serve's memory up long
+// after a burst of traffic (docs/PERFORMANCE.md).
+func openSQLite(dsn string, opts []Option) (*Store, error) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
@@ -76,16 +103,7 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 		}
 	}
 	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_cache_size=-512"
-	db, err := gorm.Open(sqlite.Open(full), &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-		// The statements q keeps prepared: the least recently used are
-		// closed beyond this many (a list's « IN (?, ?, …) » makes one text
-		// per length).
-		PrepareStmtMaxSize: preparedStatements,
-		PrepareStmtTTL:     time.Hour,
-	})
+	db, err := gorm.Open(sqlite.Open(full), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -96,12 +114,50 @@ func Open(dsn string, opts ...Option) (*Store, error) {
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, engine: SQLite, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
 	s.reads = s.db.Session(&gorm.Session{PrepareStmt: true})
 	return s, nil
+}
+
+// openPostgres opens the PostgreSQL database at the URL dsn (through pgx).
+// pgx keeps each connection's statements prepared itself, so reads need no
+// prepared-statement layer of gorm's. The pool is larger than SQLite's:
+// PostgreSQL runs writers concurrently, and each instance of quartier has
+// its own pool.
+func openPostgres(dsn string, opts []Option) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
+	}
+	sqlDB.SetMaxOpenConns(pgMaxConns)
+	sqlDB.SetMaxIdleConns(pgMaxConns / 2)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, engine: Postgres, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	s.reads = s.db
+	return s, nil
+}
+
+// pgMaxConns bounds each instance's pool on PostgreSQL (whose default
+// max_connections is 100, shared by every instance).
+const pgMaxConns = 16
+
+// redactDSN hides a URL's password, for messages.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
 }
 
 // preparedStatements bounds the statements q keeps prepared (each on
@@ -110,7 +166,7 @@ const preparedStatements = 200
 
 // Close closes the database.
 func (s *Store) Close() error {
-	if p, ok := s.reads.Statement.ConnPool.(*gorm.PreparedStmtDB); ok {
+	if p, ok := s.reads.Statement.ConnPool.(*gorm.PreparedStmtDB); ok && s.engine == SQLite {
 		p.Close()
 	}
 	sqlDB, err := s.db.DB()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"quartier/internal/dbtest"
 	"testing"
 
 	"gorm.io/gorm"
@@ -32,7 +33,7 @@ func TestOpen_Pragmas(t *testing.T) {
 }
 
 func TestMigrate_IdempotentAndRefusesNewer(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "q.db"))
+	s, err := Open(dbtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
