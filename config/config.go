@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,6 +120,12 @@ type Server struct {
 	// (or the restarted one) takes it over once the lease has run out. It
 	// must exceed the longest run (an outbox batch, a calendar fetch).
 	JobLease Duration `toml:"job_lease"`
+	// DataDir holds the files of a quartier whose database is a
+	// PostgreSQL URL: the generated secret, the demo's manifest and the
+	// erasure log. With a SQLite file they live beside the database and
+	// this key is not used. Instances behind one load balancer must share
+	// server.secret: set it, or give them one shared data_dir.
+	DataDir string `toml:"data_dir"`
 }
 
 // Database configures the store.
@@ -220,6 +227,7 @@ func Default() Config {
 			ShutdownTimeout: Duration{15 * time.Second},
 			MemoryLimit:     48 << 20,
 			JobLease:        Duration{5 * time.Minute},
+			DataDir:         "data",
 		},
 		Database: Database{DSN: "data/quartier.db"},
 		Mail: Mail{
@@ -325,6 +333,14 @@ func (c Config) Validate() error {
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")
+	}
+	if c.PostgresDSN() {
+		if msg := checkPostgresURL(c.Database.DSN); msg != "" {
+			bad("database.dsn", "%s", msg)
+		}
+		if strings.TrimSpace(c.Server.DataDir) == "" {
+			bad("server.data_dir", "must not be empty when database.dsn is a PostgreSQL URL (it holds the generated secret and the demo manifest)")
+		}
 	}
 	switch c.Mail.Mode {
 	case "file":
@@ -437,9 +453,53 @@ func validAddress(s string) bool {
 	return err == nil && a.Name == "" && a.Address == s
 }
 
-// DataDir is the directory holding the database file: the generated secret
-// and the demo manifest live beside it.
+// PostgresDSN reports whether database.dsn is a PostgreSQL URL (as
+// models.EngineOf decides) rather than a SQLite file.
+func (c Config) PostgresDSN() bool {
+	return strings.HasPrefix(c.Database.DSN, "postgres://") || strings.HasPrefix(c.Database.DSN, "postgresql://")
+}
+
+// checkPostgresURL says what is wrong with a PostgreSQL URL, or "".
+func checkPostgresURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// url's message quotes the URL, password included: say where only.
+		return "not a valid URL (want postgres://user:password@host:5432/database)"
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Sprintf("the URL %s names no host (want postgres://user:password@host:5432/database)", u.Redacted())
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("the URL %s has an invalid port", u.Redacted())
+		}
+	}
+	if name := strings.Trim(u.Path, "/"); name == "" || strings.Contains(name, "/") {
+		return fmt.Sprintf("the URL %s names no database (want postgres://user:password@host:5432/database)", u.Redacted())
+	}
+	return ""
+}
+
+// DisplayDSN is database.dsn as messages and logs may show it: a
+// PostgreSQL URL without its password.
+func (c Config) DisplayDSN() string {
+	if !c.PostgresDSN() {
+		return c.Database.DSN
+	}
+	u, err := url.Parse(c.Database.DSN)
+	if err != nil {
+		return "(invalid PostgreSQL URL)"
+	}
+	return u.Redacted()
+}
+
+// DataDir is the directory of quartier's own files (the generated secret,
+// the demo manifest, the erasure log): beside the database file with
+// SQLite, server.data_dir with PostgreSQL.
 func (c Config) DataDir() string {
+	if c.PostgresDSN() {
+		return c.Server.DataDir
+	}
 	dsn := strings.TrimPrefix(c.Database.DSN, "file:")
 	if i := strings.IndexByte(dsn, '?'); i >= 0 {
 		dsn = dsn[:i]

@@ -64,6 +64,10 @@ func TestBadKeysAreNamed(t *testing.T) {
 		{"no DPO address", "", []string{"QUARTIER_TEAM_DPO_EMAIL=personne"}, "team.dpo_email"},
 		{"bad audit date", "", []string{"QUARTIER_TEAM_ACCESSIBILITY_AUDIT=30/11/2026"}, "team.accessibility_audit"},
 		{"idle above absolute", "[auth]\nsession_idle = \"200h\"\n", nil, "auth.session_idle"},
+		{"postgres URL without host", "", []string{"QUARTIER_DATABASE_DSN=postgres:///quartier"}, "database.dsn"},
+		{"postgres URL without database", "", []string{"QUARTIER_DATABASE_DSN=postgres://q:pw@db.internal:5432/"}, "database.dsn"},
+		{"postgres URL with a bad port", "", []string{"QUARTIER_DATABASE_DSN=postgres://q@db.internal:99999/quartier"}, "database.dsn"},
+		{"postgres without data_dir", "", []string{"QUARTIER_DATABASE_DSN=postgres://q@db.internal/quartier", "QUARTIER_SERVER_DATA_DIR="}, "server.data_dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,5 +101,34 @@ func TestSecretGeneratedOnceAndKept(t *testing.T) {
 	st, _ := os.Stat(filepath.Join(cfg.DataDir(), "secret"))
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("secret file mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+func TestDataDir_BesideSQLiteFile_DataDirWithPostgres(t *testing.T) {
+	cfg := Default()
+	cfg.Database.DSN = "file:/srv/q/quartier.db?_foo=1"
+	cfg.Server.DataDir = "/elsewhere"
+	if got := cfg.DataDir(); got != "/srv/q" {
+		t.Errorf("SQLite DataDir = %q, want the database's directory /srv/q", got)
+	}
+	cfg.Database.DSN = "postgres://quartier:s3cret@db.internal:5432/quartier?sslmode=require"
+	if got := cfg.DataDir(); got != "/elsewhere" {
+		t.Errorf("PostgreSQL DataDir = %q, want server.data_dir /elsewhere", got)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("valid PostgreSQL configuration refused: %v", err)
+	}
+	if got := cfg.ErasureLogPath(); got != filepath.Join("/elsewhere", "erasures.jsonl") {
+		t.Errorf("erasure log %q, want it in server.data_dir", got)
+	}
+	if d := cfg.DisplayDSN(); strings.Contains(d, "s3cret") || !strings.Contains(d, "db.internal") {
+		t.Errorf("DisplayDSN = %q: want the host without the password", d)
+	}
+}
+
+func TestValidate_PostgresErrorsHideThePassword(t *testing.T) {
+	_, err := Load("", []string{"QUARTIER_DATABASE_DSN=postgres://q:s3cret@db.internal:5432/"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("error %v: want one, without the password", err)
 	}
 }
