@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"quartier/config"
 	"quartier/internal/app"
 	"quartier/models"
 )
@@ -26,6 +27,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitUsage
 	}
+	if cfg.PostgresDSN() {
+		return postgresBackupRefused("backup", cfg, stderr)
+	}
 	// Opening the store migrates a database left behind by an older
 	// quartier; serve has done so already when it runs.
 	store, err := app.OpenStore(ctx, cfg, newLogger(stderr))
@@ -43,7 +47,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "quartier backup: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "Backup of %s written to %s (%d bytes).\n", cfg.Database.DSN, *out, n)
+	fmt.Fprintf(stdout, "Backup of %s written to %s (%d bytes).\n", cfg.DisplayDSN(), *out, n)
 	return exitOK
 }
 
@@ -63,6 +67,9 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !ok {
 		return exitUsage
 	}
+	if cfg.PostgresDSN() {
+		return postgresBackupRefused("restore", cfg, stderr)
+	}
 	kept, err := models.Restore(ctx, *from, cfg.Database.DSN)
 	if err != nil {
 		fmt.Fprintf(stderr, "quartier restore: %v\n", err)
@@ -81,10 +88,24 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "quartier restore: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "Restored %s from %s (schema version %d).\n", cfg.Database.DSN, *from, v)
+	fmt.Fprintf(stdout, "Restored %s from %s (schema version %d).\n", cfg.DisplayDSN(), *from, v)
 	if kept != "" {
 		fmt.Fprintf(stdout, "The previous database is kept as %s.\n", kept)
 	}
 	fmt.Fprintln(stdout, "Start quartier serve again.")
 	return exitOK
+}
+
+// postgresBackupRefused explains that quartier's backup and restore copy a
+// SQLite file, and that PostgreSQL has its own tools, which work while the
+// instances serve.
+func postgresBackupRefused(name string, cfg config.Config, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "quartier %s: database.dsn is a PostgreSQL database (%s); quartier %s copies SQLite files only.\n", name, cfg.DisplayDSN(), name)
+	if name == "backup" {
+		fmt.Fprintln(stderr, "  Back it up with PostgreSQL's own tool, while serving: pg_dump --format=custom --file=quartier.dump \"$DSN\"")
+	} else {
+		fmt.Fprintln(stderr, "  Restore it with PostgreSQL's own tool, instances stopped: pg_restore --clean --if-exists --dbname=\"$DSN\" quartier.dump")
+	}
+	fmt.Fprintf(stderr, "  Keep the erasure log (%s) out of the dumps' rotation: quartier replays it at start-up.\n", cfg.ErasureLogPath())
+	return exitUsage
 }

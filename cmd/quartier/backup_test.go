@@ -23,7 +23,7 @@ import (
 // database, keeps the one it replaces, and the result opens, is at the
 // latest schema version and holds every row of the backup.
 func TestBackupWhileWritingThenRestore(t *testing.T) {
-	dir := useTempData(t)
+	dir := useTempSQLite(t)
 	for _, args := range [][]string{{"backup"}, {"restore"}, {"backup", "--out"}, {"backup", "--out", "x", "extra"}} {
 		if code, _, _ := runCmd(args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want 2", args, code)
@@ -143,4 +143,28 @@ func countProbes(t *testing.T, path string) (n, maxID int64) {
 		t.Fatal(err)
 	}
 	return n, maxID
+}
+
+// TestBackupRestore_PostgresPointsToItsTools: with a PostgreSQL dsn,
+// backup and restore touch nothing (no server is needed to be refused),
+// exit 2 and name PostgreSQL's own tools, without the URL's password.
+func TestBackupRestore_PostgresPointsToItsTools(t *testing.T) {
+	useTempSQLite(t)
+	t.Setenv("QUARTIER_DATABASE_DSN", "postgres://quartier:s3cret@127.0.0.1:1/quartier")
+	out := filepath.Join(t.TempDir(), "copy.db")
+	for _, tt := range []struct {
+		args []string
+		tool string
+	}{
+		{[]string{"backup", "--out", out}, "pg_dump"},
+		{[]string{"restore", "--from", out}, "pg_restore"},
+	} {
+		code, stdout, errOut := runCmd(tt.args...)
+		if code != exitUsage || !strings.Contains(errOut, tt.tool) || strings.Contains(errOut+stdout, "s3cret") {
+			t.Errorf("%q: exit %d, %q; want 2 and a pointer to %s without the password", tt.args, code, errOut, tt.tool)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("backup on PostgreSQL wrote %s", out)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -11,11 +12,14 @@ import (
 
 	"quartier/internal/app"
 	"quartier/internal/demo"
+	"quartier/models"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for --reset
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, cfgPath := newFlagSet("demo", "demo [--reset] [--scale K] [--config FILE]", stderr)
-	reset := fs.Bool("reset", false, "delete the database first (everything in it is lost)")
+	reset := fs.Bool("reset", false, "delete the database first (everything in it is lost; on PostgreSQL, every table of its schema is dropped)")
 	scale := fs.Int("scale", 1, fmt.Sprintf("K times the demo programme, generated (1 to %d; 1 is the plain demo)", demo.MaxScale))
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
@@ -30,7 +34,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log := newLogger(stderr)
 	if *reset {
-		if err := removeDatabase(cfg.Database.DSN); err != nil {
+		if err := resetDatabase(ctx, cfg.Database.DSN); err != nil {
 			fmt.Fprintf(stderr, "quartier demo: %v\n", err)
 			return exitError
 		}
@@ -48,7 +52,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if state == demo.HoldsOther {
 		fmt.Fprintf(stderr, "quartier demo: the database %s already holds data that is not the demo; "+
-			"refusing to touch it. Use --reset to delete it and start over, or set database.dsn to another file.\n", cfg.Database.DSN)
+			"refusing to touch it. Use --reset to delete it and start over, or set database.dsn to another database.\n", cfg.DisplayDSN())
 		return exitUsage
 	}
 	scaleSet := false
@@ -61,7 +65,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		if have != *scale {
 			fmt.Fprintf(stderr, "quartier demo: the database %s already holds the demo at scale %d, not %d; "+
-				"use --reset to start over at scale %d.\n", cfg.Database.DSN, have, *scale, *scale)
+				"use --reset to start over at scale %d.\n", cfg.DisplayDSN(), have, *scale, *scale)
 			return exitUsage
 		}
 	}
@@ -79,6 +83,70 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			st.Programmes, st.CLSMs, st.Facilitators, st.Requests, st.Sessions, st.Elapsed.Round(time.Millisecond))
 	}
 	return exitOK
+}
+
+// resetDatabase empties the database at dsn: a SQLite file is deleted with
+// its WAL companions; on PostgreSQL every table, view and sequence of the
+// schema the URL's user works in is dropped (the database itself and its
+// grants stay, so a user who owns only its tables can reset).
+func resetDatabase(ctx context.Context, dsn string) error {
+	if models.EngineOf(dsn) == models.Postgres {
+		if err := dropPostgresSchema(ctx, dsn); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		return nil
+	}
+	return removeDatabase(dsn)
+}
+
+// dropPostgresSchema drops, in one transaction, what quartier's migrations
+// create in the current schema: tables (their indexes, triggers and
+// identity sequences go with them), views, other sequences, and the
+// functions that are not an extension's.
+func dropPostgresSchema(ctx context.Context, dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+SELECT format('DROP VIEW IF EXISTS %I.%I CASCADE', schemaname, viewname) FROM pg_views WHERE schemaname = current_schema()
+UNION ALL
+SELECT format('DROP TABLE IF EXISTS %I.%I CASCADE', schemaname, tablename) FROM pg_tables WHERE schemaname = current_schema()
+UNION ALL
+SELECT format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', schemaname, sequencename) FROM pg_sequences WHERE schemaname = current_schema()
+UNION ALL
+SELECT format('DROP FUNCTION IF EXISTS %s CASCADE', p.oid::regprocedure)
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = current_schema() AND p.prokind = 'f'
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')`)
+	if err != nil {
+		return err
+	}
+	var stmts []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		stmts = append(stmts, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return tx.Commit()
 }
 
 // removeDatabase deletes a SQLite database file and its WAL companions.

@@ -3,22 +3,38 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	_ "github.com/mattn/go-sqlite3"
-
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
-// useTempData points the configuration at a fresh data directory.
+// useTempData points the configuration at a fresh database of the run's
+// engine (dbtest.DSN) and a fresh data directory, which it returns; the
+// database's dsn is QUARTIER_DATABASE_DSN.
 func useTempData(t *testing.T) string {
 	dir := t.TempDir()
+	dsn := dbtest.DSN(t)
+	if !dbtest.Postgres() {
+		dsn = filepath.Join(dir, "quartier.db")
+	}
+	t.Setenv("QUARTIER_DATABASE_DSN", dsn)
+	t.Setenv("QUARTIER_SERVER_DATA_DIR", dir)
+	t.Setenv("QUARTIER_MAIL_DIR", filepath.Join(dir, "mail"))
+	return dir
+}
+
+// useTempSQLite is useTempData for the tests that are about SQLite files
+// (backup, restore, faults): a SQLite file quartier.db in the directory
+// it returns, whatever the run's engine.
+func useTempSQLite(t *testing.T) string {
+	dir := t.TempDir()
 	t.Setenv("QUARTIER_DATABASE_DSN", filepath.Join(dir, "quartier.db"))
+	t.Setenv("QUARTIER_SERVER_DATA_DIR", dir)
 	t.Setenv("QUARTIER_MAIL_DIR", filepath.Join(dir, "mail"))
 	return dir
 }
@@ -76,8 +92,7 @@ func TestDemoTwiceThenRefusesOtherData(t *testing.T) {
 		t.Fatalf("second demo: %d", code)
 	}
 
-	other := filepath.Join(t.TempDir(), "other.db")
-	t.Setenv("QUARTIER_DATABASE_DSN", other)
+	t.Setenv("QUARTIER_DATABASE_DSN", dbtest.DSN(t))
 	if code, _, _ := runCmd("admin", "create", "--email", "Boss@Example.org"); code != 0 {
 		t.Fatalf("admin create: %d", code)
 	}
@@ -90,8 +105,9 @@ func TestDemoTwiceThenRefusesOtherData(t *testing.T) {
 }
 
 func TestServeRefusesNewerDatabase(t *testing.T) {
-	dir := useTempData(t)
-	store, err := models.Open(filepath.Join(dir, "quartier.db"))
+	useTempData(t)
+	dsn := os.Getenv("QUARTIER_DATABASE_DSN")
+	store, err := models.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +117,7 @@ func TestServeRefusesNewerDatabase(t *testing.T) {
 	}
 	store.Close()
 	// What a newer quartier would have left behind.
-	db, err := sql.Open("sqlite3", filepath.Join(dir, "quartier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.SQL(t, dsn)
 	if _, err := db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', CURRENT_TIMESTAMP)"); err != nil {
 		t.Fatal(err)
 	}

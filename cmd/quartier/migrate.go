@@ -28,6 +28,6 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "quartier migrate: %v\n", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "Database %s is at schema version %d.\n", cfg.Database.DSN, v)
+	fmt.Fprintf(stdout, "Database %s is at schema version %d.\n", cfg.DisplayDSN(), v)
 	return exitOK
 }

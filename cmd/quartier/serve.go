@@ -22,6 +22,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	log := newLogger(stderr)
+	if cfg.PostgresDSN() && cfg.Server.Secret == "" {
+		// Links and CSRF tokens signed by one instance must verify on the
+		// others: a secret generated per machine would not.
+		log.Warn("server.secret is not set: every instance on this database must share the secret generated in server.data_dir, or set server.secret on each",
+			"data_dir", cfg.DataDir())
+	}
 	a, err := app.New(ctx, cfg, log)
 	var tooNew *models.SchemaTooNewError
 	if errors.As(err, &tooNew) {

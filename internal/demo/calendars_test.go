@@ -2,10 +2,10 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -14,7 +14,7 @@ import (
 func TestSeedCalendars(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
+	s, err := models.Open(dbtest.DSN(t), models.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,11 @@ package demo
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"fmt"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -106,7 +106,7 @@ func TestSeed_HeldSessionsHaveTheirDay(t *testing.T) {
 }
 
 // dayChecksum hashes the rows of the day's tables, in id order.
-func dayChecksum(t *testing.T, db *sql.DB) string {
+func dayChecksum(t *testing.T, db *dbtest.DB) string {
 	t.Helper()
 	h := sha256.New()
 	for _, q := range []string{

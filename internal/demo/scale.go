@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -104,23 +105,88 @@ func SeedScale(ctx context.Context, dsn string, geo *territory.Directory, now ti
 		scaleSettingKey, fmt.Sprint(k)).Error; err != nil {
 		return st, err
 	}
+	if err := advanceIdentities(db); err != nil {
+		return st, err
+	}
 	st = ScaleStats{Programmes: k - 1, CLSMs: g.clsms, Facilitators: len(g.facs), Requests: g.requests, Sessions: g.sessions, Elapsed: time.Since(began)}
 	return st, nil
 }
 
-// openScaleDB opens the database as models.Open does (WAL, foreign keys,
-// immediate transactions), for the generator's own batch inserts.
+// openScaleDB opens the database at dsn with the engine it names (as
+// models.Open does: a postgres:// URL or a SQLite file), for the
+// generator's own batch inserts. SQLite gets models' pragmas, with
+// synchronous=NORMAL: a generator cut short is started over anyway.
 func openScaleDB(dsn string) (*gorm.DB, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, CreateBatchSize: scaleBatch}
+	if models.EngineOf(dsn) == models.Postgres {
+		db, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("scaled demo: open the PostgreSQL database: %w", err)
+		}
+		return db, nil
+	}
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
 	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
-	db, err := gorm.Open(sqlite.Open(full), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, CreateBatchSize: scaleBatch})
+	db, err := gorm.Open(sqlite.Open(full), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("scaled demo: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// advanceIdentities moves each identity column's sequence past the ids
+// the generator wrote itself: PostgreSQL's sequences do not follow
+// explicit ids, and the app's next insert would take one already used.
+// SQLite's AUTOINCREMENT follows them already.
+func advanceIdentities(db *gorm.DB) error {
+	if db.Dialector.Name() != "postgres" {
+		return nil
+	}
+	var cols []struct{ Table, Column string }
+	if err := db.Raw(`SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+		WHERE table_schema = current_schema() AND is_identity = 'YES' ORDER BY table_name`).Scan(&cols).Error; err != nil {
+		return fmt.Errorf("scaled demo: list identity columns: %w", err)
+	}
+	for _, c := range cols {
+		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', '%[2]s'), COALESCE((SELECT MAX(%[2]s) FROM %[1]s), 0) + 1, false)`, c.Table, c.Column)
+		if err := db.Exec(q).Error; err != nil {
+			return fmt.Errorf("scaled demo: sequence of %s.%s: %w", c.Table, c.Column, err)
+		}
+	}
+	return nil
+}
+
+// linkRequestSessions sets each request's live session once the sessions
+// are written: requests and sessions point at each other, and PostgreSQL
+// checks a foreign key at once, so requests go in without it.
+func linkRequestSessions(tx *gorm.DB, links [][2]int64) error {
+	for len(links) > 0 {
+		n := min(len(links), scaleBatch)
+		var b strings.Builder
+		args := make([]any, 0, 3*n)
+		b.WriteString("UPDATE requests SET session_id = CASE id")
+		for _, l := range links[:n] {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, l[0], l[1])
+		}
+		b.WriteString(" END WHERE id IN (")
+		for i, l := range links[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, l[0])
+		}
+		b.WriteString(")")
+		if err := tx.Exec(b.String(), args...).Error; err != nil {
+			return fmt.Errorf("link requests to their sessions: %w", err)
+		}
+		links = links[n:]
+	}
+	return nil
 }
 
 // Join tables, written by the generator only.
@@ -559,8 +625,12 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 	g.days(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|2<<40)), clsms)
 	// And their feedback.
 	g.feedback(&rows, rand.New(rand.NewPCG(uint64(g.k), uint64(p)|3<<40)))
-	if err := tx.Exec("PRAGMA defer_foreign_keys = ON").Error; err != nil {
-		return err
+	var sessionOf [][2]int64 // request id → its live session's
+	for i := range rows.requests {
+		if r := &rows.requests[i]; r.SessionID != nil {
+			sessionOf = append(sessionOf, [2]int64{r.ID, *r.SessionID})
+			r.SessionID = nil
+		}
 	}
 	for _, batch := range []struct {
 		n    int
@@ -581,6 +651,9 @@ func (g *generator) programme(tx *gorm.DB, p int) error {
 		if err := tx.CreateInBatches(batch.rows, scaleBatch).Error; err != nil {
 			return err
 		}
+	}
+	if err := linkRequestSessions(tx, sessionOf); err != nil {
+		return err
 	}
 	g.clsms += len(clsms)
 	g.requests += len(rows.requests)

@@ -18,6 +18,7 @@ import (
 	"quartier/config"
 	"quartier/handlers"
 	"quartier/internal/app"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/models"
 )
@@ -35,7 +36,8 @@ func TestSeedScale_Pages(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

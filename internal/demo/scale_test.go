@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"quartier/links"
+	"quartier/internal/dbtest"
 	"quartier/models"
 	"quartier/territory"
 )
@@ -34,7 +34,7 @@ var scaleTables = []string{
 func seedDemo(t *testing.T, now time.Time, l *links.Links) (*models.Store, string, Manifest) {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "q.db")
+	path := dbtest.DSN(t)
 	s, err := models.Open(path, models.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func seedAt(t *testing.T, now time.Time, k int) (*models.Store, string) {
 }
 
 // counts returns the row count of every table of scaleTables.
-func counts(t *testing.T, db *sql.DB) map[string]int {
+func counts(t *testing.T, db *dbtest.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, tb := range scaleTables {
@@ -99,7 +99,7 @@ func counts(t *testing.T, db *sql.DB) map[string]int {
 }
 
 // checksum hashes every row of a few generated tables, in id order.
-func checksum(t *testing.T, db *sql.DB) string {
+func checksum(t *testing.T, db *dbtest.DB) string {
 	t.Helper()
 	h := sha256.New()
 	for _, q := range []string{
@@ -130,14 +130,9 @@ func checksum(t *testing.T, db *sql.DB) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-func openSQL(t *testing.T, path string) *sql.DB {
+func openSQL(t *testing.T, dsn string) *dbtest.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dbtest.SQL(t, dsn)
 }
 
 // TestSeedScale generates the demo at scale 3 and checks its size against
@@ -228,7 +223,7 @@ func TestSeedScale_AnyDay(t *testing.T) {
 // with a session has a live session in that state, for that request, and
 // the others have none; histories end in the request's state, before now;
 // sessions are led by facilitators, never two at once for one of them.
-func checkScaled(t *testing.T, s *models.Store, db *sql.DB, now time.Time, requests int) {
+func checkScaled(t *testing.T, s *models.Store, db *dbtest.DB, now time.Time, requests int) {
 	t.Helper()
 	ctx := context.Background()
 	rows, err := s.ListRequests(ctx, models.RequestFilter{})
