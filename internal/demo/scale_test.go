@@ -286,9 +286,13 @@ func checkScaled(t *testing.T, s *models.Store, db *dbtest.DB, now time.Time, re
 		WHERE e.request_id = r.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1)`).Scan(&off); err != nil || off != 0 {
 		t.Errorf("%d requests whose last event is not their state (%v)", off, err)
 	}
-	var fk int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
-		t.Errorf("%d foreign keys broken (%v)", fk, err)
+	// PostgreSQL checks every foreign key as each row goes in (none is
+	// deferrable), so rows written are rows that hold; SQLite is asked.
+	if !db.Postgres() {
+		var fk int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
+			t.Errorf("%d foreign keys broken (%v)", fk, err)
+		}
 	}
 }
 
