@@ -201,6 +201,12 @@ func TestSeedScale(t *testing.T) {
 	if k, err := ScaleOf(context.Background(), s); err != nil || k != 3 {
 		t.Errorf("ScaleOf = %d, %v; want 3", k, err)
 	}
+	// The app's own rows go after the generated ones: on PostgreSQL the
+	// identity sequences were moved past the ids the generator wrote.
+	if err := s.Enqueue(context.Background(), models.Envelope{DedupKey: "after-scale", Kind: "probe", To: "x@exemple.fr",
+		Subject: "probe", MessageID: "<after-scale@test>", Payload: []byte("p")}); err != nil {
+		t.Errorf("queue a message after the scaled demo: %v", err)
+	}
 }
 
 // TestSeedScale_AnyDay checks the invariants when the demo is loaded early
