@@ -7,7 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"quartier/internal/dbtest"
 )
@@ -203,5 +206,45 @@ func sameList(t *testing.T, what string, lite, pg []string) {
 	if len(onlyLite)+len(onlyPG) > 0 {
 		t.Errorf("%s differ:\n only on SQLite: %s\n only on PostgreSQL: %s", what,
 			strings.Join(onlyLite, ", "), strings.Join(onlyPG, ", "))
+	}
+}
+
+// TestTx_RetriesADeadlockOnPostgres: two transactions lock two rows in
+// opposite orders; PostgreSQL breaks the deadlock by failing one (40P01),
+// which Store.tx runs again: both operations succeed.
+func TestTx_RetriesADeadlockOnPostgres(t *testing.T) {
+	skipUnlessPostgres(t)
+	f := newReqFixture(t)
+	ctx := context.Background()
+	a, b := f.admin.ID, f.coord.ID
+	var attempts atomic.Int32
+	firstLocked := sync.WaitGroup{}
+	firstLocked.Add(2)
+	run := func(first, second int64) error {
+		tries := 0
+		return f.s.tx(ctx, func(tx *gorm.DB) error {
+			tries++
+			attempts.Add(1)
+			var ids []int64
+			if err := tx.Raw("SELECT id FROM users WHERE id = ? FOR UPDATE", first).Scan(&ids).Error; err != nil {
+				return err
+			}
+			if tries == 1 {
+				firstLocked.Done()
+				firstLocked.Wait() // both hold their first row: a cycle
+			}
+			return tx.Raw("SELECT id FROM users WHERE id = ? FOR UPDATE", second).Scan(&ids).Error
+		})
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- run(a, b) }()
+	go func() { errs <- run(b, a) }()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("transaction failed: %v", err)
+		}
+	}
+	if n := attempts.Load(); n < 3 {
+		t.Errorf("%d runs of the two transactions: want one run again after the deadlock", n)
 	}
 }
