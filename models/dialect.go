@@ -2,12 +2,12 @@ package models
 
 import (
 	"errors"
+	"hash/fnv"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // The SQL that differs between the engines, one helper per difference:
@@ -120,20 +120,24 @@ func (s *Store) lockUsers(tx *gorm.DB, ids ...int64) error {
 	return tx.Raw("SELECT id FROM users WHERE id IN ? ORDER BY id FOR UPDATE", ids).Scan(&locked).Error
 }
 
-// lockRows returns tx set to lock the rows its next SELECT reads: on
-// PostgreSQL FOR UPDATE SKIP LOCKED, so that two instances claiming work
-// at once each take rows the other did not (the lease written in the same
-// transaction then keeps them apart after the commit). SQLite's single
-// writer already serialises claims.
-func (s *Store) lockRows(tx *gorm.DB) *gorm.DB {
+// lockKey takes, on PostgreSQL, a lock named key for the rest of
+// transaction tx (an advisory lock on key's 64-bit hash): for a decision
+// that reads then writes rows that may not exist yet, so that no row can
+// be locked (a rate-limit bucket, say). SQLite's single writer needs none.
+func (s *Store) lockKey(tx *gorm.DB, key string) error {
 	if s.engine != Postgres {
-		return tx
+		return nil
 	}
-	return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate, Options: clause.LockingOptionsSkipLocked})
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(h.Sum64())).Error
 }
 
-// skipLocked is the clause a raw claim's inner SELECT ends with (see
-// lockRows).
+// skipLocked is the clause a claim's inner SELECT ends with: on
+// PostgreSQL FOR UPDATE SKIP LOCKED, so that two instances claiming work
+// at once each take rows the other did not (the lease written by the same
+// statement then keeps them apart after the commit). SQLite's single
+// writer already serialises claims.
 func (s *Store) skipLocked() string {
 	if s.engine != Postgres {
 		return ""

@@ -38,7 +38,10 @@ func (s *Store) Enqueue(ctx context.Context, envs ...Envelope) error {
 // The claim is one UPDATE … RETURNING statement, so two workers on one
 // database never get the same row. The due condition is repeated outside the
 // sub-select so that PostgreSQL, which re-evaluates the outer WHERE on a row
-// another transaction has just updated, skips a row claimed meanwhile.
+// another transaction has just updated, skips a row claimed meanwhile; and
+// on PostgreSQL the sub-select takes FOR UPDATE SKIP LOCKED (skipLocked):
+// two workers claiming at once each get due rows, not one all and the
+// other none.
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -47,9 +50,14 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	until := now.Add(lease)
 	const due = `((status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now))`
 	var out []OutboxMessage
-	err := s.q(ctx).Raw(`UPDATE outbox_messages
+	// The rows are picked once, in a materialised CTE: PostgreSQL may run
+	// a sub-select of « id IN (…) » again for each row it updates, each run
+	// skipping other rows, and so claim more than limit.
+	err := s.q(ctx).Raw(`WITH picked AS MATERIALIZED (
+			SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit`+s.skipLocked()+`)
+		UPDATE outbox_messages
 		SET status = 'sending', lease_until = @until, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit)
+		WHERE id IN (SELECT id FROM picked)
 		AND `+due+`
 		RETURNING *`,
 		map[string]any{"now": now, "until": until, "limit": limit}).Scan(&out).Error
