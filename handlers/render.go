@@ -26,7 +26,10 @@ type page struct {
 	RequestID    string
 	Nav          string
 	Team         config.Team
-	Data         any
+	// NavHTML is the "navlinks" template's output for the user's role and
+	// Nav, written once per pair and kept (see views.navLinks).
+	NavHTML template.HTML
+	Data    any
 }
 
 func templateFuncs() template.FuncMap {
@@ -146,6 +149,13 @@ func (h *Handler) render(c echo.Context, status int, name pageName, nav string, 
 		Nav:          nav,
 		Team:         h.cfg.Team,
 		Data:         data,
+	}
+	if p.User != nil {
+		nav, err := h.views.navLinks(t, p.User.Role, nav)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		p.NavHTML = nav
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
