@@ -30,8 +30,11 @@ var scaledPages = []struct{ role, route string }{
 	{"admin", "/admin/clsm/:id"},
 	{"admin", "/admin/courriels"},
 	{"admin", "/admin/calendriers"},
+	{"admin", "/admin/qpv"},
 	{"coordinator", "/tableau-de-bord"},
 	{"coordinator", "/demandes"},
+	{"coordinator", "/demandes/:id/modifier"},
+	{"facilitator", "/calendrier/mois"},
 	{"facilitator", "/calendrier/flux"},
 }
 

@@ -206,9 +206,9 @@ const pendingRequestsURL = "/admin/demandes?etat=submitted"
 
 // sessionZone loads a session's zone for display, defaulting to Paris.
 func sessionZone(zone string) *time.Location {
-	if loc, err := time.LoadLocation(zone); err == nil {
+	if loc, err := loadZone(zone); err == nil {
 		return loc
 	}
-	loc, _ := time.LoadLocation("Europe/Paris")
+	loc, _ := loadZone("Europe/Paris")
 	return loc
 }

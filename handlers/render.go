@@ -26,11 +26,13 @@ type page struct {
 	RequestID    string
 	Nav          string
 	Team         config.Team
-	Data         any
+	// NavHTML is the "navlinks" template's output for the user's role and
+	// Nav, written once per pair and kept (see views.navLinks).
+	NavHTML template.HTML
+	Data    any
 }
 
 func templateFuncs() template.FuncMap {
-	var zones sync.Map // zone name → *time.Location, for inZone
 	return template.FuncMap{
 		"frDate":      frtime.Date,
 		"frShortDate": frtime.ShortDate,
@@ -38,16 +40,11 @@ func templateFuncs() template.FuncMap {
 		"frClock":     frtime.Clock,
 		"frRange":     frtime.Range,
 		"inZone": func(t time.Time, zone string) time.Time {
-			// time.LoadLocation reads the zone's file at every call: a
-			// list calls this once or twice per row.
-			if loc, ok := zones.Load(zone); ok {
-				return t.In(loc.(*time.Location))
-			}
-			loc, err := time.LoadLocation(zone)
+			// A list calls this once or twice per row.
+			loc, err := loadZone(zone)
 			if err != nil {
 				return t
 			}
-			zones.Store(zone, loc)
 			return t.In(loc)
 		},
 		"isoDate":  func(t time.Time) string { return t.Format("2006-01-02") },
@@ -101,9 +98,31 @@ type fieldError struct{ ID, Message string }
 
 // fieldID turns a form field name into an HTML id ("windows.0.date" →
 // "f-windows-0-date"), so summaries can link to fields.
+// fieldIDReplacer is fieldID's replacer, built once: a form calls fieldID
+// for every field (safe for concurrent use).
+var fieldIDReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
+
 func fieldID(field string) string {
-	r := strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
-	return "f-" + r.Replace(field)
+	return "f-" + fieldIDReplacer.Replace(field)
+}
+
+// zones caches loadZone's answers: zone name → *time.Location. Only zones
+// that loaded are kept, and there are a few hundred names at most.
+var zones sync.Map
+
+// loadZone is time.LoadLocation, cached: time.LoadLocation reads the zone's
+// file at every call, and pages ask for the same few zones on every
+// request.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 func containsString(list []string, s string) bool {
@@ -130,6 +149,13 @@ func (h *Handler) render(c echo.Context, status int, name pageName, nav string, 
 		Nav:          nav,
 		Team:         h.cfg.Team,
 		Data:         data,
+	}
+	if p.User != nil {
+		nav, err := h.views.navLinks(t, p.User.Role, nav)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		p.NavHTML = nav
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {

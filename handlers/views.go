@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -8,9 +9,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/template/parse"
 
 	"quartier/assets"
+	"quartier/models"
 )
 
 // pageName names a page template: templates/pages/<name>.html. Handlers
@@ -144,6 +147,33 @@ var pageTable = map[pageName][]string{
 // partials the page declares and the page itself.
 type views struct {
 	pages map[pageName]*template.Template
+	// nav keeps the "navlinks" template's output by role and Nav: the same
+	// few dozen bytes for every page of a role, which the template would
+	// otherwise evaluate (a dozen comparisons by reflection) twice a page.
+	nav sync.Map // navKey → template.HTML
+}
+
+type navKey struct {
+	role models.Role
+	nav  string
+}
+
+// navLinks returns the "navlinks" template of t executed for a user of
+// role on the page nav names, writing it on first use only. The template
+// reads nothing else of the page (its test checks that every role and nav
+// give the bytes the template gives on the full page).
+func (v *views) navLinks(t *template.Template, role models.Role, nav string) (template.HTML, error) {
+	k := navKey{role, nav}
+	if h, ok := v.nav.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "navlinks", page{User: &models.User{Role: role}, Nav: nav}); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String()) // html/template's own escaped output
+	v.nav.Store(k, h)
+	return h, nil
 }
 
 // parseViews parses the embedded templates as pageTable declares them.

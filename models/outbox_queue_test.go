@@ -269,3 +269,56 @@ func obMust(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestOutboxCounts_KeptByTriggers checks the counters of migration 0018
+// against a COUNT … GROUP BY of the messages after every kind of change:
+// enqueue, claim, sent, failed, retry, a status set by hand, a delete.
+func TestOutboxCounts_KeptByTriggers(t *testing.T) {
+	s, _ := newOutboxStore(t)
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		got, err := s.OutboxCounts(ctx)
+		obMust(t, err)
+		var rows []struct {
+			Status OutboxStatus
+			N      int64
+		}
+		obMust(t, s.db.WithContext(ctx).Raw("SELECT status, COUNT(*) AS n FROM outbox_messages GROUP BY status").Scan(&rows).Error)
+		want := map[OutboxStatus]int64{OutboxPending: 0, OutboxSending: 0, OutboxSent: 0, OutboxFailed: 0}
+		for _, r := range rows {
+			want[r.Status] = r.N
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: counts = %v, the messages say %v", step, got, want)
+		}
+		for st, n := range want {
+			if one, err := s.CountOutbox(ctx, st); err != nil || one != n {
+				t.Errorf("%s: CountOutbox(%s) = %d, %v, want %d", step, st, one, err, n)
+			}
+		}
+	}
+	check("empty")
+	obMust(t, s.Enqueue(ctx, testEnvelope("a", false), testEnvelope("b", false), testEnvelope("c", false), testEnvelope("d", false)))
+	obMust(t, s.Enqueue(ctx, testEnvelope("a", false))) // deduplicated: no new row
+	check("enqueued")
+	rows, err := s.ClaimOutbox(ctx, 3, time.Minute)
+	obMust(t, err)
+	if len(rows) != 3 {
+		t.Fatalf("claimed %d, want 3", len(rows))
+	}
+	check("claimed")
+	obMust(t, s.MarkOutboxSent(ctx, rows[0].ID))
+	obMust(t, s.MarkOutboxFailed(ctx, rows[1].ID, "550", time.Time{}, true))
+	obMust(t, s.MarkOutboxFailed(ctx, rows[2].ID, "421", time.Now().Add(time.Hour), false))
+	check("marked")
+	admin, err := s.CreateFirstAdmin(ctx, "admin@example.org", "Alice Admin")
+	obMust(t, err)
+	obMust(t, s.RetryOutbox(ctx, admin.ID, rows[1].ID))
+	check("retried")
+	obMust(t, s.db.WithContext(ctx).Exec("UPDATE outbox_messages SET status = 'sent' WHERE status = 'pending'").Error)
+	obMust(t, s.db.WithContext(ctx).Exec("UPDATE outbox_messages SET attempts = attempts + 1").Error) // no change of status
+	check("set by hand")
+	obMust(t, s.db.WithContext(ctx).Exec("DELETE FROM outbox_messages WHERE id = ?", rows[0].ID).Error)
+	check("deleted")
+}

@@ -200,6 +200,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		traffic.releaseWhenIdle(workCtx, idleRelease, func() {
 			a.Store.ReleaseIdleConnections()
 			debug.FreeOSMemory()
+			trimCHeap()
 		})
 	})
 
