@@ -132,3 +132,13 @@ func TestValidate_PostgresErrorsHideThePassword(t *testing.T) {
 		t.Fatalf("error %v: want one, without the password", err)
 	}
 }
+
+func TestLoad_ToolingVariablesAreNotKeys(t *testing.T) {
+	env := []string{"QUARTIER_CONFIG=quartier.toml", "QUARTIER_TEST_POSTGRES=postgres://x@127.0.0.1/y", "QUARTIER_BENCH_SCALES=1 10"}
+	if _, err := Load("", env); err != nil {
+		t.Errorf("tooling variables refused: %v", err)
+	}
+	if _, err := Load("", []string{"QUARTIER_TESTS_POSTGRES=x"}); err == nil {
+		t.Error("an unknown key outside the tooling's prefixes is accepted")
+	}
+}

@@ -20,7 +20,7 @@ func applyEnv(cfg *Config, environ []string) error {
 	fields := envFields(reflect.ValueOf(cfg).Elem())
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || !strings.HasPrefix(name, envPrefix) {
+		if !ok || !strings.HasPrefix(name, envPrefix) || notAKey(name) {
 			continue
 		}
 		f, known := fields[name]
@@ -32,6 +32,15 @@ func applyEnv(cfg *Config, environ []string) error {
 		}
 	}
 	return nil
+}
+
+// notAKey reports whether name is one of the QUARTIER_ variables that are
+// not configuration keys: QUARTIER_CONFIG (the file to read) and the test
+// and benchmark tooling's QUARTIER_TEST_* and QUARTIER_BENCH_* (the
+// PostgreSQL server of a test run, say), which a serve started by a
+// test or a script inherits.
+func notAKey(name string) bool {
+	return name == envPrefix+"CONFIG" || strings.HasPrefix(name, envPrefix+"TEST_") || strings.HasPrefix(name, envPrefix+"BENCH_")
 }
 
 type envField struct {

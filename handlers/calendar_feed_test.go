@@ -2,17 +2,16 @@ package handlers
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 	"quartier/links"
 	"quartier/mailer"
 	"quartier/models"
@@ -26,7 +25,8 @@ func TestServeFeed(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.Database.DSN = filepath.Join(dir, "q.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	store, err := models.Open(cfg.Database.DSN, models.WithClock(func() time.Time { return now }))
 	if err != nil {
@@ -63,10 +63,7 @@ func TestServeFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.SQL(t, cfg.Database.DSN)
 	if _, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, created_at, updated_at)
 		VALUES (?, ?, 'scheduled', '59512', 'Centre social', ?, ?)`, clsm.ID, admin.ID, now, now); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 )
 
 // calICS is one meeting on Wednesday 2 December 2026, 10:00–11:00 Paris.
@@ -25,19 +25,14 @@ const calICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VE
 // request; the calendar only reads it.
 func (e *env) addScheduledSession() {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", e.cfg.Database.DSN)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(e.t, e.cfg.Database.DSN)
 	now := e.clock.Now()
-	res, err := db.Exec(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
+	rid, err := db.Insert(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
 		created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`,
 		e.clsm.ID, e.admin.ID, now, now)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	rid, _ := res.LastInsertId()
 	if _, err := db.Exec(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, venue_name, venue_address,
 		created_at, updated_at) VALUES (?, ?, 'scheduled', ?, ?, 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`, rid, e.facil.ID,
 		time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC), now, now); err != nil {

@@ -23,7 +23,7 @@ func TestFaults_DatabaseLockedGives503ThenRecovers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the 10 s busy timeout")
 	}
-	e := newRequestEnv(t)
+	e := newRequestEnv(t, onSQLiteFile)
 	_, _, paths := e.signupSession(1, 10, 4)
 	c, _ := newPartnerClient(t, e.srv.URL, paths[0])
 

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/links"
 	"quartier/models"
 )
@@ -29,22 +29,17 @@ func newFeedbackEnv(t *testing.T, before ...func(*dayEnv)) *feedbackEnv {
 		f(d)
 	}
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", d.cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, d.cfg.Database.DSN)
 	var partner int64
 	if err := db.QueryRow(`SELECT partner_id FROM registrations WHERE id = ?`, d.regs[0]).Scan(&partner); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 4 {
-		res, err := db.Exec(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
+		id, err := db.Insert(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
 			VALUES (?, ?, 'Prénom', 'Nom', ?, 'habitant', 'confirmed', ?, ?)`, d.session.ID, partner, fmt.Sprintf("avis%d@exemple.fr", i), d.clock.Now(), d.clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, _ := res.LastInsertId()
 		d.regs = append(d.regs, id)
 	}
 	d.startSession()
@@ -243,8 +238,7 @@ func TestQuestionnaires_AdminAddsAVersionForTheSeason(t *testing.T) {
 			t.Fatalf("create: %d\n%s", r.Status, r.Body)
 		}
 		var season int64
-		db, _ := sql.Open("sqlite3", d.cfg.Database.DSN)
-		defer db.Close()
+		db := dbtest.SQL(t, d.cfg.Database.DSN)
 		if err := db.QueryRow(`SELECT season_id FROM requests WHERE id = ?`, d.requestID).Scan(&season); err != nil {
 			t.Fatal(err)
 		}
@@ -270,8 +264,7 @@ func TestQuestionnaires_AdminAddsAVersionForTheSeason(t *testing.T) {
 	if r = c.post(path, form); r.Status != http.StatusSeeOther {
 		t.Fatalf("answer: %d\n%s", r.Status, r.Body)
 	}
-	db, _ := sql.Open("sqlite3", f.cfg.Database.DSN)
-	defer db.Close()
+	db := dbtest.SQL(t, f.cfg.Database.DSN)
 	var version int
 	var extra string
 	if err := db.QueryRow(`SELECT questionnaire_version, extra FROM feedback_answers WHERE session_id = ?`, f.session.ID).Scan(&version, &extra); err != nil ||

@@ -21,6 +21,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/links"
 	"quartier/mailer"
@@ -53,7 +54,8 @@ func newDemoEnv(t testing.TB, k int) demoEnv {
 	}
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Server.Secret = strings.Repeat("s", 40)
 	clock := &testClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/links"
 	"quartier/models"
 )
@@ -470,12 +470,7 @@ func TestForwardedPartnerLink_FirstNamesAndInitialsOnly(t *testing.T) {
 }
 
 // rawDB opens the env's database file directly, for the ids a test needs.
-func (e *env) rawDB() *sql.DB {
+func (e *env) rawDB() *dbtest.DB {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", e.cfg.Database.DSN)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
-	return db
+	return dbtest.SQL(e.t, e.cfg.Database.DSN)
 }

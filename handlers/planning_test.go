@@ -17,6 +17,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/internal/planning"
 	"quartier/links"
@@ -38,7 +39,8 @@ func newScaledDemoEnv(t testing.TB, k int, tweak ...func(*config.Config)) (*env,
 	}
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Server.Secret = strings.Repeat("s", 40)
 	for _, f := range tweak {

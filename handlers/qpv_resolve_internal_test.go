@@ -3,13 +3,13 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"gorm.io/gorm/logger"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -27,7 +27,7 @@ func (c *statementCounter) Trace(context.Context, time.Time, func() (string, int
 // quartiers runs as many statements as resolving one.
 func TestResolveQPVs_StatementsDoNotGrowWithNames(t *testing.T) {
 	counter := &statementCounter{Interface: logger.Discard}
-	store, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithLogger(counter))
+	store, err := models.Open(dbtest.DSN(t), models.WithLogger(counter))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func repeat(s string, n int) string {
 //
 //	go test -run '^$' -bench BenchmarkReport -benchtime 20x ./handlers/
 func BenchmarkReport(b *testing.B) {
-	e := newEnv(b)
+	e := newEnv(b, onSQLiteFile)
 	large := largeSeason(b, e)
 	ss, err := e.store.Seasons(context.Background())
 	if err != nil {

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"quartier/internal/dbtest"
 )
 
 var updateReport = flag.Bool("update-report", false, "rewrite testdata/report.csv")
@@ -44,35 +45,37 @@ func newReportEnv(t *testing.T) *reportEnv {
 			t.Fatal(err)
 		}
 	}
-	db, err := sql.Open("sqlite3", e.cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, e.cfg.Database.DSN)
 	now := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
+	// ins inserts a row and returns its id; exec runs the other statements.
 	ins := func(q string, args ...any) int64 {
 		t.Helper()
-		res, err := db.Exec(q, args...)
+		id, err := db.Insert(q, args...)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-		id, _ := res.LastInsertId()
 		return id
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 	held := func(clsm int64, commune string, submitted, start time.Time) int64 {
 		r := ins(`INSERT INTO requests (clsm_id, season_id, created_by, state, commune_insee, submitted_at, created_at, updated_at)
 			VALUES (?, ?, ?, 'held', ?, ?, ?, ?)`, clsm, se.ID, e.coord.ID, commune, submitted, now, now)
 		s := ins(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, created_at, updated_at)
 			VALUES (?, ?, 'held', ?, ?, ?, ?)`, r, e.facil.ID, start, start.Add(3*time.Hour), now, now)
-		ins(`UPDATE requests SET session_id = ? WHERE id = ?`, s, r)
+		exec(`UPDATE requests SET session_id = ? WHERE id = ?`, s, r)
 		return s
 	}
 	person := func(session, partner int64, name, category string, present bool) {
 		g := ins(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
 			VALUES (?, ?, ?, 'Nom', ?, ?, 'confirmed', ?, ?)`, session, partner, name, name+"@exemple.fr", category, now, now)
-		ins(`INSERT INTO attendances (session_id, registration_id, present, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, session, g, present, now, now)
+		exec(`INSERT INTO attendances (session_id, registration_id, present, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`, session, g, present, now, now)
 		if present {
-			ins(`INSERT INTO feedback_links (registration_id, session_id, questionnaire_version, sent_at, expires_at, created_at) VALUES (?, ?, 1, ?, ?, ?)`,
+			exec(`INSERT INTO feedback_links (registration_id, session_id, questionnaire_version, sent_at, expires_at, created_at) VALUES (?, ?, 1, ?, ?, ?)`,
 				g, session, now, now.AddDate(0, 1, 0), now)
 		}
 	}
@@ -90,7 +93,7 @@ func newReportEnv(t *testing.T) *reportEnv {
 	person(roubaix, asso, "Gaëlle", "habitant", true)
 	person(roubaix, asso, "Hugo", "benevole", true)
 	person(roubaix, school, "Inès", "habitant", true)
-	ins(`INSERT INTO attendances (session_id, first_name, last_name, category, present, created_at, updated_at) VALUES (?, 'Eva', 'Sur-place', 'benevole', TRUE, ?, ?)`, roubaix, now, now)
+	exec(`INSERT INTO attendances (session_id, first_name, last_name, category, present, created_at, updated_at) VALUES (?, 'Eva', 'Sur-place', 'benevole', TRUE, ?, ?)`, roubaix, now, now)
 	for i, a := range []struct {
 		sat, before, after int
 		knows              string
@@ -102,7 +105,7 @@ func newReportEnv(t *testing.T) *reportEnv {
 		{3, 2, 3, "ne_sait_pas", "", "-2 heures de trop"},
 		{4, 2, 4, "oui", "", ""},
 	} {
-		ins(`INSERT INTO feedback_answers (session_id, questionnaire_version, satisfaction, knowledge_before, knowledge_after, knows_where, recommend,
+		exec(`INSERT INTO feedback_answers (session_id, questionnaire_version, satisfaction, knowledge_before, knowledge_after, knows_where, recommend,
 			most_useful, improve, answered_on) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`, roubaix, a.sat, a.before, a.after, a.knows, i != 3, a.useful, a.improve,
 			time.Date(2026, 10, 8+i, 0, 0, 0, 0, time.UTC))
 	}
@@ -111,7 +114,7 @@ func newReportEnv(t *testing.T) *reportEnv {
 	g := ins(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
 		VALUES (?, ?, 'Fanny', 'Nom', 'fanny@exemple.fr', 'elu', 'confirmed', ?, ?)`, cholet, mairie, now, now)
 	_ = g
-	ins(`INSERT INTO session_days (session_id, sheet_count, updated_at) VALUES (?, 9, ?)`, cholet, now)
+	exec(`INSERT INTO session_days (session_id, sheet_count, updated_at) VALUES (?, 9, ?)`, cholet, now)
 	return &reportEnv{env: e, season: se.ID}
 }
 

@@ -10,14 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"quartier/config"
 	"quartier/models"
 )
 
 // newRequestEnv is newEnv with quartiers: Alma-Gare and Épeule for the
 // Roubaix CLSM, Jean-Monnet for Cholet.
-func newRequestEnv(t testing.TB) *env {
+func newRequestEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	t.Helper()
-	e := newEnv(t)
+	e := newEnv(t, tweak...)
 	ctx := context.Background()
 	if _, err := e.store.ImportQPVs(ctx, e.admin.ID, []models.QPVInput{
 		{Line: 1, Code: "QN05901M", Name: "Alma-Gare", Communes: []string{"59512"}},

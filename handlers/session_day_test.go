@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -51,11 +51,7 @@ func newDayEnv(t *testing.T) *dayEnv {
 		return p.ID
 	}
 	ml, formula := partner("Mission locale de Roubaix", models.OrgYouthJob), partner("=HYPERLINK(\"x\")", models.OrgAssociation)
-	db, err := sql.Open("sqlite3", e.cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, e.cfg.Database.DSN)
 	at := time.Date(2026, 11, 20, 13, 5, 0, 0, time.UTC)
 	for _, r := range []struct {
 		partner      int64
@@ -68,13 +64,12 @@ func newDayEnv(t *testing.T) *dayEnv {
 		{ml, "Lou", "Attente", "lou@exemple.fr", "waiting"},
 		{ml, "Max", "Parti", "max@exemple.fr", "cancelled"},
 	} {
-		res, err := db.Exec(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, role, state, created_at, updated_at)
+		rid, err := db.Insert(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, role, state, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'professionnel', 'conseillère', ?, ?, ?)`, se.ID, r.partner, r.first, r.last, r.email, r.state, at, at)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.state == "confirmed" {
-			rid, _ := res.LastInsertId()
 			d.regs = append(d.regs, rid)
 		}
 	}

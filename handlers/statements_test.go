@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/internal/planning"
 	"quartier/links"
@@ -192,11 +192,7 @@ func addPartners(t *testing.T, path string, n int) {
 	if err != nil || r.Session == nil || r.Session.State != models.SessionScheduled {
 		t.Fatalf("request %d has no scheduled session (%v): the partners page would be measured empty", id, err)
 	}
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, path)
 	for i := range n {
 		p, err := store.InvitePartner(ctx, f.coordinator, r.Session.ID, 0, models.OrganisationInput{Name: fmt.Sprintf("Structure mesurée %d", i),
 			Kind: models.OrgAssociation, ContactEmail: fmt.Sprintf("mesure-%d@exemple.fr", i)})
@@ -231,11 +227,12 @@ func TestPages_StatementsDoNotGrowWithData(t *testing.T) {
 	if geoErr != nil {
 		t.Fatal(geoErr)
 	}
-	dir := t.TempDir()
-	plain := filepath.Join(dir, "plain.db")
+	// Two databases of the run's engine, each seeded with the same plain
+	// demo (Seed gives the same rows for the same clock).
+	plain := dbtest.DSN(t)
 	seedDemo(t, plain)
-	scaled := filepath.Join(dir, "scaled.db")
-	copyFile(t, plain, scaled)
+	scaled := dbtest.DSN(t)
+	seedDemo(t, scaled)
 	if _, err := demo.SeedScale(context.Background(), scaled, geo, statementsClock, 10); err != nil {
 		t.Fatal(err)
 	}
@@ -312,11 +309,7 @@ type pageFixture struct {
 
 func readFixture(t testing.TB, path string) pageFixture {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, path)
 	one := func(q string) int64 {
 		t.Helper()
 		var id int64
@@ -399,7 +392,7 @@ func openDemoSite(t testing.TB, path string) *demoSite {
 	t.Cleanup(func() { store.Close() })
 	cfg := config.Default()
 	cfg.Database.DSN = path
-	cfg.Mail.Dir = filepath.Join(filepath.Dir(path), "mail")
+	cfg.Mail.Dir = filepath.Join(t.TempDir(), "mail")
 	cfg.Server.Secret = strings.Repeat("s", 40)
 	l, err := links.New([]byte(cfg.Server.Secret), cfg.Server.BaseURL)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"quartier/config"
 	"quartier/handlers"
+	"quartier/internal/dbtest"
 	"quartier/internal/planning"
 	"quartier/links"
 	"quartier/mailer"
@@ -33,7 +34,8 @@ var (
 	geoErr  error
 )
 
-// env is a running app over a real SQLite file, for HTTP tests.
+// env is a running app over a real database (dbtest.DSN: a SQLite file,
+// or a PostgreSQL database when the run is on PostgreSQL), for HTTP tests.
 type env struct {
 	t      testing.TB
 	cfg    config.Config
@@ -72,6 +74,11 @@ type testClock struct {
 func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
+// onSQLiteFile is the tweak of the tests that are about SQLite itself (a
+// locked file, a benchmark's raw batch inserts): a SQLite file in the
+// env's data directory, whatever the run's engine.
+func onSQLiteFile(c *config.Config) { c.Database.DSN = filepath.Join(c.Server.DataDir, "quartier.db") }
+
 func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	t.Helper()
 	geoOnce.Do(func() { geo, geoErr = territory.Load() })
@@ -81,7 +88,8 @@ func newEnv(t testing.TB, tweak ...func(*config.Config)) *env {
 	dir := t.TempDir()
 	logs := &syncBuffer{}
 	cfg := config.Default()
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Server.Secret = strings.Repeat("s", 40)
 	for _, f := range tweak {

@@ -366,9 +366,9 @@ func (s *Store) AttendanceTallyOf(ctx context.Context, sessionID int64) (Attenda
 	var t AttendanceTally
 	err := s.q(ctx).Raw(`SELECT
 			(SELECT COUNT(*) FROM registrations WHERE session_id = ? AND state = ?) AS confirmed,
-			COALESCE(SUM(a.registration_id IS NOT NULL), 0) AS ticked,
-			COALESCE(SUM(a.registration_id IS NOT NULL AND a.present), 0) AS present,
-			COALESCE(SUM(a.registration_id IS NULL), 0) AS walk_ins
+			COALESCE(SUM(CASE WHEN a.registration_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS ticked,
+			COALESCE(SUM(CASE WHEN a.registration_id IS NOT NULL AND a.present THEN 1 ELSE 0 END), 0) AS present,
+			COALESCE(SUM(CASE WHEN a.registration_id IS NULL THEN 1 ELSE 0 END), 0) AS walk_ins
 		FROM attendances a WHERE a.session_id = ?`, sessionID, RegistrationConfirmed, sessionID).Scan(&t).Error
 	if err != nil {
 		return t, fmt.Errorf("attendance of session %d: %w", sessionID, err)

@@ -84,7 +84,7 @@ func (s *Store) RequestSignInLink(ctx context.Context, email, next string, p Sig
 			// The bucket the handler used to count in, so counts carry over.
 			bucket := "login-address:" + HashSecret("login-address|" + email)[:32]
 			var err error
-			if allowed, err = allowRate(tx, bucket, p.PerAddress, p.Window, now); err != nil {
+			if allowed, err = s.allowRate(tx, bucket, p.PerAddress, p.Window, now); err != nil {
 				return err
 			}
 		}
@@ -227,14 +227,19 @@ func (s *Store) AllowRate(ctx context.Context, bucket string, limit int, window 
 	var allowed bool
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var err error
-		allowed, err = allowRate(tx, bucket, limit, window, s.Now())
+		allowed, err = s.allowRate(tx, bucket, limit, window, s.Now())
 		return err
 	})
 	return allowed, err
 }
 
-// allowRate is AllowRate inside the caller's transaction.
-func allowRate(tx *gorm.DB, bucket string, limit int, window time.Duration, now time.Time) (bool, error) {
+// allowRate is AllowRate inside the caller's transaction. Two instances
+// counting in one bucket at once take turns (lockKey), so that both cannot
+// count the last free attempt.
+func (s *Store) allowRate(tx *gorm.DB, bucket string, limit int, window time.Duration, now time.Time) (bool, error) {
+	if err := s.lockKey(tx, "rate:"+bucket); err != nil {
+		return false, fmt.Errorf("lock rate bucket: %w", err)
+	}
 	var n int64
 	if err := tx.Model(&RateHit{}).Where("bucket = ? AND at > ?", bucket, now.Add(-window)).Count(&n).Error; err != nil {
 		return false, err

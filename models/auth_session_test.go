@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"quartier/internal/dbtest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,11 +32,16 @@ func (w *writeCounter) Trace(_ context.Context, _ time.Time, fc func() (string, 
 // "h"), its clock movable by the returned function.
 func sessionStore(t *testing.T) (*Store, *writeCounter, func(time.Duration), string) {
 	t.Helper()
+	return sessionStoreAt(t, dbtest.DSN(t))
+}
+
+// sessionStoreAt is sessionStore on the database path names.
+func sessionStoreAt(t *testing.T, path string) (*Store, *writeCounter, func(time.Duration), string) {
+	t.Helper()
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	move := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	path := filepath.Join(t.TempDir(), "q.db")
 	w := &writeCounter{Interface: logger.Discard}
 	s, err := Open(path, WithClock(clock), WithLogger(w))
 	if err != nil {
@@ -94,7 +100,7 @@ func TestSessionUser_WritesItsIdleClockAtMostOnceAMinute(t *testing.T) {
 // lock (BEGIN IMMEDIATE, as every write transaction takes it), the session
 // lookup and a page's reads answer at once instead of waiting for it.
 func TestReads_TakeNoWriteLock(t *testing.T) {
-	s, _, _, path := sessionStore(t)
+	s, _, _, path := sessionStoreAt(t, filepath.Join(t.TempDir(), "q.db")) // about SQLite's lock
 	ctx := context.Background()
 	writer, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_txlock=immediate")
 	if err != nil {

@@ -18,14 +18,23 @@ import (
 // exists: a backup never overwrites anything.
 var ErrBackupExists = errors.New("the backup file already exists: choose another name (a backup never overwrites a file)")
 
+// ErrBackupPostgres is returned by Backup and Restore on PostgreSQL: its
+// copies are PostgreSQL's own tools' to make (pg_dump, pg_restore), which
+// the database's administrator runs.
+var ErrBackupPostgres = errors.New("quartier backup copies a SQLite database only: on PostgreSQL, use pg_dump (and pg_restore to restore)")
+
 // Backup writes a consistent copy of the database to out while the service
 // keeps serving: SQLite's VACUUM INTO reads one snapshot (a read
 // transaction, which WAL lets writers go on beside) and writes a compact
 // database. The copy is first written beside out under a temporary name,
 // fsync'd, then linked to out, which fails if out exists (no overwrite,
 // even in a race with another backup), and the directory is fsync'd, so an
-// acknowledged backup survives a crash. It returns the copy's size.
+// acknowledged backup survives a crash. It returns the copy's size. On
+// PostgreSQL it returns ErrBackupPostgres.
 func (s *Store) Backup(ctx context.Context, out string) (int64, error) {
+	if s.engine == Postgres {
+		return 0, ErrBackupPostgres
+	}
 	out = filepath.Clean(out)
 	if _, err := os.Lstat(out); err == nil {
 		return 0, ErrBackupExists
@@ -90,8 +99,12 @@ func CheckBackup(ctx context.Context, path string) (int, error) {
 // current database (and its -wal and -shm files) is kept beside it as
 // <db>.before-restore-<time>, never deleted. The copy is written under a
 // temporary name, fsync'd, then renamed into place. It returns the name
-// the previous database was moved to ("" when there was none).
+// the previous database was moved to ("" when there was none). A
+// postgres:// dbPath gets ErrBackupPostgres.
 func Restore(ctx context.Context, from, dbPath string) (string, error) {
+	if EngineOf(dbPath) == Postgres {
+		return "", ErrBackupPostgres
+	}
 	if _, err := CheckBackup(ctx, from); err != nil {
 		return "", err
 	}

@@ -94,7 +94,7 @@ func (s *Store) clsmsMatching(ctx context.Context, f CLSMFilter) *gorm.DB {
 // ListCLSMs returns the CLSMs matching f, by name, each with its
 // coordinator's name: one statement.
 func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
-	q := s.clsmsMatching(ctx, f).Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, 0) AS coordinator_active").
+	q := s.clsmsMatching(ctx, f).Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, FALSE) AS coordinator_active").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name, c.id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))

@@ -135,11 +135,9 @@ func (s *Store) HurryJobs(ctx context.Context, dedupKeys ...string) error {
 // single-writer lock, so two instances never claim the same row. The "free"
 // condition is repeated outside the sub-select for PostgreSQL, which
 // re-evaluates the outer WHERE on a row another transaction has just
-// claimed and so skips it; there the sub-select should also end with
-// FOR UPDATE SKIP LOCKED, so that instances do not queue on the same row
-// but each takes the next free one:
-//
-//	WHERE id = (SELECT id FROM jobs WHERE … ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+// claimed and so skips it; there the sub-select also ends with FOR UPDATE
+// SKIP LOCKED (skipLocked), so that instances do not queue on the same row
+// (and come back empty-handed) but each takes the next free one.
 func (s *Store) ClaimJob(ctx context.Context, owner string, kinds []string, lease time.Duration) (Job, error) {
 	if owner == "" || len(kinds) == 0 || lease <= 0 {
 		return Job{}, fmt.Errorf("claim job: owner %q, kinds %v and lease %s must be set", owner, kinds, lease)
@@ -150,7 +148,7 @@ func (s *Store) ClaimJob(ctx context.Context, owner string, kinds []string, leas
 	err := s.q(ctx).Raw(`UPDATE jobs
 		SET claimed_by = @owner, lease_until = @until, attempts = attempts + 1, updated_at = @now
 		WHERE id = (SELECT id FROM jobs WHERE `+free+` AND due_at <= @now AND kind IN @kinds
-		            ORDER BY due_at, id LIMIT 1)
+		            ORDER BY due_at, id LIMIT 1`+s.skipLocked()+`)
 		AND `+free+`
 		RETURNING *`,
 		map[string]any{"owner": owner, "until": now.Add(lease), "now": now, "kinds": kinds}).Scan(&out).Error

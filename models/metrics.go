@@ -2,11 +2,46 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
+
+// aggregateTime scans a timestamp that an aggregate (MIN, MAX) returns:
+// PostgreSQL keeps its type, SQLite gives the stored text.
+type aggregateTime struct{ time.Time }
+
+// Value implements driver.Valuer (gorm wants both halves).
+func (a aggregateTime) Value() (driver.Value, error) { return a.Time, nil }
+
+// Scan implements sql.Scanner.
+func (a *aggregateTime) Scan(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		a.Time = v
+		return nil
+	case string:
+		return a.parse(v)
+	case []byte:
+		return a.parse(string(v))
+	case nil:
+		a.Time = time.Time{}
+		return nil
+	}
+	return fmt.Errorf("scan %T as a time", v)
+}
+
+func (a *aggregateTime) parse(v string) error {
+	for _, layout := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.Parse(layout, v); err == nil {
+			a.Time = t
+			return nil
+		}
+	}
+	return fmt.Errorf("scan %q as a time", v)
+}
 
 // OutboxDepth returns how many messages wait (pending), are being sent
 // (sending) and were given up (failed), and how many of the pending ones
@@ -43,7 +78,7 @@ func (s *Store) JobsOverdue(ctx context.Context) (map[string]time.Duration, erro
 	now := s.Now()
 	var rows []struct {
 		Kind  string
-		DueAt string
+		DueAt aggregateTime
 	}
 	err := s.q(ctx).Raw(`SELECT kind, MIN(due_at) AS due_at FROM jobs WHERE done_at IS NULL AND due_at <= ? GROUP BY kind`, now).Scan(&rows).Error
 	if err != nil {
@@ -51,11 +86,8 @@ func (s *Store) JobsOverdue(ctx context.Context) (map[string]time.Duration, erro
 	}
 	out := make(map[string]time.Duration, len(rows))
 	for _, r := range rows {
-		for _, layout := range sqlite3.SQLiteTimestampFormats {
-			if t, err := time.Parse(layout, r.DueAt); err == nil {
-				out[r.Kind] = max(now.Sub(t), 0)
-				break
-			}
+		if !r.DueAt.IsZero() {
+			out[r.Kind] = max(now.Sub(r.DueAt.Time), 0)
 		}
 	}
 	return out, nil

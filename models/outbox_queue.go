@@ -38,7 +38,10 @@ func (s *Store) Enqueue(ctx context.Context, envs ...Envelope) error {
 // The claim is one UPDATE … RETURNING statement, so two workers on one
 // database never get the same row. The due condition is repeated outside the
 // sub-select so that PostgreSQL, which re-evaluates the outer WHERE on a row
-// another transaction has just updated, skips a row claimed meanwhile.
+// another transaction has just updated, skips a row claimed meanwhile; and
+// on PostgreSQL the sub-select takes FOR UPDATE SKIP LOCKED (skipLocked):
+// two workers claiming at once each get due rows, not one all and the
+// other none.
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -49,7 +52,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	var out []OutboxMessage
 	err := s.q(ctx).Raw(`UPDATE outbox_messages
 		SET status = 'sending', lease_until = @until, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit)
+		WHERE id IN (SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit`+s.skipLocked()+`)
 		AND `+due+`
 		RETURNING *`,
 		map[string]any{"now": now, "until": until, "limit": limit}).Scan(&out).Error

@@ -245,11 +245,14 @@ func TestClaimOutbox_TwoStoresNeverShareARow(t *testing.T) {
 	}
 }
 
+// obDSN is the database.dsn s was opened with, for a second store on the
+// same database.
 func obDSN(t *testing.T, s *Store) string {
 	t.Helper()
-	var path string
-	obMust(t, s.db.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path).Error)
-	return path
+	if s.dsn == "" {
+		t.Fatal("store opened without a dsn")
+	}
+	return s.dsn
 }
 
 func obKeys(rows []OutboxMessage) []string {

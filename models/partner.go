@@ -120,6 +120,11 @@ type invitation struct {
 // operation on its partners; any other state is a conflict.
 func (s *Store) loadInvitation(tx *gorm.DB, actorID, sessionID int64) (invitation, error) {
 	inv := invitation{now: s.Now()}
+	// Two instances inviting one organisation to the session at once: the
+	// second finds the first's invitation instead of adding another.
+	if err := s.lockSessions(tx, sessionID); err != nil {
+		return inv, fmt.Errorf("lock session %d: %w", sessionID, err)
+	}
 	if err := tx.Where("id = ?", sessionID).Take(&inv.session).Error; err != nil {
 		return inv, notFound(err, "séance")
 	}
@@ -153,7 +158,11 @@ func (s *Store) invitePartner(tx *gorm.DB, inv invitation, orgID int64, in Organ
 	} else {
 		// The same organisation typed again (same name, same contact) is
 		// the one of the address book; the same name with another contact
-		// is refused rather than recorded twice.
+		// is refused rather than recorded twice (and typed on two
+		// instances at once, recorded once: lockKey).
+		if err := s.lockKey(tx, fmt.Sprintf("organisations:%d", inv.clsm.ID)); err != nil {
+			return p, fmt.Errorf("lock address book: %w", err)
+		}
 		err := tx.Where("clsm_id = ? AND lower(name) = lower(?)", inv.clsm.ID, in.Name).Order("id").Take(&org).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):

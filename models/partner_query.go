@@ -149,9 +149,10 @@ func (s *Store) UpcomingSignupsOf(ctx context.Context, coordID int64, limit int)
 			(SELECT COUNT(*) FROM registrations g WHERE g.session_id = s.id AND g.state = ?) AS waiting,
 			(SELECT COUNT(*) FROM session_partners p WHERE p.session_id = s.id) AS partners
 		FROM clsms c
-		CROSS JOIN requests r ON r.clsm_id = c.id
-		CROSS JOIN sessions s ON s.id = r.session_id
-		WHERE c.coordinator_id = ? AND s.state = ? AND s.starts_at > ?
+		CROSS JOIN requests r
+		CROSS JOIN sessions s
+		WHERE r.clsm_id = c.id AND s.id = r.session_id -- not ON: PostgreSQL takes none after CROSS JOIN
+			AND c.coordinator_id = ? AND s.state = ? AND s.starts_at > ?
 		ORDER BY s.starts_at, s.id LIMIT ?`,
 		RegistrationConfirmed, RegistrationWaiting, coordID, SessionScheduled, s.Now(), limit).Scan(&out).Error
 	if err != nil {

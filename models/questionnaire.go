@@ -167,6 +167,11 @@ func (s *Store) CreateQuestionnaire(ctx context.Context, actorID int64, title st
 	}
 	var q Questionnaire
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Two new versions at once (two instances) are numbered one after
+		// the other, the second built on the first.
+		if err := s.lockKey(tx, "questionnaires"); err != nil {
+			return fmt.Errorf("lock questionnaires: %w", err)
+		}
 		var prev Questionnaire
 		if err := tx.Order("version DESC").Take(&prev).Error; err != nil {
 			return fmt.Errorf("newest questionnaire: %w", err)

@@ -145,7 +145,7 @@ type signupBatchState struct {
 	mine       map[int64]int         // live registrations per partner
 	hits       map[int64]int         // rate hits per partner in the window
 	live       map[sessionEmail]bool // live registrations of the batch's emails
-	lastID     int64                 // the highest registration id ever given
+	ids        []int64               // the ids to give, in order, one per job
 }
 
 // sessionEmail is one email on one session.
@@ -175,6 +175,12 @@ func (s *Store) loadSignupBatch(tx *gorm.DB, batch []*signupJob, now time.Time) 
 		parties: map[int64]sessionMailParties{}, partiesErr: map[int64]error{}, places: map[int64]placeCounts{},
 		mine: map[int64]int{}, hits: map[int64]int{}, live: map[sessionEmail]bool{}}
 	partnerIDs := distinct(batch, func(j *signupJob) int64 { return j.partnerID })
+	// Another instance deciding sign-ups, cancellations or limits of the
+	// same sessions waits for this commit (and this one for its), so that
+	// everything below is read after the other's writes.
+	if err := s.lockPartnersSessions(tx, partnerIDs); err != nil {
+		return nil, fmt.Errorf("lock sessions: %w", err)
+	}
 	var sps []SessionPartner
 	if err := tx.Where("id IN ? AND revoked_at IS NULL", partnerIDs).Find(&sps).Error; err != nil {
 		return nil, fmt.Errorf("load partners: %w", err)
@@ -285,14 +291,13 @@ func (s *Store) loadSignupBatch(tx *gorm.DB, batch []*signupJob, now time.Time) 
 			}
 		}
 	}
-	// The writer gives the ids itself (it holds the write lock), so that
-	// the messages, which carry them, are composed before the INSERT. An
-	// AUTOINCREMENT table never gives an id again: start above both the
-	// highest row and the highest id ever given.
-	if err := tx.Raw(`SELECT MAX(COALESCE((SELECT MAX(id) FROM registrations), 0),
-		COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'registrations'), 0))`).Scan(&st.lastID).Error; err != nil {
-		return nil, fmt.Errorf("last registration id: %w", err)
+	// The writer gives the ids itself, so that the messages, which carry
+	// them, are composed before the INSERT: one for each job at most.
+	ids, err := s.newRegistrationIDs(tx, len(batch))
+	if err != nil {
+		return nil, fmt.Errorf("new registration ids: %w", err)
 	}
+	st.ids = ids
 	return st, nil
 }
 
@@ -334,7 +339,7 @@ func (st *signupBatchState) decide(s *Store, batch []*signupJob, now time.Time) 
 		hits[k] = v
 	}
 	added := map[sessionEmail]bool{}
-	id := st.lastID
+	next := 0 // into st.ids
 	plans := make([]*signupPlan, 0, len(batch))
 	for _, j := range batch {
 		if j.dropped {
@@ -374,7 +379,8 @@ func (st *signupBatchState) decide(s *Store, batch []*signupJob, now time.Time) 
 			j.err = err
 			continue
 		}
-		id++
+		id := st.ids[next]
+		next++
 		in := j.in
 		c := places[se.ID]
 		plan := &signupPlan{job: j, session: se, partner: p, parties: st.parties[se.ID], change: ParticipantRegistered, reg: Registration{

@@ -96,7 +96,10 @@ func TestWriteSignups_OneBatchDecidedInOrder(t *testing.T) {
 	}
 	f.partners = append(f.partners, p)
 	su, err := f.s.Register(context.Background(), f.partners[2].ID, person(8))
-	if err != nil || su.Registration.State != RegistrationWaiting || su.Rank != 1 || su.Registration.ID != ids[2]+1 {
+	// (On PostgreSQL the batch drew one id per job from the sequence, the
+	// refused ones' too: the next is above, not next.)
+	next := su.Registration.ID == ids[2]+1 || f.s.Engine() == Postgres && su.Registration.ID > ids[2]
+	if err != nil || su.Registration.State != RegistrationWaiting || su.Rank != 1 || !next {
 		t.Errorf("after the batch: %+v, %v", su, err)
 	}
 }

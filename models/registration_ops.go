@@ -161,11 +161,6 @@ func checkOpenForSignup(se Session, now time.Time) error {
 	return nil
 }
 
-// isUniqueViolation says err is SQLite's unique-constraint failure.
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // Canceller is who cancels a registration: the participant through their
 // cancel link (Role CancelledByParticipant), the partner through its
 // sign-up link (PartnerID), or a coordinator of the session's CLSM or an
@@ -185,6 +180,11 @@ type Canceller struct {
 func (s *Store) CancelRegistration(ctx context.Context, registrationID int64, by Canceller) (Registration, error) {
 	var r Registration
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// A sign-up or another cancellation deciding the same waiting
+		// list on another instance goes before or after, not beside.
+		if err := s.lockRegistrationSession(tx, registrationID); err != nil {
+			return fmt.Errorf("lock session of registration %d: %w", registrationID, err)
+		}
 		if err := tx.Take(&r, registrationID).Error; err != nil {
 			return notFound(err, "inscription")
 		}
@@ -311,6 +311,9 @@ func (s *Store) SetSessionLimits(ctx context.Context, actorID, sessionID int64, 
 	}
 	var se Session
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockSessions(tx, sessionID); err != nil {
+			return fmt.Errorf("lock session %d: %w", sessionID, err)
+		}
 		if err := tx.Take(&se, sessionID).Error; err != nil {
 			return notFound(err, "séance")
 		}

@@ -351,7 +351,7 @@ func (q reportQuery) leadTimes(_ *SeasonReport, figs map[int64]*Figures) error {
 		Days, N  int
 	}
 	err := q.scan(&rows, `SELECT r.season_id AS season_id,
-		CAST(julianday(date(s.starts_at)) - julianday(date(r.submitted_at)) AS INTEGER) AS days, COUNT(*) AS n
+		`+q.s.engine.daysBetween("r.submitted_at", "s.starts_at")+` AS days, COUNT(*) AS n
 		FROM `+heldSessions+` WHERE {where} AND r.submitted_at IS NOT NULL
 		GROUP BY r.season_id, days ORDER BY r.season_id, days`)
 	if err != nil {
@@ -386,7 +386,7 @@ func (q reportQuery) facilitators(rep *SeasonReport, figs map[int64]*Figures, km
 	}
 	err := q.scan(&rows, `SELECT r.season_id AS season_id, u.id AS user_id, u.name AS name, u.home_insee AS home_insee,
 		r.commune_insee AS commune_insee, r.format = 'remote' AS remote, COUNT(*) AS sessions,
-		SUM((julianday(s.ends_at) - julianday(s.starts_at)) * 24) AS hours
+		SUM(`+q.s.engine.hoursBetween("s.starts_at", "s.ends_at")+`) AS hours
 		FROM `+heldSessions+` JOIN users u ON u.id = s.facilitator_id
 		WHERE {where}
 		GROUP BY r.season_id, u.id, u.name, u.home_insee, r.commune_insee, r.format = 'remote'

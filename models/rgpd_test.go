@@ -223,10 +223,7 @@ func TestReplayErasures_AfterRestore(t *testing.T) {
 	logPath := filepath.Join(dir, "erasures.jsonl")
 	key := []byte("0123456789abcdef0123456789abcdef")
 	fx.s.UseErasureLog(logPath, key)
-	backup := filepath.Join(dir, "backup.db")
-	if err := fx.s.q(ctx).Exec("VACUUM INTO ?", backup).Error; err != nil {
-		t.Fatal(err)
-	}
+	backup := copyDatabase(t, fx.s)
 	erasedAt := at(2026, 12, 1, 9)
 	setClock(fx, erasedAt)
 	if _, err := fx.s.EraseSubject(ctx, 1, "g7@exemple.fr"); err != nil {

@@ -122,6 +122,18 @@ func (s *Store) checkSlot(tx *gorm.DB, sl SessionSlot, except, requestID int64) 
 	return checkCalendarRules(tx, sl, u, except)
 }
 
+// checkSlotToWrite is checkSlot in a transaction that then writes the
+// slot: on PostgreSQL it first locks the facilitator's row, so that two
+// instances placing sessions of one facilitator at once check each its
+// rules (overlap, limits per day and week, travel) after the other's
+// commit. SQLite's single writer does the same by itself.
+func (s *Store) checkSlotToWrite(tx *gorm.DB, sl SessionSlot, except, requestID int64) error {
+	if err := s.lockUsers(tx, sl.FacilitatorID); err != nil {
+		return fmt.Errorf("lock facilitator %d: %w", sl.FacilitatorID, err)
+	}
+	return s.checkSlot(tx, sl, except, requestID)
+}
+
 // checkSlotShape checks the slot on its own, its facilitator and the
 // overlap with their other live sessions, and returns the facilitator.
 // SeedSession uses it alone: the demo's past is not re-checked against

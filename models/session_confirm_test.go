@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,17 +220,13 @@ func TestConfirmSession_RechecksTheCalendar(t *testing.T) {
 	}
 }
 
-// raceStores opens n more stores on the fixture's database file, as n
+// raceStores opens n more stores on the fixture's database, as n
 // instances of the app would.
 func raceStores(t *testing.T, f *sessFixture, n int) []*Store {
 	t.Helper()
-	var path string
-	if err := f.s.db.Raw("SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path).Error; err != nil || path == "" {
-		t.Fatalf("database file: %q %v", path, err)
-	}
 	out := make([]*Store, n)
 	for i := range out {
-		s, err := Open(filepath.Clean(path), WithClock(f.clock.Now))
+		s, err := Open(obDSN(t, f.s), WithClock(f.clock.Now))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -310,9 +310,12 @@ func (s *Store) ProposalsOfCoordinator(ctx context.Context, coordID int64) ([]Pe
 	err := s.q(ctx).Table("clsms AS c").
 		Select(`r.id AS request_id, s.id AS session_id, c.name AS clsm_name, s.starts_at, s.ends_at, s.time_zone,
 			COALESCE(u.name, '') AS facilitator_name, s.created_at`).
-		Joins("CROSS JOIN requests r ON r.clsm_id = c.id").
-		Joins("CROSS JOIN sessions AS s ON s.id = r.session_id").
+		// The join conditions are in WHERE: PostgreSQL takes no ON after
+		// a CROSS JOIN.
+		Joins("CROSS JOIN requests r").
+		Joins("CROSS JOIN sessions AS s").
 		Joins("LEFT JOIN users u ON u.id = s.facilitator_id").
+		Where("r.clsm_id = c.id AND s.id = r.session_id").
 		Where("c.coordinator_id = ? AND s.state = ? AND r.state = ?", coordID, SessionProposed, RequestProposed).
 		Order("s.starts_at, s.id").Scan(&out).Error
 	if err != nil {

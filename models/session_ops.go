@@ -37,7 +37,7 @@ func (s *Store) proposeSession(tx *gorm.DB, actorID, requestID int64, slot Sessi
 		if err := checkTransition(r.State, RequestProposed); err != nil {
 			return err
 		}
-		if err := s.checkSlot(tx, slot, 0, r.ID); err != nil {
+		if err := s.checkSlotToWrite(tx, slot, 0, r.ID); err != nil {
 			return err
 		}
 		now := s.Now()
@@ -98,7 +98,7 @@ func (s *Store) ConfirmSession(ctx context.Context, actorID, requestID int64) (S
 		if err := tx.Take(&se, id).Error; err != nil {
 			return notFound(err, "session")
 		}
-		if err := s.checkSlot(tx, se.slotOf(), se.ID, se.RequestID); err != nil {
+		if err := s.checkSlotToWrite(tx, se.slotOf(), se.ID, se.RequestID); err != nil {
 			return confirmConflict(err)
 		}
 		now := s.Now()
@@ -192,7 +192,7 @@ func (s *Store) moveSession(tx *gorm.DB, actorID, sessionID int64, slot SessionS
 		if wantSequence >= 0 && se.Sequence != wantSequence {
 			return &ConflictError{Message: "Cette séance a été modifiée depuis le calcul : elle n’a pas été déplacée."}
 		}
-		if err := s.checkSlot(tx, slot, se.ID, se.RequestID); err != nil {
+		if err := s.checkSlotToWrite(tx, slot, se.ID, se.RequestID); err != nil {
 			return err
 		}
 		old := se.slotOf()
@@ -327,6 +327,11 @@ func (s *Store) CloseSession(ctx context.Context, actorID, sessionID int64) (Ses
 // request's live one cannot move).
 func (s *Store) withSessionRequest(ctx context.Context, sessionID int64, fn func(tx *gorm.DB, se Session, r *Request) error) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		// Sign-ups and cancellations on another instance wait for this
+		// change of the session (and it for them).
+		if err := s.lockSessions(tx, sessionID); err != nil {
+			return fmt.Errorf("lock session %d: %w", sessionID, err)
+		}
 		var se Session
 		if err := tx.Take(&se, sessionID).Error; err != nil {
 			return notFound(err, "session")

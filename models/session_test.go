@@ -466,15 +466,11 @@ func TestSession_TwoMoveTogetherOrNeither(t *testing.T) {
 			f := newSessFixture(t)
 			c.setup(f)
 			evBefore, auBefore := f.count(t, "request_events"), f.count(t, "audit_events")
-			if err := f.s.db.Exec("CREATE TRIGGER fail_second " + c.trigger + " BEGIN SELECT RAISE(ABORT, 'disk full'); END").Error; err != nil {
-				t.Fatal(err)
-			}
+			drop := failingTrigger(t, f.s, c.trigger)
 			if err := c.op(f); err == nil || !strings.Contains(err.Error(), "disk full") {
 				t.Fatalf("err = %v, want the trigger's", err)
 			}
-			if err := f.s.db.Exec("DROP TRIGGER fail_second").Error; err != nil {
-				t.Fatal(err)
-			}
+			drop()
 			rs, ss, seq := f.state(t, f.req.ID)
 			if rs != c.want || ss != c.wantSes || (ss != "" && seq != 0) {
 				t.Errorf("after the failure: %s / %s / sequence %d, want %s / %s / 0", rs, ss, seq, c.want, c.wantSes)
@@ -490,6 +486,35 @@ func TestSession_TwoMoveTogetherOrNeither(t *testing.T) {
 				t.Fatalf("without the trigger: %v", err)
 			}
 		})
+	}
+}
+
+// failingTrigger makes the statements that "when" names ("BEFORE INSERT
+// ON audit_events") fail with "disk full", in each engine's trigger
+// language, and returns what removes the trigger.
+func failingTrigger(t *testing.T, s *Store, when string) (drop func()) {
+	t.Helper()
+	fields := strings.Fields(when)
+	table := fields[len(fields)-1]
+	create := []string{"CREATE TRIGGER fail_second " + when + " BEGIN SELECT RAISE(ABORT, 'disk full'); END"}
+	remove := "DROP TRIGGER fail_second"
+	if s.Engine() == Postgres {
+		create = []string{
+			"CREATE OR REPLACE FUNCTION fail_second() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+			"CREATE TRIGGER fail_second " + when + " FOR EACH ROW EXECUTE FUNCTION fail_second()",
+		}
+		remove = "DROP TRIGGER fail_second ON " + table
+	}
+	for _, q := range create {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		if err := s.db.Exec(remove).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,6 +23,9 @@ import (
 type Store struct {
 	db     *gorm.DB
 	engine Engine
+	// dsn is the database.dsn the store was opened with (a second
+	// instance in a test opens the same).
+	dsn string
 	// reads is db with prepared statements kept per statement text, for q:
 	// parsing a statement (sqlite3_prepare_v2) was a tenth of a page's CPU,
 	// paid again on every request (docs/PERFORMANCE.md). Transactions (tx)
@@ -64,10 +68,16 @@ func WithLogger(l logger.Interface) Option { return func(s *Store) { s.db.Logger
 // PostgreSQL database (openPostgres), anything else a SQLite file
 // (openSQLite). It does not migrate: call Migrate.
 func Open(dsn string, opts ...Option) (*Store, error) {
+	open := openSQLite
 	if EngineOf(dsn) == Postgres {
-		return openPostgres(dsn, opts)
+		open = openPostgres
 	}
-	return openSQLite(dsn, opts)
+	s, err := open(dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.dsn = dsn
+	return s, nil
 }
 
 // gormConfig is what both engines share.
@@ -202,10 +212,31 @@ func (s *Store) Ping(ctx context.Context) error {
 // Now is the store's clock, in UTC.
 func (s *Store) Now() time.Time { return s.now().UTC() }
 
-// tx runs fn in one write transaction.
+// tx runs fn in one write transaction. On PostgreSQL, a transaction that
+// lost a serialization failure or a deadlock to another (both rolled back
+// whole) is run again, a bounded number of times, after a short random
+// pause: fn must leave nothing behind it but its writes (what it captures
+// it sets again on each run).
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	if s.engine != Postgres {
+		return s.db.WithContext(ctx).Transaction(fn)
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.db.WithContext(ctx).Transaction(fn)
+		if err == nil || attempt == maxTxAttempts || !isTransientConflict(err) {
+			return err
+		}
+		pause := time.Duration(attempt) * time.Duration(1+rand.IntN(10)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
 }
+
+// maxTxAttempts bounds the runs of one transaction on PostgreSQL (tx).
+const maxTxAttempts = 5
 
 // q is the store's handle for reads.
 func (s *Store) q(ctx context.Context) *gorm.DB {

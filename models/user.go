@@ -252,7 +252,7 @@ type UserRow struct {
 // ListUserRows is ListUsers with each user's CLSMs, in one statement.
 func (s *Store) ListUserRows(ctx context.Context, f UserFilter) ([]UserRow, error) {
 	q := s.usersMatching(ctx, f).
-		Select("u.*, COALESCE((SELECT GROUP_CONCAT(c.name, ', ') FROM clsms c WHERE c.coordinator_id = u.id), '') AS clsm_names").
+		Select("u.*, COALESCE((SELECT " + s.engine.joinedNames("c.name", "c.id") + " FROM clsms c WHERE c.coordinator_id = u.id), '') AS clsm_names").
 		Order("u.name, u.id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 )
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -32,7 +33,8 @@ func TestServe_SchedulerRunsTheJobsAndSignInMailGoesAtOnce(t *testing.T) {
 	cfg.Server.Listen = ln.Addr().String()
 	cfg.Server.BaseURL = "http://" + ln.Addr().String()
 	cfg.Server.Secret = strings.Repeat("s", 40)
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Mail.PollInterval = config.Duration{Duration: time.Hour}
 	ctx, cancel := context.WithCancel(context.Background())

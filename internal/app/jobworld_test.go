@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/links"
 	"quartier/mailer"
@@ -40,7 +40,8 @@ func newJobWorld(t *testing.T) *jobWorld {
 	dir := t.TempDir()
 	w := &jobWorld{cfg: config.Default(), ctx: context.Background(), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	w.cfg.Server.Secret = "0123456789abcdef0123456789abcdef"
-	w.cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	w.cfg.Database.DSN = dbtest.DSN(t)
+	w.cfg.Server.DataDir = dir
 	w.cfg.Mail.Dir = filepath.Join(dir, "mail")
 	w.setNow(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	var err error
@@ -81,14 +82,9 @@ func newJobWorld(t *testing.T) *jobWorld {
 func (w *jobWorld) setNow(t time.Time)    { w.now.Store(&t) }
 func (w *jobWorld) clock() time.Time      { return *w.now.Load() }
 func (w *jobWorld) later(d time.Duration) { w.setNow(w.clock().Add(d)) }
-func (w *jobWorld) sqlDB(t *testing.T) *sql.DB {
+func (w *jobWorld) sqlDB(t *testing.T) *dbtest.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", w.cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dbtest.SQL(t, w.cfg.Database.DSN)
 }
 
 // open is one serve process's app on the world's database and clock.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 )
 
 // TestServe_MetricsOnTheirOwnListener: with [metrics] enabled, /metrics
@@ -36,7 +37,8 @@ func TestServe_MetricsOnTheirOwnListener(t *testing.T) {
 	cfg.Server.Listen = ln.Addr().String()
 	cfg.Server.BaseURL = "http://" + ln.Addr().String()
 	cfg.Server.Secret = strings.Repeat("s", 40)
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Mail.PollInterval = config.Duration{Duration: 100 * time.Millisecond}
 	cfg.Metrics = config.Metrics{Enabled: true, Listen: metricsAddr}

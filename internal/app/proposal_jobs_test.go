@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 	"quartier/mailer"
 	"quartier/models"
 )
@@ -27,7 +28,8 @@ func TestScheduler_RemindsThenExpiresAProposal(t *testing.T) {
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.Server.Secret = "0123456789abcdef0123456789abcdef"
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	cfg.Requests.ProposalTTL = config.Duration{Duration: 2 * time.Second}
 	ctx := context.Background()

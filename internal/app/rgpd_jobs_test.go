@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/mailer"
 	"quartier/models"
@@ -24,7 +25,8 @@ func rgpdTestConfig(t *testing.T) config.Config {
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.Server.Secret = "0123456789abcdef0123456789abcdef"
-	cfg.Database.DSN = filepath.Join(dir, "quartier.db")
+	cfg.Database.DSN = dbtest.DSN(t)
+	cfg.Server.DataDir = dir
 	cfg.Mail.Dir = filepath.Join(dir, "mail")
 	return cfg
 }
@@ -63,11 +65,7 @@ func TestScheduler_RetentionPurgeOnceAcrossRestartAndTwoInstances(t *testing.T) 
 	clock := func() time.Time { return *now.Load() }
 	seedDemo(t, cfg, clock)
 
-	db, err := sql.Open("sqlite3", cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.SQL(t, cfg.Database.DSN)
 	if _, err := db.Exec(`UPDATE seasons SET status = 'closed', closed_at = ?`, start.AddDate(0, -13, 0)); err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +134,8 @@ func TestScheduler_RetentionPurgeOnceAcrossRestartAndTwoInstances(t *testing.T) 
 // the person is erased again.
 func TestOpenStore_ReplaysTheErasureLog(t *testing.T) {
 	cfg := rgpdTestConfig(t)
+	// The backup is SQLite's (VACUUM INTO): this test is about a file.
+	cfg.Database.DSN = filepath.Join(cfg.Server.DataDir, "quartier.db")
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	seedDemo(t, cfg, time.Now)

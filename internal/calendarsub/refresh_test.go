@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"quartier/config"
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -48,7 +48,7 @@ func TestRefresher_ETagFailureAndRecovery(t *testing.T) {
 	defer srv.Close()
 
 	clock := &refreshClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	store, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(clock.Now))
+	store, err := models.Open(dbtest.DSN(t), models.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,3 +92,12 @@ func (db *DB) QueryRow(query string, args ...any) *sql.Row {
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return db.DB.QueryRowContext(ctx, db.Rebind(query), args...)
 }
+
+// Insert runs an INSERT of one row (with ? placeholders) and returns the
+// row's id, through RETURNING on both engines: PostgreSQL's driver has no
+// LastInsertId.
+func (db *DB) Insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := db.DB.QueryRow(db.Rebind(query)+" RETURNING id", args...).Scan(&id)
+	return id, err
+}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"quartier/links"
 	"quartier/internal/dbtest"
+	"quartier/links"
 	"quartier/models"
 	"quartier/territory"
 )

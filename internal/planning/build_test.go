@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 	"quartier/planner"
 )
@@ -29,7 +29,7 @@ func seed(t *testing.T) seeded {
 	t.Helper()
 	ctx := context.Background()
 	clock := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	store, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return clock }))
+	store, err := models.Open(dbtest.DSN(t), models.WithClock(func() time.Time { return clock }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,10 @@ package planning_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/internal/demo"
 	"quartier/internal/planning"
 	"quartier/models"
@@ -18,7 +18,7 @@ import (
 func demoStore(t testing.TB, now time.Time) (*models.Store, *territory.Directory, models.Season, models.User) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := models.Open(filepath.Join(t.TempDir(), "q.db"), models.WithClock(func() time.Time { return now }))
+	s, err := models.Open(dbtest.DSN(t), models.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
