@@ -75,9 +75,28 @@ func TestScaleOut_TwoInstancesBehindTheProxy(t *testing.T) {
 		fs := &faultServer{t: t, bin: bin, dir: t.TempDir(), base: "http://" + addr, logs: &lockedBuffer{}}
 		fs.env = append(append([]string(nil), env...), "QUARTIER_SERVER_LISTEN="+addr,
 			"QUARTIER_SERVER_DATA_DIR="+fs.dir)
-		fs.start()
 		instances = append(instances, fs)
 		backends = append(backends, "-backend", fs.base)
+	}
+	// Both start at once, so that their outbox workers and schedulers
+	// claim the demo's queued messages and due jobs side by side.
+	for _, fs := range instances {
+		fs.cmd = exec.Command(fs.bin, "serve")
+		fs.cmd.Env = fs.env
+		fs.cmd.Stdout, fs.cmd.Stderr = fs.logs, fs.logs
+		if err := fs.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmd := fs.cmd
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		})
+	}
+	for _, fs := range instances {
+		waitHealthy(t, fs.base)
 	}
 	proxyLogs := &lockedBuffer{}
 	proxy := exec.Command(proxyBin, append([]string{"-listen", proxyAddr, "-health-interval", "200ms"}, backends...)...)
