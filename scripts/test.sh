@@ -15,7 +15,7 @@
 #     touch the database (models, handlers, mailer, internal, cmd), without
 #     internal/e2e (the browser tests run once, on SQLite).
 # QUARTIER_TEST_POSTGRES already set: that server is used, none is started.
-# QUARTIER_CI_PG_PORT (default 25432) is the throw-away cluster's port.
+# QUARTIER_TEST_PG_PORT (default 25432) is the throw-away cluster's port.
 # Arguments are passed to both `go test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ trap 'exit 130' INT TERM
 pg=${QUARTIER_TEST_POSTGRES:-}
 if [ -z "$pg" ]; then
   pgdir=$work/pg
-  pg=$(bash scripts/pgtmp.sh start "$pgdir" "${QUARTIER_CI_PG_PORT:-25432}")
+  pg=$(bash scripts/pgtmp.sh start "$pgdir" "${QUARTIER_TEST_PG_PORT:-25432}")
 fi
 pgpkgs=$(go list ./models/... ./handlers/... ./mailer/... ./internal/... ./cmd/... | grep -v '^quartier/internal/e2e$')
 
