@@ -19,10 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-
 	"quartier/handlers"
+	"quartier/internal/dbtest"
 	"quartier/mailer"
 	"quartier/models"
 )
@@ -31,14 +29,7 @@ import (
 // test can tell that a refused form stored nothing.
 func (e *env) fingerprint() string {
 	e.t.Helper()
-	g, err := gorm.Open(sqlite.Open("file:"+e.cfg.Database.DSN+"?mode=ro"), &gorm.Config{})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	db, err := g.DB()
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	db := dbtest.SQL(e.t, e.cfg.Database.DSN)
 	defer db.Close()
 	var b strings.Builder
 	for _, table := range []string{"users", "seasons", "clsms", "audit_events", "qpvs", "qpv_communes", "clsm_communes", "clsm_qpvs",

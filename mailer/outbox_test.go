@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/links"
 	"quartier/models"
 )
@@ -31,9 +31,11 @@ func (c *mailClock) Add(d time.Duration) {
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// newTestStore opens and migrates a fresh database of the run's engine
+// and returns it with its dsn (for a second store on it).
 func newTestStore(t testing.TB, clock *mailClock) (*models.Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "q.db")
+	path := dbtest.DSN(t)
 	var opts []models.Option
 	if clock != nil {
 		opts = append(opts, models.WithClock(clock.Now))

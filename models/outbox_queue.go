@@ -50,9 +50,14 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	until := now.Add(lease)
 	const due = `((status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now))`
 	var out []OutboxMessage
-	err := s.q(ctx).Raw(`UPDATE outbox_messages
+	// The rows are picked once, in a materialised CTE: PostgreSQL may run
+	// a sub-select of « id IN (…) » again for each row it updates, each run
+	// skipping other rows, and so claim more than limit.
+	err := s.q(ctx).Raw(`WITH picked AS MATERIALIZED (
+			SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit`+s.skipLocked()+`)
+		UPDATE outbox_messages
 		SET status = 'sending', lease_until = @until, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox_messages WHERE `+due+` ORDER BY next_attempt_at, id LIMIT @limit`+s.skipLocked()+`)
+		WHERE id IN (SELECT id FROM picked)
 		AND `+due+`
 		RETURNING *`,
 		map[string]any{"now": now, "until": until, "limit": limit}).Scan(&out).Error

@@ -22,7 +22,10 @@ const maxSignupBatch = 128
 // then go together in the next transaction. Every caller is answered only
 // after the commit of the transaction that holds its registration and its
 // message. The batch is decided in order of arrival, inside one BEGIN
-// IMMEDIATE transaction: capacity, caps and waiting ranks are counted
+// IMMEDIATE transaction (on PostgreSQL, where each instance has its own
+// batcher, under the row locks of the batch's sessions, so that two
+// instances' batches of one session are decided one after the other):
+// capacity, caps and waiting ranks are counted
 // exactly as if each were alone, and a refused registration (a duplicate, a
 // full cap) leaves the others untouched.
 //
@@ -90,8 +93,8 @@ func (b *signupBatcher) drain(s *Store) {
 // decisions need is read in a few statements for the whole batch
 // (loadSignupBatch), the decisions are taken in memory in order of arrival
 // (decide), the messages are composed on every core at once (they depend
-// on the registrations' ids, which the writer assigns itself under the
-// lock), and the registrations, outbox rows and rate hits are written with
+// on the registrations' ids, which the writer assigns itself:
+// newRegistrationIDs), and the registrations, outbox rows and rate hits are written with
 // one multi-row INSERT each. The outbox rows are in the commit of their
 // registrations: no message is lost or sent twice.
 func (s *Store) writeSignups(batch []*signupJob) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"quartier/internal/dbtest"
 	"sync"
 	"testing"
 	"time"
@@ -18,10 +19,16 @@ type signupFixture struct {
 	mail     *recordingMail
 }
 
-func newSignupFixture(t *testing.T, partners, capacity, orgCap int) *signupFixture {
+func newSignupFixture(t testing.TB, partners, capacity, orgCap int) *signupFixture {
+	t.Helper()
+	return newSignupFixtureOn(t, dbtest.DSN(t), partners, capacity, orgCap)
+}
+
+// newSignupFixtureOn is newSignupFixture on the database dsn names.
+func newSignupFixtureOn(t testing.TB, dsn string, partners, capacity, orgCap int) *signupFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &signupFixture{sessFixture: newSessFixture(t), mail: &recordingMail{}}
+	f := &signupFixture{sessFixture: newSessFixtureOn(t, dsn), mail: &recordingMail{}}
 	f.s.UseMail(f.mail)
 	f.mustPropose()
 	f.mustConfirm()
@@ -54,7 +61,7 @@ func (f *signupFixture) register(t *testing.T, partner, n int) Signup {
 	return su
 }
 
-func (f *signupFixture) states(t *testing.T) (confirmed, waiting int64) {
+func (f *signupFixture) states(t testing.TB) (confirmed, waiting int64) {
 	t.Helper()
 	f.s.db.Model(&Registration{}).Where("session_id = ? AND state = 'confirmed'", f.session.ID).Count(&confirmed)
 	f.s.db.Model(&Registration{}).Where("session_id = ? AND state = 'waiting'", f.session.ID).Count(&waiting)

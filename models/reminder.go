@@ -107,6 +107,11 @@ func (s *Store) QueueDueReminders(ctx context.Context) (int, error) {
 func (s *Store) queueReminder(ctx context.Context, id int64, kind ReminderKind, from, to time.Duration) (bool, error) {
 	queued := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// A move or a cancellation on another instance goes before or
+		// after: the reminder is of the session as it then is.
+		if err := s.lockSessions(tx, id); err != nil {
+			return fmt.Errorf("lock session %d: %w", id, err)
+		}
 		var se Session
 		if err := tx.Take(&se, id).Error; err != nil {
 			return notFound(err, "session")

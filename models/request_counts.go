@@ -99,7 +99,7 @@ func (s *Store) CLSMSeasonFigures(ctx context.Context, clsmID int64) ([]SeasonFi
 		LEFT JOIN seasons se ON se.id = r.season_id
 		LEFT JOIN sessions ss ON ss.id = r.session_id
 		WHERE r.clsm_id = ? AND r.state <> 'draft' AND r.submitted_at IS NOT NULL
-		GROUP BY r.season_id
+		GROUP BY r.season_id, se.name
 		ORDER BY MAX(se.starts_on) IS NULL, MAX(se.starts_on) DESC`, clsmID).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("figures of CLSM %d by season: %w", clsmID, err)

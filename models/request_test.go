@@ -17,11 +17,17 @@ type reqFixture struct {
 	clsm, clsm2          CLSM
 }
 
-func newReqFixture(t *testing.T) *reqFixture {
+func newReqFixture(t testing.TB) *reqFixture {
+	t.Helper()
+	return newReqFixtureOn(t, dbtest.DSN(t))
+}
+
+// newReqFixtureOn is newReqFixture on the database dsn names.
+func newReqFixtureOn(t testing.TB, dsn string) *reqFixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := &obClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	s, err := Open(dbtest.DSN(t), WithClock(clock.Now))
+	s, err := Open(dsn, WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

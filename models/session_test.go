@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"quartier/internal/dbtest"
 	"strings"
 	"testing"
 	"time"
@@ -16,10 +17,16 @@ type sessFixture struct {
 	req       Request
 }
 
-func newSessFixture(t *testing.T) *sessFixture {
+func newSessFixture(t testing.TB) *sessFixture {
+	t.Helper()
+	return newSessFixtureOn(t, dbtest.DSN(t))
+}
+
+// newSessFixtureOn is newSessFixture on the database dsn names.
+func newSessFixtureOn(t testing.TB, dsn string) *sessFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &sessFixture{reqFixture: newReqFixture(t)}
+	f := &sessFixture{reqFixture: newReqFixtureOn(t, dsn)}
 	var err error
 	f.fac, err = f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: "camille@exemple.fr", Name: "Camille Lefebvre", Role: RoleFacilitator, HomeINSEE: "59350"}, nil)
 	if err != nil {
@@ -38,7 +45,7 @@ func newSessFixture(t *testing.T) *sessFixture {
 
 // workWeek gives facilitator id a Monday-to-Friday week, 8:00 to 19:00 in
 // Paris, and the given limits.
-func workWeek(t *testing.T, s *Store, id int64, perDay, perWeek int) {
+func workWeek(t testing.TB, s *Store, id int64, perDay, perWeek int) {
 	t.Helper()
 	in := AvailabilityInput{HomeINSEE: "59350", TimeZone: "Europe/Paris", MaxPerDay: perDay, MaxPerWeek: perWeek}
 	for d := 0; d < 5; d++ {
@@ -50,7 +57,7 @@ func workWeek(t *testing.T, s *Store, id int64, perDay, perWeek int) {
 }
 
 // accepted creates a request of the first CLSM and accepts it.
-func (f *sessFixture) accepted(t *testing.T) Request {
+func (f *sessFixture) accepted(t testing.TB) Request {
 	t.Helper()
 	ctx := context.Background()
 	r, err := f.s.CreateRequest(ctx, f.coord.ID, f.clsm.ID, f.input(), true)

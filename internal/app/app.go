@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,8 @@ import (
 	"quartier/mailer"
 	"quartier/models"
 	"quartier/territory"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver, for the demo's lock
 )
 
 // App is a configured quartier.
@@ -364,7 +367,15 @@ func (a *App) newScheduler(driver mailer.Driver, calendars dueRefresher, met *me
 // EnsureDemo seeds an empty database, or reloads the manifest of the demo
 // already there; a database holding anything else is left alone (ok false).
 // It writes the manifest beside the database and prints the accounts.
+//
+// On PostgreSQL, instances that start together with --demo take turns
+// (lockDemo): the first seeds, the others find its demo.
 func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest, ok bool, err error) {
+	unlock, err := lockDemo(ctx, a.Config)
+	if err != nil {
+		return m, false, err
+	}
+	defer unlock()
 	state, err := demo.Inspect(ctx, a.Store)
 	if err != nil {
 		return m, false, err
@@ -390,4 +401,38 @@ func (a *App) EnsureDemo(ctx context.Context, stdout io.Writer) (m demo.Manifest
 	demo.Print(m, a.Config.Server.BaseURL, a.Config.Mail.Dir, stdout)
 	fmt.Fprintf(stdout, "Manifest written to %s\n", path)
 	return m, true, nil
+}
+
+// demoLock is the PostgreSQL advisory lock EnsureDemo holds; any number
+// that no other lock of quartier's uses.
+const demoLock = 0x71756172_64656d6f // "quardemo"
+
+// lockDemo takes the demo's session-level advisory lock on PostgreSQL,
+// on a connection of its own (seeding runs many transactions), and
+// returns its release. SQLite's demo is one process's: no lock.
+func lockDemo(ctx context.Context, cfg config.Config) (func(), error) {
+	if !cfg.PostgresDSN() {
+		return func() {}, nil
+	}
+	db, err := sql.Open("pgx", cfg.Database.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("demo lock: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("demo lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", int64(demoLock)); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, fmt.Errorf("demo lock: %w", err)
+	}
+	return func() {
+		// Closing the connection would release it too; unlocking first
+		// lets the next instance go without waiting for the pool.
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", int64(demoLock))
+		conn.Close()
+		db.Close()
+	}, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // TestScheduler_FeedbackOnceAcrossRestartAndTwoInstances runs serve's own
-// scheduler in two instances on one SQLite file, then one again (a
+// scheduler in two instances on one database, then one again (a
 // restart), after a demo session where three registered people were
 // ticked present and one absent: each of the three gets one feedback
 // link, delivered once; three days later each still unanswered link gets

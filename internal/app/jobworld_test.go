@@ -108,12 +108,11 @@ func (w *jobWorld) register(t *testing.T, emails ...string) []int64 {
 	db := w.sqlDB(t)
 	var ids []int64
 	for _, email := range emails {
-		res, err := db.Exec(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
+		id, err := db.Insert(`INSERT INTO registrations (session_id, partner_id, first_name, last_name, email, category, state, created_at, updated_at)
 			VALUES (?, ?, 'Prénom', 'Nom', ?, 'habitant', 'confirmed', ?, ?)`, w.session.ID, w.partner.ID, email, w.clock(), w.clock())
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, _ := res.LastInsertId()
 		ids = append(ids, id)
 	}
 	return ids

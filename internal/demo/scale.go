@@ -169,7 +169,7 @@ func linkRequestSessions(tx *gorm.DB, links [][2]int64) error {
 		args := make([]any, 0, 3*n)
 		b.WriteString("UPDATE requests SET session_id = CASE id")
 		for _, l := range links[:n] {
-			b.WriteString(" WHEN ? THEN ?")
+			b.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
 			args = append(args, l[0], l[1])
 		}
 		b.WriteString(" END WHERE id IN (")

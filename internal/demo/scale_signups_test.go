@@ -50,7 +50,7 @@ func TestSeedScale_Signups(t *testing.T) {
 	}
 	var over, foreign, dup int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT r.partner_id FROM registrations r JOIN session_partners p ON p.id = r.partner_id
-		JOIN sessions s ON s.id = p.session_id WHERE r.state <> 'cancelled' GROUP BY r.partner_id, s.org_cap HAVING COUNT(*) > s.org_cap)`).Scan(&over); err != nil {
+		JOIN sessions s ON s.id = p.session_id WHERE r.state <> 'cancelled' GROUP BY r.partner_id, s.org_cap HAVING COUNT(*) > s.org_cap) AS over_cap`).Scan(&over); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.QueryRow(`SELECT COUNT(*) FROM session_partners p JOIN sessions s ON s.id = p.session_id JOIN requests q ON q.id = s.request_id

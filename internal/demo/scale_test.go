@@ -201,6 +201,12 @@ func TestSeedScale(t *testing.T) {
 	if k, err := ScaleOf(context.Background(), s); err != nil || k != 3 {
 		t.Errorf("ScaleOf = %d, %v; want 3", k, err)
 	}
+	// The app's own rows go after the generated ones: on PostgreSQL the
+	// identity sequences were moved past the ids the generator wrote.
+	if err := s.Enqueue(context.Background(), models.Envelope{DedupKey: "after-scale", Kind: "probe", To: "x@exemple.fr",
+		Subject: "probe", MessageID: "<after-scale@test>", Payload: []byte("p")}); err != nil {
+		t.Errorf("queue a message after the scaled demo: %v", err)
+	}
 }
 
 // TestSeedScale_AnyDay checks the invariants when the demo is loaded early
@@ -286,9 +292,13 @@ func checkScaled(t *testing.T, s *models.Store, db *dbtest.DB, now time.Time, re
 		WHERE e.request_id = r.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1)`).Scan(&off); err != nil || off != 0 {
 		t.Errorf("%d requests whose last event is not their state (%v)", off, err)
 	}
-	var fk int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
-		t.Errorf("%d foreign keys broken (%v)", fk, err)
+	// PostgreSQL checks every foreign key as each row goes in (none is
+	// deferrable), so rows written are rows that hold; SQLite is asked.
+	if !db.Postgres() {
+		var fk int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fk); err != nil || fk != 0 {
+			t.Errorf("%d foreign keys broken (%v)", fk, err)
+		}
 	}
 }
 

@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
@@ -27,7 +27,7 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// openStore opens (and migrates) the database file path with now as clock.
+// openStore opens (and migrates) the database path names with now as clock.
 func openStore(t *testing.T, path string, now func() time.Time) *models.Store {
 	t.Helper()
 	s, err := models.Open(path, models.WithClock(now))
@@ -44,7 +44,7 @@ func openStore(t *testing.T, path string, now func() time.Time) *models.Store {
 func newTestStore(t *testing.T) (*models.Store, *clock) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 5, 12, 8, 0, 0, 0, time.UTC)}
-	return openStore(t, filepath.Join(t.TempDir(), "q.db"), c.Now), c
+	return openStore(t, dbtest.DSN(t), c.Now), c
 }
 
 // syncBuffer is a log sink that the race detector accepts.

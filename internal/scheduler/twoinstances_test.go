@@ -4,22 +4,22 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"quartier/internal/dbtest"
 	"quartier/models"
 )
 
 // TestScheduler_TwoOnOneFileRunEachJobOnce runs two schedulers, each with
 // its own store (its own connection pool, as two serve processes would) on
-// one SQLite file, on the real clock: every one-off job runs exactly once,
+// one database (a SQLite file, or PostgreSQL), on the real clock: every one-off job runs exactly once,
 // the periodic job never runs in both at the same time, and a job left
 // claimed by a crashed instance is taken over once its lease runs out.
 func TestScheduler_TwoOnOneFileRunEachJobOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "q.db")
+	path := dbtest.DSN(t)
 	now := func() time.Time { return time.Now().UTC() }
 	stores := []*models.Store{openStore(t, path, now), openStore(t, path, now)}
 	ctx := context.Background()
