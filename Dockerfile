@@ -1,13 +1,16 @@
 # quartier — container image. Not built in CI (no Docker daemon there).
 #   docker build -t quartier .
 #   docker run -p 8080:8080 -v quartier-data:/data quartier
+# The image also holds quartier-proxy, the load balancer of the scale-out
+# setup (docker-compose.yml).
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 # CGO is needed by the SQLite driver.
-RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/quartier ./cmd/quartier
+RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/quartier ./cmd/quartier \
+ && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/quartier-proxy ./cmd/quartier-proxy
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -15,7 +18,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data quartier \
  && mkdir -p /data && chown quartier /data
-COPY --from=build /out/quartier /usr/local/bin/quartier
+COPY --from=build /out/quartier /out/quartier-proxy /usr/local/bin/
 USER quartier
 WORKDIR /data
 VOLUME ["/data"]
