@@ -202,7 +202,7 @@ func outboxPlural(n int) string {
 }
 
 // OutboxCounts returns how many messages are in each status; every status
-// is present, with 0 when there is none. It reads the four rows of
+// is present, with 0 when there is none. It sums the counter rows of
 // outbox_status_counts, which triggers keep (migration 0018), not the
 // messages: the same cost whatever the number of emails ever sent.
 func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxStatus]int64, error) {
@@ -210,7 +210,7 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[OutboxStatus]int64, error
 		Status OutboxStatus
 		N      int64
 	}
-	err := s.q(ctx).Raw("SELECT status, n FROM outbox_status_counts").Scan(&rows).Error
+	err := s.q(ctx).Raw("SELECT status, SUM(n) AS n FROM outbox_status_counts GROUP BY status").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count outbox messages by status: %w", err)
 	}

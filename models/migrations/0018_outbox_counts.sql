@@ -4,9 +4,14 @@
 -- index, which grows with every email). The PostgreSQL form of the
 -- triggers is in postgres/0018_outbox_counts.sql.
 
+-- A status's count is the sum of its rows. SQLite has one writer and keeps
+-- one row per status (shard 0); PostgreSQL spreads each count over shards
+-- so that concurrent writers do not all wait on one row's lock.
 CREATE TABLE outbox_status_counts (
-    status TEXT PRIMARY KEY,
-    n BIGINT NOT NULL DEFAULT 0
+    status TEXT NOT NULL,
+    shard INTEGER NOT NULL DEFAULT 0,
+    n BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (status, shard)
 );
 INSERT INTO outbox_status_counts (status, n) VALUES
     ('pending', (SELECT COUNT(*) FROM outbox_messages WHERE status = 'pending')),
