@@ -33,10 +33,10 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 // lists them and in its order (those waiting for a review first, then the
 // newest): two queries whatever the number of requests.
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
-	var out []RequestRow
 	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
 		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
-	if err := q.Scan(&out).Error; err != nil {
+	out, err := scanRequestRows(q)
+	if err != nil {
 		return nil, fmt.Errorf("first %d requests: %w", limit, err)
 	}
 	return out, s.fillFirstDays(ctx, out)
