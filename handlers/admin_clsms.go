@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -69,7 +70,7 @@ type clsmForm struct {
 	Audit               []models.AuditEvent
 	CommuneNames        []string
 	Partners            []models.Organisation
-	Requests            []models.RequestRow // the newest sent requests, of RequestCount
+	Requests            []clsmRequestRow // the newest sent requests, of RequestCount
 	RequestCount        int
 	Seasons             []models.SeasonFigures // the figures season by season
 	Zone                string                 // the CLSM's time zone, for session dates
@@ -234,6 +235,25 @@ func (h *Handler) searchCLSMCoordinator(c echo.Context, id int64) error {
 	return h.render(c, http.StatusOK, pageAdminCLSMForm, "clsms", f)
 }
 
+// clsmRequestRow is a row of a CLSM's latest requests: the fields its
+// table shows, flat. The template found each field of a models.RequestRow
+// by reflection through the embedded Request (reflect's FieldByName walks
+// the embedded struct), a twentieth of the page in a CPU profile.
+type clsmRequestRow struct {
+	ID                    int64
+	VenueName, SeasonName string
+	State                 models.RequestState
+	SessionStartsAt       *time.Time
+}
+
+func clsmRequestRows(rows []models.RequestRow) []clsmRequestRow {
+	out := make([]clsmRequestRow, len(rows))
+	for i, r := range rows {
+		out[i] = clsmRequestRow{ID: r.ID, VenueName: r.VenueName, SeasonName: r.SeasonName, State: r.State, SessionStartsAt: r.SessionStartsAt}
+	}
+	return out
+}
+
 func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	ctx := c.Request().Context()
 	id := cl.ID
@@ -265,9 +285,11 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	if f.Seasons, err = h.store.CLSMSeasonFigures(ctx, id); err != nil {
 		return err
 	}
-	if f.Requests, err = h.store.FirstRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown); err != nil {
+	rows, err := h.store.FirstRequestsNoWindows(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown) // its table shows no day
+	if err != nil {
 		return err
 	}
+	f.Requests = clsmRequestRows(rows)
 	for _, se := range f.Seasons {
 		f.RequestCount += se.Requests
 	}

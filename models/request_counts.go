@@ -33,13 +33,24 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 // lists them and in its order (those waiting for a review first, then the
 // newest): two queries whatever the number of requests.
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
-	var out []RequestRow
-	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
-		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
-	if err := q.Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("first %d requests: %w", limit, err)
+	out, err := s.FirstRequestsNoWindows(ctx, f, limit)
+	if err != nil {
+		return nil, err
 	}
 	return out, s.fillFirstDays(ctx, out)
+}
+
+// FirstRequestsNoWindows is FirstRequests in one query, for a table that
+// shows neither the first preferred day nor the number of windows: they
+// stay nil and 0.
+func (s *Store) FirstRequestsNoWindows(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
+	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
+		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
+	out, err := scanRequestRows(q)
+	if err != nil {
+		return nil, fmt.Errorf("first %d requests: %w", limit, err)
+	}
+	return out, nil
 }
 
 // whereRequests applies f to a query over "requests AS r" joined to

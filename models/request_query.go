@@ -203,11 +203,37 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
-	var out []RequestRow
-	if err := q.Scan(&out).Error; err != nil {
+	out, err := scanRequestRows(q)
+	if err != nil {
 		return nil, err
 	}
 	return out, s.fillFirstDays(ctx, out)
+}
+
+// scanRequestRows runs q (selectRequestRows' columns, in their order) and
+// scans its rows by hand: gorm's Scan matched each column to a field by
+// reflection, row after row, and was a quarter of the admin's list of
+// requests (a page of 50 rows) in a CPU profile.
+func scanRequestRows(q *gorm.DB) ([]RequestRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RequestRow
+	for rows.Next() {
+		var r RequestRow
+		var state, format, sessionState string
+		if err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
+			&format, &r.TimeZone, &r.SessionID, &r.SubmittedAt, &r.DecidedAt, &r.CreatedAt, &r.UpdatedAt,
+			&r.CLSMName, &r.RegionCode, &r.DepartementCode, &r.SeasonName,
+			&r.SessionStartsAt, &sessionState); err != nil {
+			return nil, err
+		}
+		r.State, r.Format, r.SessionState = RequestState(state), SessionFormat(format), SessionState(sessionState)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // RequestsToPlan returns the accepted requests of a season (all seasons
