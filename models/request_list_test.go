@@ -2,8 +2,11 @@ package models
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // TestListRequests_RowsCarryWhatListsShow checks the narrow rows of the
@@ -56,5 +59,33 @@ func TestListRequests_RowsCarryWhatListsShow(t *testing.T) {
 				t.Errorf("%s: request %d read texts no list shows: %q, %q", name, id, row.Partners, row.VenueAddress)
 			}
 		}
+	}
+}
+
+// TestScanRequestRows_SameAsGorm checks the hand-written scan of the
+// lists' rows against gorm's reflection over the same statement: a column
+// added to requestRowColumns, or two swapped, in one and not the other
+// fails here.
+func TestScanRequestRows_SameAsGorm(t *testing.T) {
+	f := newReqFixture(t)
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := f.s.CreateRequest(ctx, f.coord.ID, f.clsm.ID, f.input(), i != 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := func() *gorm.DB {
+		return selectRequestRows(f.s.requestsMatching(ctx, RequestFilter{})).Order("r.id")
+	}
+	var want []RequestRow
+	if err := q().Scan(&want).Error; err != nil {
+		t.Fatal(err)
+	}
+	got, err := scanRequestRows(q())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != 3 || !reflect.DeepEqual(got, want) {
+		t.Errorf("hand scan:\n%+v\ngorm scan:\n%+v", got, want)
 	}
 }
