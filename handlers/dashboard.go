@@ -206,9 +206,9 @@ const pendingRequestsURL = "/admin/demandes?etat=submitted"
 
 // sessionZone loads a session's zone for display, defaulting to Paris.
 func sessionZone(zone string) *time.Location {
-	if loc, err := loadZone(zone); err == nil {
+	if loc, err := frtime.LoadZone(zone); err == nil {
 		return loc
 	}
-	loc, _ := loadZone("Europe/Paris")
+	loc, _ := frtime.LoadZone("Europe/Paris")
 	return loc
 }

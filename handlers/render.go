@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,7 +40,7 @@ func templateFuncs() template.FuncMap {
 		"frRange":     frtime.Range,
 		"inZone": func(t time.Time, zone string) time.Time {
 			// A list calls this once or twice per row.
-			loc, err := loadZone(zone)
+			loc, err := frtime.LoadZone(zone)
 			if err != nil {
 				return t
 			}
@@ -104,25 +103,6 @@ var fieldIDReplacer = strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
 
 func fieldID(field string) string {
 	return "f-" + fieldIDReplacer.Replace(field)
-}
-
-// zones caches loadZone's answers: zone name → *time.Location. Only zones
-// that loaded are kept, and there are a few hundred names at most.
-var zones sync.Map
-
-// loadZone is time.LoadLocation, cached: time.LoadLocation reads the zone's
-// file at every call, and pages ask for the same few zones on every
-// request.
-func loadZone(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(name, loc)
-	return loc, nil
 }
 
 func containsString(list []string, s string) bool {

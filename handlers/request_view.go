@@ -91,7 +91,7 @@ func (h *Handler) requestViewOf(ctx context.Context, r models.Request) (requestV
 	if err != nil {
 		return v, err
 	}
-	loc, err := loadZone(r.TimeZone)
+	loc, err := frtime.LoadZone(r.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}

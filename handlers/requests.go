@@ -163,7 +163,7 @@ func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, e
 }
 
 func parisZone() *time.Location {
-	loc, err := loadZone("Europe/Paris")
+	loc, err := frtime.LoadZone("Europe/Paris")
 	if err != nil {
 		return time.UTC
 	}

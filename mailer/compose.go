@@ -13,7 +13,6 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	texttemplate "text/template"
 	"time"
 	"unicode"
@@ -412,23 +411,6 @@ var frenchSpaces = strings.NewReplacer(
 	" :", "\u00a0:", "« ", "«\u00a0", " »", "\u00a0»",
 	" !", "\u202f!", " ?", "\u202f?", " ;", "\u202f;", "'", "’",
 )
-
-// zones caches time.LoadLocation, which reads the zone's file each time:
-// a batch of sign-ups composes a hundred messages in the same zone.
-var zones sync.Map // zone name → *time.Location
-
-// loadZone is time.LoadLocation, cached.
-func loadZone(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(name, loc)
-	return loc, nil
-}
 
 // checkRecipient validates what every message needs.
 func checkRecipient(key, email string) error {

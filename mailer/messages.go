@@ -82,7 +82,7 @@ func (c *Composer) Welcome(d WelcomeData) (models.Envelope, error) {
 	if !d.Role.Valid() {
 		return models.Envelope{}, fmt.Errorf("mailer: welcome: unknown role %q", d.Role)
 	}
-	loc, err := loadZone(staffZone)
+	loc, err := frtime.LoadZone(staffZone)
 	if err != nil {
 		return models.Envelope{}, err
 	}

@@ -3,6 +3,7 @@ package mailer
 import (
 	"fmt"
 
+	"quartier/frtime"
 	"quartier/models"
 )
 
@@ -38,7 +39,7 @@ func (c *Composer) PartnerLink(d PartnerLinkData) (models.Envelope, error) {
 		return models.Envelope{}, err
 	}
 	s := d.Session
-	loc, err := loadZone(s.Zone)
+	loc, err := frtime.LoadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" || !s.End.After(s.Start) {
 		return models.Envelope{}, fmt.Errorf("mailer: partner link: needs a slot in an IANA zone (%q)", s.Zone)
 	}

@@ -36,7 +36,7 @@ func (c *Composer) SessionProposed(d SessionProposedData) (models.Envelope, erro
 		return models.Envelope{}, err
 	}
 	s := d.Session
-	loc, err := loadZone(s.Zone)
+	loc, err := frtime.LoadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" || !s.End.After(s.Start) || d.Deadline.IsZero() {
 		return models.Envelope{}, fmt.Errorf("mailer: session proposed: needs a slot in an IANA zone (%q) and a deadline", s.Zone)
 	}
@@ -214,7 +214,7 @@ func (c *Composer) invitations(n *models.SessionInvitationsNotice) ([]models.Env
 
 // Location is the session's zone (UTC when unknown).
 func (s SessionInfo) Location() *time.Location {
-	if loc, err := loadZone(s.Zone); err == nil {
+	if loc, err := frtime.LoadZone(s.Zone); err == nil {
 		return loc
 	}
 	return time.UTC

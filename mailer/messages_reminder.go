@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"quartier/frtime"
 	"quartier/models"
 )
 
@@ -54,7 +55,7 @@ func (c *Composer) Reminder(d ReminderData) (models.Envelope, error) {
 		return models.Envelope{}, err
 	}
 	s := d.Session
-	loc, err := loadZone(s.Zone)
+	loc, err := frtime.LoadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" || s.ID == 0 || !s.End.After(s.Start) {
 		return models.Envelope{}, fmt.Errorf("mailer: reminder: needs a session with a slot in an IANA zone (%q)", s.Zone)
 	}

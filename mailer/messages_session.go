@@ -111,7 +111,7 @@ func (c *Composer) sessionMessage(kind string, method ical.Method, d InvitationD
 	if s.ID == 0 || s.Title == "" || s.Start.IsZero() || !s.End.After(s.Start) {
 		return models.Envelope{}, fmt.Errorf("mailer: %s: session needs an id, a title and a start before its end", kind)
 	}
-	loc, err := loadZone(s.Zone)
+	loc, err := frtime.LoadZone(s.Zone)
 	if err != nil || s.Zone == "" || s.Zone == "Local" {
 		return models.Envelope{}, fmt.Errorf("mailer: %s: session zone %q is not an IANA zone", kind, s.Zone)
 	}

@@ -71,7 +71,7 @@ func frenchDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	loc, err := loadZone(staffZone)
+	loc, err := frtime.LoadZone(staffZone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -3,8 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+	"quartier/frtime"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -133,28 +133,14 @@ func facilitatorIn(tx *gorm.DB, userID int64) (User, error) {
 // MinuteClock writes minutes after midnight as "08:30" (1440 is "24:00").
 func MinuteClock(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
-// LocationOf loads an IANA zone, Europe/Paris when empty or unknown.
-// time.LoadLocation reads the zone's file at every call, and a calendar
-// asks for its facilitator's zone on every day it shows: the zones loaded
-// are kept (a handful of names, each an immutable *time.Location).
+// LocationOf loads an IANA zone, Europe/Paris when empty or unknown, through
+// frtime.LoadZone's cache (a calendar asks for its facilitator's zone on
+// every day it shows).
 func LocationOf(zone string) *time.Location {
-	if loc, ok := zoneCache.Load(zone); ok {
-		return loc.(*time.Location)
-	}
-	loc := loadLocation(zone)
-	zoneCache.Store(zone, loc)
-	return loc
-}
-
-// zoneCache memoises LocationOf: zone name → *time.Location. It only
-// spares reading the same file again; what it holds never changes.
-var zoneCache sync.Map
-
-func loadLocation(zone string) *time.Location {
-	if loc, err := time.LoadLocation(zone); err == nil && zone != "" {
+	if loc, err := frtime.LoadZone(zone); err == nil && zone != "" {
 		return loc
 	}
-	loc, err := time.LoadLocation("Europe/Paris")
+	loc, err := frtime.LoadZone("Europe/Paris")
 	if err != nil {
 		return time.UTC
 	}
