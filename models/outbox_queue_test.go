@@ -247,7 +247,7 @@ func TestClaimOutbox_TwoStoresNeverShareARow(t *testing.T) {
 
 // obDSN is the database.dsn s was opened with, for a second store on the
 // same database.
-func obDSN(t *testing.T, s *Store) string {
+func obDSN(t testing.TB, s *Store) string {
 	t.Helper()
 	if s.dsn == "" {
 		t.Fatal("store opened without a dsn")

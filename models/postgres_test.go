@@ -33,11 +33,7 @@ func skipUnlessPostgres(t testing.TB) {
 func TestRegister_TwoInstancesHundredSignupsFivePlaces(t *testing.T) {
 	skipUnlessPostgres(t)
 	f := newSignupFixture(t, 25, 5, 4)
-	other, err := Open(f.s.dsn, WithClock(f.clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := moreInstances(t, f.s, 1)[0]
 	other.UseMail(&recordingMail{})
 	stores := []*Store{f.s, other}
 
@@ -100,11 +96,7 @@ func TestCancelRegistration_TwoInstancesPromoteOncePerPlace(t *testing.T) {
 	for i := range 20 {
 		regs = append(regs, f.register(t, i/4, i))
 	}
-	other, err := Open(f.s.dsn, WithClock(f.clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := moreInstances(t, f.s, 1)[0]
 	other.UseMail(&recordingMail{})
 	stores := []*Store{f.s, other}
 	var wg sync.WaitGroup

@@ -224,14 +224,22 @@ func TestConfirmSession_RechecksTheCalendar(t *testing.T) {
 // instances of the app would.
 func raceStores(t *testing.T, f *sessFixture, n int) []*Store {
 	t.Helper()
+	return moreInstances(t, f.s, n)
+}
+
+// moreInstances opens n more stores on s's database with s's clock, each
+// with its own pool, as n more instances of the app would; they close
+// when the test ends.
+func moreInstances(t testing.TB, s *Store, n int) []*Store {
+	t.Helper()
 	out := make([]*Store, n)
 	for i := range out {
-		s, err := Open(obDSN(t, f.s), WithClock(f.clock.Now))
+		o, err := Open(obDSN(t, s), WithClock(s.now))
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { s.Close() })
-		out[i] = s
+		t.Cleanup(func() { o.Close() })
+		out[i] = o
 	}
 	return out
 }
