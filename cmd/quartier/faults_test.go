@@ -520,6 +520,18 @@ func (s *sinkSMTP) listen(refuse bool) {
 	s.t.Cleanup(func() { srv.Close() })
 }
 
+// deliveries counts what the sink received by Message-ID and by recipient:
+// a message delivered twice counts 2 under its id.
+func (s *sinkSMTP) deliveries() (byID, byTo map[string]int) {
+	byID, byTo = map[string]int{}, map[string]int{}
+	for _, m := range s.received() {
+		to, id := headersOf(m)
+		byID[id]++
+		byTo[to]++
+	}
+	return byID, byTo
+}
+
 func (s *sinkSMTP) received() [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -608,13 +620,7 @@ func TestFaults_SMTPDownThenBackDeliversEachOnce(t *testing.T) {
 	if failed != 0 || sent != total || maxAttempts < 3 {
 		t.Errorf("outbox: %d messages, %d sent, %d failed, at most %d attempts", total, sent, failed, maxAttempts)
 	}
-	byID := map[string]int{}
-	byTo := map[string]int{}
-	for _, m := range sink.received() {
-		to, id := headersOf(m)
-		byID[id]++
-		byTo[to]++
-	}
+	byID, byTo := sink.deliveries()
 	if len(byID) != total {
 		t.Errorf("%d distinct Message-IDs received, %d messages in the outbox", len(byID), total)
 	}

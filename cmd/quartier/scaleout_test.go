@@ -184,13 +184,7 @@ func TestScaleOut_TwoInstancesBehindTheProxy(t *testing.T) {
 	if failed != 0 {
 		t.Errorf("%d outbox messages failed", failed)
 	}
-	byID := map[string]int{}
-	byTo := map[string]int{}
-	for _, m := range sink.received() {
-		to, id := headersOf(m)
-		byID[id]++
-		byTo[to]++
-	}
+	byID, byTo := sink.deliveries()
 	for id, n := range byID {
 		if n != 1 || id == "" {
 			t.Errorf("Message-ID %q received %d times", id, n)
