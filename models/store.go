@@ -113,7 +113,8 @@ func openSQLite(dsn string, opts []Option) (*Store, error) {
 		}
 	}
 	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_cache_size=-512"
-	db, err := gorm.Open(sqlite.Open(full), gormConfig())
+	registerSQLiteDriver()
+	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: full}), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
