@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -50,5 +53,33 @@ func TestReleaseWhenIdle(t *testing.T) {
 	<-done
 	if tc.n.Load() != 10 {
 		t.Errorf("counted %d requests, want 10", tc.n.Load())
+	}
+}
+
+// A memory limit also raises the collector's target growth, unless GOGC
+// is set; without a limit both stay Go's defaults.
+func TestSetMemoryLimit_GCPercent(t *testing.T) {
+	oldLimit := debug.SetMemoryLimit(-1)
+	oldGC := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetMemoryLimit(oldLimit); debug.SetGCPercent(oldGC) })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t.Setenv("GOMEMLIMIT", "")
+
+	t.Setenv("GOGC", "")
+	setMemoryLimit(0, log)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("no limit: GC percent %d, want Go's 100", got)
+	}
+	setMemoryLimit(48<<20, log)
+	if got := debug.SetMemoryLimit(-1); got != 48<<20 {
+		t.Errorf("memory limit %d, want 48 MiB", got)
+	}
+	if got := debug.SetGCPercent(100); got != gcPercentUnderLimit {
+		t.Errorf("under a limit: GC percent %d, want %d", got, gcPercentUnderLimit)
+	}
+	t.Setenv("GOGC", "150")
+	setMemoryLimit(48<<20, log)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GC percent %d, want it left alone", got)
 	}
 }
