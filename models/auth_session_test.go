@@ -3,14 +3,17 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"quartier/internal/dbtest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
@@ -139,4 +142,50 @@ func TestReads_TakeNoWriteLock(t *testing.T) {
 		return
 	}
 	_ = tx.Rollback()
+}
+
+// sessionRow's hand scan reads what gorm reads for the same user, every
+// column set to a value of its own; and it names every column of the
+// users table, so a column added to User fails here until it is scanned.
+func TestSessionRow_SameAsGorm(t *testing.T) {
+	s, _, _, _ := sessionStore(t)
+	ctx := context.Background()
+	var want User
+	if err := s.q(ctx).Where("email = ?", "admin@exemple.fr").First(&want).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.q(ctx).Model(&User{}).Where("id = ?", want.ID).Updates(map[string]any{
+		"home_insee": "59350", "time_zone": "Indian/Reunion", "max_per_day": 2, "max_per_week": 7,
+		"updated_at": want.CreatedAt.Add(time.Hour), "search_key": "alice admin clé",
+	}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.q(ctx).First(&want, want.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	got, expires, seen, err := s.sessionRow(ctx, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hand scan:\n%+v\ngorm:\n%+v", got, want)
+	}
+	if !expires.Equal(seen.Add(12 * time.Hour)) {
+		t.Errorf("session times: expires %v, last seen %v", expires, seen)
+	}
+	if _, _, _, err := s.sessionRow(ctx, "nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("unknown session: %v, want ErrNoSession", err)
+	}
+
+	stmt := &gorm.Statement{DB: s.db}
+	if err := stmt.Parse(&User{}); err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for c := range strings.SplitSeq(sessionUserColumns, ",") {
+		cols = append(cols, strings.TrimPrefix(strings.TrimSpace(c), "u."))
+	}
+	if !reflect.DeepEqual(cols, stmt.Schema.DBNames) {
+		t.Errorf("sessionRow scans %v, the users model has %v", cols, stmt.Schema.DBNames)
+	}
 }
