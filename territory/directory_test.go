@@ -24,7 +24,7 @@ type reference struct {
 	regs     []Region      // sorted by code
 }
 
-func decodeReference(t testing.TB) *reference {
+func embeddedText(t testing.TB) string {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(communesGz))
 	if err != nil {
@@ -34,10 +34,15 @@ func decodeReference(t testing.TB) *reference {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(raw)
+}
+
+func decodeReference(t testing.TB, text string) *reference {
+	t.Helper()
 	ref := &reference{byCode: map[string]int{}, byPost: map[string][]int{}}
 	regionOf := map[string]string{}
 	var aliases [][]string
-	for line := range strings.SplitSeq(string(raw), "\n") {
+	for line := range strings.SplitSeq(text, "\n") {
 		if line == "" || line[0] == '#' {
 			continue
 		}
@@ -131,7 +136,49 @@ func (ref *reference) searchCode(q string, limit int) []string {
 // postcode, département and région of the Directory with a plain decoding
 // of the embedded file.
 func TestDirectory_SameAsReference(t *testing.T) {
-	d, ref := dir(t), decodeReference(t)
+	compareWithReference(t, dir(t), decodeReference(t, embeddedText(t)))
+}
+
+// TestParse_SameAsReference is TestDirectory_SameAsReference on cases the
+// embedded file does not have today: départements out of order, a former
+// code listed twice or equal to a current code, a chain of former codes,
+// an alias to nothing, a commune without postcode.
+func TestParse_SameAsReference(t *testing.T) {
+	text := strings.Join([]string{
+		"# test data",
+		"R\t32\tHauts-de-France",
+		"R\t11\tÎle-de-France",
+		"R\t03\tGuyane",
+		"D\t59\tNord\t32",
+		"D\t973\tGuyane\t03",
+		"D\t75\tParis\t11",
+		"D\t2A\tCorse-du-Sud\t32",
+		"C\t2A004\tAjaccio\t20000 20090 20167\t419263\t87345\tg\t71361\t",
+		"C\t59350\tLille\t59000 59160 59260 59777 59800\t506372\t30633\tg\t236710\t",
+		"C\t59355\tLomme\t59160\t506430\t29870\tp\t0\t",
+		"C\t59512\tRoubaix\t59100\t506942\t31746\tg\t98089\t",
+		"C\t75056\tParis\t75001 75002\t488534\t23488\tg\t2103778\t",
+		"C\t75101\tParis 1er Arrondissement\t75001\t488592\t23417\tg\t15917\t75056",
+		"C\t97302\tCayenne\t\t49333\t-523333\td\t63468\t",
+		"A\t59298\t59350",
+		"A\t59298\t59512",
+		"A\t59355\t59512",
+		"A\t59999\t59298",
+		"A\t59001\t59002",
+		"",
+	}, "\n")
+	d, err := parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareWithReference(t, d, decodeReference(t, text))
+	if c, _ := d.Commune("59999"); c.INSEE != "59350" {
+		t.Errorf("Commune(59999) = %s, want Lille by way of 59298", c.INSEE)
+	}
+}
+
+func compareWithReference(t *testing.T, d *Directory, ref *reference) {
+	t.Helper()
 	if d.Len() != len(ref.communes) {
 		t.Fatalf("Len() = %d, want %d", d.Len(), len(ref.communes))
 	}
@@ -147,10 +194,18 @@ func TestDirectory_SameAsReference(t *testing.T) {
 		if i != n || !reflect.DeepEqual(c, ref.communes[n]) {
 			fail("commune %d = %+v, want %d %+v", i, c, n, ref.communes[n])
 		}
+		if cap(c.Postcodes) != len(c.Postcodes) { // an append must not write over another commune's
+			fail("commune %d: Postcodes has spare capacity %d", i, cap(c.Postcodes)-len(c.Postcodes))
+		}
 		n++
 	}
 	if n != len(ref.communes) {
 		t.Errorf("ranging over the communes gave %d, want %d", n, len(ref.communes))
+	}
+	for i, c := range ref.communes { // the names search and ResolveCommune compare
+		if got := d.key(i); got != NormalizeName(c.Name) {
+			fail("key(%d) = %q, want %q (%s)", i, got, NormalizeName(c.Name), c.Name)
+		}
 	}
 	// Every syntactically possible code, current, former or unknown.
 	digits, second := "0123456789", "0123456789ABab"
