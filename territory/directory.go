@@ -48,9 +48,6 @@ type Directory struct {
 	regIdx    map[string]int // code to index in regs
 	blob      string         // "\n" + normalised names joined and ended by "\n", for search
 	offsets   []int32        // start of each name in blob, then len(blob)
-	// communes ranges over every commune in INSEE order, as a slice of
-	// them would (the package's tests walk it).
-	communes func(yield func(int, Commune) bool)
 }
 
 // record is a commune packed without pointers; see Directory.commune.
@@ -95,7 +92,6 @@ func parse(text string) (*Directory, error) {
 		depIdx:  map[string]int{},
 		regIdx:  map[string]int{},
 	}
-	d.communes = d.all
 	names := make([]byte, 0, n*30)
 	keys := make([]string, 0, n)
 	postcodes := make([]int32, 0, n+n/8) // as numbers, the communes' runs in order

@@ -190,7 +190,7 @@ func compareWithReference(t *testing.T, d *Directory, ref *reference) {
 		}
 	}
 	n := 0
-	for i, c := range d.communes {
+	for i, c := range d.all {
 		if i != n || !reflect.DeepEqual(c, ref.communes[n]) {
 			fail("commune %d = %+v, want %d %+v", i, c, n, ref.communes[n])
 		}
