@@ -124,9 +124,9 @@ func (d *Directory) ResolveCommune(text string) (Commune, string) {
 // INSEE code (current or former), is code.
 func (d *Directory) byNameAndCode(name, code string) (Commune, bool) {
 	key := normalize(name)
-	for _, i := range d.byPost[code] {
-		if d.keys[i] == key {
-			return d.communes[i], true
+	for _, i := range d.byPost(code) {
+		if d.key(int(i)) == key {
+			return d.commune(int(i)), true
 		}
 	}
 	if c, ok := d.Commune(code); ok && normalize(c.Name) == key {
@@ -138,14 +138,14 @@ func (d *Directory) byNameAndCode(name, code string) (Commune, bool) {
 // resolveCode reads a five-character code: postcode first, INSEE code
 // when no commune has that postcode.
 func (d *Directory) resolveCode(code string) (Commune, string) {
-	switch idx := d.byPost[code]; len(idx) {
+	switch idx := d.byPost(code); len(idx) {
 	case 0:
 	case 1:
-		return d.communes[idx[0]], ""
+		return d.commune(int(idx[0])), ""
 	default:
 		cs := make([]Commune, len(idx))
 		for k, i := range idx {
-			cs[k] = d.communes[i]
+			cs[k] = d.commune(int(i))
 		}
 		return Commune{}, fmt.Sprintf("Plusieurs communes ont le code postal %s\u00a0: %s. Recopiez l’une de ces propositions.",
 			code, d.choices(cs, code, 8))

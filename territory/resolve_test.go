@@ -70,7 +70,7 @@ func TestResolveCommune(t *testing.T) {
 func TestResolveCommune_EveryLabelReadsBack(t *testing.T) {
 	d := dir(t)
 	bad := 0
-	for _, c := range d.communes {
+	for _, c := range d.all {
 		for _, p := range append([]string{""}, c.Postcodes...) {
 			label := c.LabelFor(p)
 			got, msg := d.ResolveCommune(label)

@@ -1,6 +1,8 @@
 package territory
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -36,28 +38,25 @@ func (d *Directory) Search(query string, limit int) []Commune {
 	var hits []hit
 	if isCode(query) {
 		q := strings.ToUpper(query)
-		seen := map[int]bool{}
 		if len(q) == 5 {
-			for _, i := range d.byPost[q] {
-				hits = append(hits, hit{i, tierExact})
-				seen[i] = true
+			for _, i := range d.byPost(q) {
+				hits = append(hits, hit{int(i), tierExact})
 			}
-			if i, ok := d.byCode[q]; ok && !seen[i] {
+			if i, ok := d.index(q); ok {
 				hits = append(hits, hit{i, tierPrefix})
-				seen[i] = true
 			}
 		}
-		for i, c := range d.communes {
-			if seen[i] {
-				continue
-			}
-			for _, p := range c.Postcodes {
-				if strings.HasPrefix(p, q) {
-					hits = append(hits, hit{i, tierWordPrefix})
-					break
-				}
+		// The distinct postcodes are sorted: those starting with q follow
+		// one another.
+		j, _ := slices.BinarySearch(d.postcodes[:d.nPost], q)
+		for ; j < d.nPost && strings.HasPrefix(d.postcodes[j], q); j++ {
+			for _, i := range d.postIdx[d.postStart[j]:d.postStart[j+1]] {
+				hits = append(hits, hit{int(i), tierWordPrefix})
 			}
 		}
+		// A commune found several ways counts once, at its best tier.
+		slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(a.idx-b.idx, a.tier-b.tier) })
+		hits = slices.CompactFunc(hits, func(a, b hit) bool { return a.idx == b.idx })
 	} else {
 		q := normalize(query)
 		raw := normalizeRaw(query)
@@ -76,7 +75,7 @@ func (d *Directory) Search(query string, limit int) []Commune {
 				start := int(d.offsets[i])
 				t := tierSubstring
 				switch {
-				case at == start && len(d.keys[i]) == len(q):
+				case at == start && len(d.key(i)) == len(q):
 					t = tierExact
 				case at == start:
 					t = tierPrefix
@@ -113,11 +112,11 @@ func (d *Directory) Search(query string, limit int) []Commune {
 		if ha.tier != hb.tier {
 			return ha.tier < hb.tier
 		}
-		ca, cb := &d.communes[ha.idx], &d.communes[hb.idx]
-		if ca.Population != cb.Population {
-			return ca.Population > cb.Population
+		pa, pb := d.records[ha.idx].pop, d.records[hb.idx].pop
+		if pa != pb {
+			return pa > pb
 		}
-		return ca.INSEE < cb.INSEE
+		return ha.idx < hb.idx // records are in INSEE code order
 	}
 	// Keep the best limit hits by insertion: most hits of a short query
 	// are discarded after one comparison.
@@ -136,31 +135,29 @@ func (d *Directory) Search(query string, limit int) []Commune {
 	hits = top
 	out := make([]Commune, len(hits))
 	for i, h := range hits {
-		out[i] = d.communes[h.idx]
+		out[i] = d.commune(h.idx)
 	}
 	return out
 }
 
 // buildIndex joins the normalised names into one string, so that a query is
 // found in all of them by a single fast substring scan.
-func (d *Directory) buildIndex() {
+func (d *Directory) buildIndex(keys []string) {
 	size := 1
-	for _, k := range d.keys {
+	for _, k := range keys {
 		size += len(k) + 1
 	}
 	var b strings.Builder
 	b.Grow(size)
 	b.WriteByte('\n')
-	d.offsets = make([]int32, len(d.keys))
-	for i, k := range d.keys {
+	d.offsets = make([]int32, len(keys)+1)
+	for i, k := range keys {
 		d.offsets[i] = int32(b.Len())
 		b.WriteString(k)
 		b.WriteByte('\n')
 	}
+	d.offsets[len(keys)] = int32(b.Len())
 	d.blob = b.String()
-	for i := range d.keys { // share memory with the blob
-		d.keys[i] = d.blob[d.offsets[i] : int(d.offsets[i])+len(d.keys[i])]
-	}
 }
 
 // isCode reports whether the query looks like a postcode or INSEE code

@@ -10,22 +10,10 @@
 // application passes around; the package keeps no mutable state.
 package territory
 
-//go:generate sh ../scripts/communes/generate.sh
-
 import (
-	"bytes"
-	"compress/gzip"
-	_ "embed"
-	"encoding/binary"
-	"fmt"
 	"math"
-	"sort"
-	"strconv"
 	"strings"
 )
-
-//go:embed communes.tsv.gz
-var communesGz []byte
 
 // CoordSource tells how a commune's coordinates were obtained.
 type CoordSource byte
@@ -82,134 +70,6 @@ type Region struct {
 	Name string // "Hauts-de-France"
 }
 
-// Directory is the read-only set of communes, départements and régions.
-// It is safe for concurrent use.
-type Directory struct {
-	communes []Commune        // sorted by INSEE code
-	keys     []string         // normalised names, parallel to communes
-	byCode   map[string]int   // INSEE code, current or former, to index in communes
-	deps     []Departement    // sorted by code
-	depIdx   map[string]int   // code to index in deps
-	regs     []Region         // sorted by code
-	regIdx   map[string]int   // code to index in regs
-	byPost   map[string][]int // postcode to indexes in communes
-	blob     string           // "\n" + keys joined and ended by "\n", for substring search
-	offsets  []int32          // start of each key in blob
-}
-
-// Load parses the embedded data: about 40 ms and 10 MB of heap on the
-// development machine. Call it once at start-up and share the Directory.
-func Load() (*Directory, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(communesGz))
-	if err != nil {
-		return nil, fmt.Errorf("territory: embedded data: %w", err)
-	}
-	// The gzip trailer holds the uncompressed size (modulo 2³²).
-	size := 0
-	if n := len(communesGz); n >= 4 {
-		size = int(binary.LittleEndian.Uint32(communesGz[n-4:]))
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+512))
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("territory: embedded data: %w", err)
-	}
-	return parse(buf.String())
-}
-
-func parse(text string) (*Directory, error) {
-	n := strings.Count(text, "\nC\t")
-	d := &Directory{
-		communes: make([]Commune, 0, n),
-		keys:     make([]string, 0, n),
-		byCode:   make(map[string]int, n+n/8),
-		depIdx:   map[string]int{},
-		regIdx:   map[string]int{},
-		byPost:   make(map[string][]int, n/5),
-	}
-	postcodes := make([]string, 0, n+n/8) // one backing array for all communes
-	var aliases [][2]string
-	var f [9]string
-	for line := 1; text != ""; line++ {
-		var s string
-		s, text, _ = strings.Cut(text, "\n")
-		if s == "" || s[0] == '#' {
-			continue
-		}
-		nf := 0
-		for rest := s; nf < len(f); nf++ {
-			var more bool
-			f[nf], rest, more = strings.Cut(rest, "\t")
-			if !more {
-				nf++
-				break
-			}
-		}
-		bad := func(why string) error {
-			return fmt.Errorf("territory: embedded data line %d: %s", line, why)
-		}
-		switch {
-		case f[0] == "R" && nf == 3:
-			d.regIdx[f[1]] = len(d.regs)
-			d.regs = append(d.regs, Region{Code: f[1], Name: f[2]})
-		case f[0] == "D" && nf == 4:
-			d.depIdx[f[1]] = len(d.deps)
-			d.deps = append(d.deps, Departement{Code: f[1], Name: f[2], Region: f[3]})
-		case f[0] == "C" && nf == 9:
-			c := Commune{INSEE: f[1], Name: f[2], Parent: f[8], Departement: depOf(f[1])}
-			if f[3] != "" {
-				start := len(postcodes)
-				for p := range strings.SplitSeq(f[3], " ") {
-					postcodes = append(postcodes, p)
-				}
-				c.Postcodes = postcodes[start:len(postcodes):len(postcodes)]
-			}
-			lat, err1 := strconv.Atoi(f[4])
-			lon, err2 := strconv.Atoi(f[5])
-			pop, err3 := strconv.Atoi(f[7])
-			if err1 != nil || err2 != nil || err3 != nil || len(f[6]) != 1 {
-				return nil, bad("bad number")
-			}
-			c.Lat, c.Lon, c.Population, c.CoordSource = float64(lat)/1e4, float64(lon)/1e4, pop, CoordSource(f[6][0])
-			i, ok := d.depIdx[c.Departement]
-			if !ok {
-				return nil, bad("unknown département " + c.Departement)
-			}
-			c.Region = d.deps[i].Region
-			idx := len(d.communes)
-			d.byCode[c.INSEE] = idx
-			for _, p := range c.Postcodes {
-				d.byPost[p] = append(d.byPost[p], idx)
-			}
-			d.communes = append(d.communes, c)
-			d.keys = append(d.keys, normalize(c.Name))
-		case f[0] == "A" && nf == 3:
-			aliases = append(aliases, [2]string{f[1], f[2]})
-		default:
-			return nil, bad("unexpected record")
-		}
-	}
-	for _, a := range aliases {
-		if i, ok := d.byCode[a[1]]; ok {
-			if _, taken := d.byCode[a[0]]; !taken {
-				d.byCode[a[0]] = i
-			}
-		}
-	}
-	if len(d.communes) == 0 || len(d.deps) == 0 || len(d.regs) == 0 {
-		return nil, fmt.Errorf("territory: embedded data is empty")
-	}
-	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i].Code < d.deps[j].Code })
-	for i, dep := range d.deps {
-		d.depIdx[dep.Code] = i
-	}
-	sort.Slice(d.regs, func(i, j int) bool { return d.regs[i].Code < d.regs[j].Code })
-	for i, r := range d.regs {
-		d.regIdx[r.Code] = i
-	}
-	d.buildIndex()
-	return d, nil
-}
-
 // depOf returns the département code that prefixes an INSEE commune code.
 func depOf(insee string) string {
 	if strings.HasPrefix(insee, "97") || strings.HasPrefix(insee, "98") {
@@ -221,16 +81,16 @@ func depOf(insee string) string {
 // Commune returns the commune with this INSEE code. A former code (commune
 // merged into a commune nouvelle, or commune déléguée/associée) returns the
 // current commune, whose INSEE field then differs from the argument.
-func (d *Directory) Commune(insee string) (Commune, bool) {
-	i, ok := d.byCode[strings.ToUpper(strings.TrimSpace(insee))]
-	if !ok {
-		return Commune{}, false
+func (d *Directory) Commune(insee string) (c Commune, ok bool) {
+	i, ok := d.index(strings.ToUpper(strings.TrimSpace(insee)))
+	if ok {
+		d.fill(&c, i)
 	}
-	return d.communes[i], true
+	return c, ok
 }
 
 // Len returns the number of communes (arrondissements municipaux included).
-func (d *Directory) Len() int { return len(d.communes) }
+func (d *Directory) Len() int { return len(d.records) }
 
 // Departement returns the département (or COM) with this code ("59", "2A",
 // "974").

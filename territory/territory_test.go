@@ -158,7 +158,7 @@ func TestCoordinatesInsideDepartement(t *testing.T) {
 	d := dir(t)
 	chefLieu := map[string]string{"59": "59350", "49": "49007", "972": "97209", "974": "97411", "2A": "2A004", "973": "97302"}
 	limit := map[string]float64{"973": 400}
-	for _, c := range d.communes {
+	for _, c := range d.all {
 		cl, ok := chefLieu[c.Departement]
 		if !ok {
 			continue
