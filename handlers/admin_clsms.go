@@ -66,7 +66,7 @@ type clsmForm struct {
 	// deactivated.
 	CoordinatorMatches  []models.User
 	InactiveCoordinator *models.User
-	AllQPVs             []models.QPVWithCommunes
+	AllQPVs             []models.QPV
 	Audit               []models.AuditEvent
 	CommuneNames        []string
 	Partners            []models.Organisation
