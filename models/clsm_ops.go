@@ -178,6 +178,32 @@ func (s *Store) CLSMCoverageOf(ctx context.Context, id int64) (CLSMCoverage, err
 	return cov, err
 }
 
+// CLSMCoverageCodes returns the INSEE codes of the communes a CLSM covers,
+// sorted, and the codes of its QPVs, sorted: what its form shows, in one
+// statement (CLSMCoverageOf takes two and loads the QPVs whole).
+func (s *Store) CLSMCoverageCodes(ctx context.Context, id int64) (communes, qpvs []string, err error) {
+	rows, err := s.q(ctx).Raw(`SELECT 0 AS kind, insee AS code FROM clsm_communes WHERE clsm_id = ?
+		UNION ALL SELECT 1 AS kind, qpv_code AS code FROM clsm_qpvs WHERE clsm_id = ?
+		ORDER BY kind, code`, id, id).Rows()
+	if err != nil {
+		return nil, nil, fmt.Errorf("coverage of CLSM %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind int
+		var code string
+		if err := rows.Scan(&kind, &code); err != nil {
+			return nil, nil, fmt.Errorf("coverage of CLSM %d: %w", id, err)
+		}
+		if kind == 0 {
+			communes = append(communes, code)
+		} else {
+			qpvs = append(qpvs, code)
+		}
+	}
+	return communes, qpvs, rows.Err()
+}
+
 // CreateCLSM creates a CLSM with what it covers.
 func (s *Store) CreateCLSM(ctx context.Context, actorID int64, in CLSMInput) (CLSM, error) {
 	in, err := in.validate()

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -244,5 +245,36 @@ func TestScanSeasonFigures_SameAsGorm(t *testing.T) {
 	}
 	if len(want) == 0 || !reflect.DeepEqual(got, want) || got[0].Requests != 2 {
 		t.Errorf("hand scan:\n%+v\ngorm scan:\n%+v", got, want)
+	}
+}
+
+func TestCLSMCoverageCodes_SameAsCLSMCoverageOf(t *testing.T) {
+	f := newReqFixture(t)
+	ctx := context.Background()
+	if _, err := f.s.ImportQPVs(ctx, f.admin.ID, []QPVInput{{Line: 1, Code: "QN05902M", Name: "Épeule", Communes: []string{"59512"}}}); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := f.s.CreateCLSM(ctx, f.admin.ID, CLSMInput{Name: "CLSM de la Métropole", RegionCode: "32", DepartementCode: "59",
+		Communes: []string{"59512", "59350", "59599"}, QPVs: []string{"QN05902M", "QN05901M"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{cl.ID, f.clsm.ID, f.clsm2.ID} {
+		communes, qpvs, err := f.s.CLSMCoverageCodes(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cov, err := f.s.CLSMCoverageOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, q := range cov.QPVs {
+			want = append(want, q.Code)
+		}
+		sort.Strings(want)
+		if !reflect.DeepEqual(communes, cov.Communes) || !reflect.DeepEqual(qpvs, want) {
+			t.Errorf("CLSM %d: CLSMCoverageCodes = %v, %v; CLSMCoverageOf = %v, %v", id, communes, qpvs, cov.Communes, want)
+		}
 	}
 }
