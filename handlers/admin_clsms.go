@@ -66,7 +66,7 @@ type clsmForm struct {
 	// deactivated.
 	CoordinatorMatches  []models.User
 	InactiveCoordinator *models.User
-	AllQPVs             []models.QPVWithCommunes
+	AllQPVs             []models.QPV
 	Audit               []models.AuditEvent
 	CommuneNames        []string
 	Partners            []models.Organisation
@@ -257,7 +257,7 @@ func clsmRequestRows(rows []models.RequestRow) []clsmRequestRow {
 func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	ctx := c.Request().Context()
 	id := cl.ID
-	cov, err := h.store.CLSMCoverageOf(ctx, id)
+	communes, qpvs, err := h.store.CLSMCoverageCodes(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -266,16 +266,14 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 		f.Coordinator = strconv.FormatInt(*cl.CoordinatorID, 10)
 	}
 	var lines []string
-	for _, insee := range cov.Communes {
+	for _, insee := range communes {
 		lines = append(lines, h.geo.CommuneLabel(insee))
 		if com, ok := h.geo.Commune(insee); ok {
 			f.CommuneNames = append(f.CommuneNames, com.Name+" ("+insee+")")
 		}
 	}
 	f.Communes = strings.Join(lines, "\n")
-	for _, q := range cov.QPVs {
-		f.QPVs = append(f.QPVs, q.Code)
-	}
+	f.QPVs = qpvs // the form ticks them: their order does not show
 	if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
 		return err
 	}

@@ -176,7 +176,7 @@ func regionOptions(regs []territory.Region, sel string) template.HTML {
 
 // qpvChoices writes the QPV checkboxes of the CLSM form, checked when in
 // chosen, as the range over them in admin_clsm_form.html did.
-func qpvChoices(qpvs []models.QPVWithCommunes, chosen []string) template.HTML {
+func qpvChoices(qpvs []models.QPV, chosen []string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(qpvs) * 120)
 	for _, q := range qpvs {

@@ -101,13 +101,13 @@ func TestTerritoryOptionsHTML_WriteWhatTheTemplatesWrote(t *testing.T) {
 }
 
 func TestQPVChoices_WriteWhatTheTemplateWrote(t *testing.T) {
-	var qpvs []models.QPVWithCommunes
+	var qpvs []models.QPV
 	for i, v := range hostile {
-		qpvs = append(qpvs, models.QPVWithCommunes{QPV: models.QPV{Code: hostile[(i+4)%len(hostile)], Name: v}})
+		qpvs = append(qpvs, models.QPV{Code: hostile[(i+4)%len(hostile)], Name: v})
 	}
 	chosen := []string{"Saint-Denis", "A&B + C's", ""}
 	data := struct {
-		AllQPVs []models.QPVWithCommunes
+		AllQPVs []models.QPV
 		QPVs    []string
 	}{qpvs, chosen}
 	sameAsTemplate(t, `{{range .AllQPVs}}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,12 +31,38 @@ func audit(tx *gorm.DB, actorID *int64, objectType string, objectID int64, actio
 // AuditTrail returns the events of one object, newest first, with the
 // actor's name (kept even when the actor was deactivated).
 func (s *Store) AuditTrail(ctx context.Context, objectType string, objectID int64) ([]AuditEvent, error) {
-	var out []AuditEvent
-	err := s.q(ctx).Table("audit_events AS a").
-		Select("a.*, COALESCE(u.name, 'Système') AS actor_name").
+	out, err := scanAuditEvents(s.auditTrailQuery(ctx, objectType, objectID))
+	if err != nil {
+		return nil, fmt.Errorf("audit trail of %s %d: %w", objectType, objectID, err)
+	}
+	return out, nil
+}
+
+// auditTrailQuery is the statement of AuditTrail.
+func (s *Store) auditTrailQuery(ctx context.Context, objectType string, objectID int64) *gorm.DB {
+	return s.q(ctx).Table("audit_events AS a").
+		Select("a.id, a.actor_id, a.object_type, a.object_id, a.action, a.detail, a.created_at, COALESCE(u.name, 'Système') AS actor_name").
 		Joins("LEFT JOIN users u ON u.id = a.actor_id").
 		Where("a.object_type = ? AND a.object_id = ?", objectType, objectID).
-		Order("a.created_at DESC, a.id DESC").
-		Scan(&out).Error
-	return out, err
+		Order("a.created_at DESC, a.id DESC")
+}
+
+// scanAuditEvents runs q (auditTrailQuery's columns, in their order) and
+// scans its rows by hand: gorm's Scan matched each column to a field by
+// reflection, row after row, on every page that shows a history.
+func scanAuditEvents(q *gorm.DB) ([]AuditEvent, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.ObjectType, &e.ObjectID, &e.Action, &e.Detail, &e.CreatedAt, &e.ActorName); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -62,7 +62,8 @@ func uniqueSorted(in []string) []string {
 }
 
 // CLSMRow is a CLSM as listed, with its coordinator's name and whether
-// that account is still active (a deactivated one cannot sign in).
+// that account is still active (a deactivated one cannot sign in). Its
+// timestamps and search key are not read (clsmRowColumns).
 type CLSMRow struct {
 	CLSM
 	CoordinatorName   string `gorm:"->"`
@@ -94,13 +95,46 @@ func (s *Store) clsmsMatching(ctx context.Context, f CLSMFilter) *gorm.DB {
 // ListCLSMs returns the CLSMs matching f, by name, each with its
 // coordinator's name: one statement.
 func (s *Store) ListCLSMs(ctx context.Context, f CLSMFilter) ([]CLSMRow, error) {
-	q := s.clsmsMatching(ctx, f).Select("c.*, COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, FALSE) AS coordinator_active").
+	out, err := scanCLSMRows(s.clsmRowsQuery(ctx, f))
+	if err != nil {
+		return nil, fmt.Errorf("list CLSMs: %w", err)
+	}
+	return out, nil
+}
+
+// clsmRowsQuery is the statement of ListCLSMs.
+func (s *Store) clsmRowsQuery(ctx context.Context, f CLSMFilter) *gorm.DB {
+	q := s.clsmsMatching(ctx, f).Select(clsmRowColumns).
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").Order("c.name, c.id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
+	return q
+}
+
+// clsmRowColumns are the columns of a CLSMRow, in scanCLSMRows' order.
+const clsmRowColumns = `c.id, c.name, c.territory, c.region_code, c.departement_code, c.coordinator_id,
+	COALESCE(u.name, '') AS coordinator_name, COALESCE(u.active, FALSE) AS coordinator_active`
+
+// scanCLSMRows runs q (clsmRowColumns) and scans its rows by hand: gorm's
+// Scan matched each column to a field by reflection, and the driver
+// parsed two timestamps no list shows, row after row.
+func scanCLSMRows(q *gorm.DB) ([]CLSMRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []CLSMRow
-	return out, q.Scan(&out).Error
+	for rows.Next() {
+		var r CLSMRow
+		if err := rows.Scan(&r.ID, &r.Name, &r.Territory, &r.RegionCode, &r.DepartementCode, &r.CoordinatorID,
+			&r.CoordinatorName, &r.CoordinatorActive); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // CountCLSMs counts the CLSMs matching f (Limit and Offset aside).
@@ -142,6 +176,32 @@ func (s *Store) CLSMCoverageOf(ctx context.Context, id int64) (CLSMCoverage, err
 	err := s.q(ctx).Table("qpvs").Joins("JOIN clsm_qpvs cq ON cq.qpv_code = qpvs.code").
 		Where("cq.clsm_id = ?", id).Order("qpvs.name").Find(&cov.QPVs).Error
 	return cov, err
+}
+
+// CLSMCoverageCodes returns the INSEE codes of the communes a CLSM covers,
+// sorted, and the codes of its QPVs, sorted: what its form shows, in one
+// statement (CLSMCoverageOf takes two and loads the QPVs whole).
+func (s *Store) CLSMCoverageCodes(ctx context.Context, id int64) (communes, qpvs []string, err error) {
+	rows, err := s.q(ctx).Raw(`SELECT 0 AS kind, insee AS code FROM clsm_communes WHERE clsm_id = ?
+		UNION ALL SELECT 1 AS kind, qpv_code AS code FROM clsm_qpvs WHERE clsm_id = ?
+		ORDER BY kind, code`, id, id).Rows()
+	if err != nil {
+		return nil, nil, fmt.Errorf("coverage of CLSM %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind int
+		var code string
+		if err := rows.Scan(&kind, &code); err != nil {
+			return nil, nil, fmt.Errorf("coverage of CLSM %d: %w", id, err)
+		}
+		if kind == 0 {
+			communes = append(communes, code)
+		} else {
+			qpvs = append(qpvs, code)
+		}
+	}
+	return communes, qpvs, rows.Err()
 }
 
 // CreateCLSM creates a CLSM with what it covers.

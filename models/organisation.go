@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -139,8 +141,42 @@ func createOrganisation(tx *gorm.DB, actorID int64, o Organisation, now time.Tim
 
 // OrganisationsOf lists a CLSM's partner organisations.
 func (s *Store) OrganisationsOf(ctx context.Context, clsmID int64) ([]Organisation, error) {
+	out, err := scanOrganisations(s.organisationsOfQuery(ctx, clsmID))
+	if err != nil {
+		return nil, fmt.Errorf("organisations of CLSM %d: %w", clsmID, err)
+	}
+	return out, nil
+}
+
+// organisationsOfQuery is the statement of OrganisationsOf.
+func (s *Store) organisationsOfQuery(ctx context.Context, clsmID int64) *gorm.DB {
+	return s.q(ctx).Table("organisations").
+		Select("id, clsm_id, name, kind, contact_name, contact_email, created_at, updated_at").
+		Where("clsm_id = ?", clsmID).Order("name")
+}
+
+// scanOrganisations runs q (organisationsOfQuery's columns, in their
+// order) and scans its rows by hand, without gorm's reflection per row.
+// An organisation older than the column has no updated_at: zero, as gorm
+// left it.
+func scanOrganisations(q *gorm.DB) ([]Organisation, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []Organisation
-	return out, s.q(ctx).Where("clsm_id = ?", clsmID).Order("name").Find(&out).Error
+	for rows.Next() {
+		var o Organisation
+		var kind string
+		var updated sql.NullTime
+		if err := rows.Scan(&o.ID, &o.CLSMID, &o.Name, &kind, &o.ContactName, &o.ContactEmail, &o.CreatedAt, &updated); err != nil {
+			return nil, err
+		}
+		o.Kind, o.UpdatedAt = OrgKind(kind), updated.Time
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // OrganisationOf loads organisation id of CLSM clsmID; one of another

@@ -44,15 +44,40 @@ func (s *Store) ListQPVs(ctx context.Context, limit int) ([]QPVWithCommunes, err
 // QPVPage returns limit QPVs by name (all when limit <= 0) after the
 // first offset, each with its communes: two statements.
 func (s *Store) QPVPage(ctx context.Context, limit, offset int) ([]QPVWithCommunes, error) {
-	q := s.q(ctx).Model(&QPV{}).Order("name, code")
+	q := s.q(ctx).Table("qpvs").Select("code, name").Order("name, code")
 	if limit > 0 {
 		q = q.Limit(limit).Offset(max(offset, 0))
 	}
-	var out []QPVWithCommunes
-	if err := q.Find(&out).Error; err != nil {
+	qs, err := scanQPVCodeNames(q)
+	if err != nil {
 		return nil, err
 	}
+	out := make([]QPVWithCommunes, len(qs))
+	for i, q := range qs {
+		out[i].QPV = q
+	}
 	return out, s.fillQPVCommunes(ctx, out)
+}
+
+// scanQPVCodeNames runs q, which selects a quartier's code and name in
+// that order, and scans its rows by hand: the lists show no more, and
+// gorm's reflection (and the driver's parsing of the two timestamps) was
+// most of their cost per row. CreatedAt and UpdatedAt stay zero.
+func scanQPVCodeNames(q *gorm.DB) ([]QPV, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []QPV
+	for rows.Next() {
+		var r QPV
+		if err := rows.Scan(&r.Code, &r.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // CountQPVs returns the number of QPVs.
@@ -96,26 +121,60 @@ func (s *Store) QPVsWithCommunes(ctx context.Context, codes []string) ([]QPVWith
 	return out, s.fillQPVCommunes(ctx, out)
 }
 
-// QPVsForCLSM returns the quartiers an admin may tick for a CLSM: those
-// with a commune in its département, and those already ticked.
-func (s *Store) QPVsForCLSM(ctx context.Context, departement string, ticked []string) ([]QPVWithCommunes, error) {
-	var out []QPVWithCommunes
-	q := s.q(ctx).Model(&QPV{})
-	if len(departement) > 3 || strings.ContainsAny(departement, `%_\`) {
+// QPVsForCLSM returns the code and name of the quartiers an admin may
+// tick for a CLSM, by name: those with a commune in its département (all
+// those with a commune when departement is empty), and those already
+// ticked. The département is matched as a range of INSEE codes, which the
+// index on qpv_communes serves (a LIKE is case-insensitive in SQLite, and
+// so scanned every row).
+func (s *Store) QPVsForCLSM(ctx context.Context, departement string, ticked []string) ([]QPV, error) {
+	if departement == "" && len(ticked) == 0 {
+		return nil, nil
+	}
+	q := s.q(ctx).Table("qpvs").Select("code, name")
+	switch lo, hi, ok := inseeRange(departement); {
+	case !ok:
 		q = q.Where("1 = 0") // no département has such a code
-	} else {
-		q = q.Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee LIKE ?)", departement+"%")
+	case hi == "":
+		q = q.Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee >= ?)", lo)
+	default:
+		q = q.Where("code IN (SELECT qpv_code FROM qpv_communes WHERE insee >= ? AND insee < ?)", lo, hi)
 	}
 	if len(ticked) > 0 {
 		q = q.Or("code IN ?", ticked)
 	}
-	if departement == "" && len(ticked) == 0 {
-		return nil, nil
+	return scanQPVCodeNames(q.Order("name"))
+}
+
+// inseeRange returns the INSEE codes that start with a département's
+// code as lo <= insee < hi (no upper bound when hi is ""): the code
+// upper-cased, as SQLite's LIKE matched « 2a » to 2A, and the code with
+// its last character moved one on in 0-9A-Z, an order digits-then-letters
+// that every collation keeps. ok is false for a code no INSEE code can
+// start with (more than three characters, or not letters and digits).
+func inseeRange(departement string) (lo, hi string, ok bool) {
+	if len(departement) > 3 {
+		return "", "", false
 	}
-	if err := q.Order("name").Find(&out).Error; err != nil {
-		return nil, err
+	code := []byte(strings.ToUpper(departement))
+	for _, c := range code {
+		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return "", "", false
+		}
 	}
-	return out, s.fillQPVCommunes(ctx, out)
+	lo = string(code)
+	for i := len(code) - 1; i >= 0; i-- {
+		switch c := code[i]; {
+		case c == '9':
+			code[i] = 'A'
+		case c == 'Z':
+			continue // carried: the shorter prefix, moved on, bounds it
+		default:
+			code[i]++
+		}
+		return lo, string(code[:i+1]), true
+	}
+	return lo, "", true
 }
 
 // fillQPVCommunes loads the communes of every quartier in one query.
@@ -128,15 +187,20 @@ func (s *Store) fillQPVCommunes(ctx context.Context, qs []QPVWithCommunes) error
 	for i, q := range qs {
 		codes[i], at[q.Code] = q.Code, i
 	}
-	var rows []struct{ QPVCode, INSEE string }
-	if err := s.q(ctx).Table("qpv_communes").Select("qpv_code, insee AS insee").Where("qpv_code IN ?", codes).Order("qpv_code, insee").Scan(&rows).Error; err != nil {
+	rows, err := s.q(ctx).Table("qpv_communes").Select("qpv_code, insee").Where("qpv_code IN ?", codes).Order("qpv_code, insee").Rows()
+	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		i := at[r.QPVCode]
-		qs[i].Communes = append(qs[i].Communes, r.INSEE)
+	defer rows.Close()
+	for rows.Next() {
+		var code, insee string
+		if err := rows.Scan(&code, &insee); err != nil {
+			return err
+		}
+		i := at[code]
+		qs[i].Communes = append(qs[i].Communes, insee)
 	}
-	return nil
+	return rows.Err()
 }
 
 // QPVsByCode returns the QPVs with these codes (unknown codes are skipped).

@@ -101,8 +101,16 @@ type SeasonFigures struct {
 // season first and the requests filed into no season last, in one
 // aggregate query. Drafts are left out, as on the admin's lists.
 func (s *Store) CLSMSeasonFigures(ctx context.Context, clsmID int64) ([]SeasonFigures, error) {
-	var out []SeasonFigures
-	err := s.q(ctx).Raw(`SELECT r.season_id AS season_id, COALESCE(se.name, '') AS season_name, COUNT(*) AS requests,
+	out, err := scanSeasonFigures(s.clsmSeasonFiguresQuery(ctx, clsmID))
+	if err != nil {
+		return nil, fmt.Errorf("figures of CLSM %d by season: %w", clsmID, err)
+	}
+	return out, nil
+}
+
+// clsmSeasonFiguresQuery is the statement of CLSMSeasonFigures.
+func (s *Store) clsmSeasonFiguresQuery(ctx context.Context, clsmID int64) *gorm.DB {
+	return s.q(ctx).Raw(`SELECT r.season_id AS season_id, COALESCE(se.name, '') AS season_name, COUNT(*) AS requests,
 			SUM(CASE WHEN r.state = 'declined' THEN 1 ELSE 0 END) AS declined,
 			SUM(CASE WHEN ss.state = 'scheduled' THEN 1 ELSE 0 END) AS scheduled,
 			SUM(CASE WHEN ss.state IN ('held', 'closed') THEN 1 ELSE 0 END) AS held
@@ -111,9 +119,24 @@ func (s *Store) CLSMSeasonFigures(ctx context.Context, clsmID int64) ([]SeasonFi
 		LEFT JOIN sessions ss ON ss.id = r.session_id
 		WHERE r.clsm_id = ? AND r.state <> 'draft' AND r.submitted_at IS NOT NULL
 		GROUP BY r.season_id, se.name
-		ORDER BY MAX(se.starts_on) IS NULL, MAX(se.starts_on) DESC`, clsmID).Scan(&out).Error
+		ORDER BY MAX(se.starts_on) IS NULL, MAX(se.starts_on) DESC`, clsmID)
+}
+
+// scanSeasonFigures runs q (clsmSeasonFiguresQuery's columns, in their
+// order) and scans its rows by hand, without gorm's reflection per row.
+func scanSeasonFigures(q *gorm.DB) ([]SeasonFigures, error) {
+	rows, err := q.Rows()
 	if err != nil {
-		return nil, fmt.Errorf("figures of CLSM %d by season: %w", clsmID, err)
+		return nil, err
 	}
-	return out, nil
+	defer rows.Close()
+	var out []SeasonFigures
+	for rows.Next() {
+		var f SeasonFigures
+		if err := rows.Scan(&f.SeasonID, &f.SeasonName, &f.Requests, &f.Declined, &f.Scheduled, &f.Held); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }

@@ -243,25 +243,58 @@ func (s *Store) CountUsersMatching(ctx context.Context, f UserFilter) (int64, er
 }
 
 // UserRow is a user as the list of people shows it, with the names of
-// the CLSMs they coordinate.
+// the CLSMs they coordinate. Only the columns the list shows are read
+// (userRowColumns): the other fields of User stay zero.
 type UserRow struct {
 	User
 	CLSMNames string `gorm:"->;column:clsm_names"`
 }
 
+// userRowColumns are the columns of a UserRow, in scanUserRows' order,
+// before the CLSMs' names.
+const userRowColumns = "u.id, u.email, u.name, u.role, u.active"
+
 // ListUserRows is ListUsers with each user's CLSMs, in one statement.
 func (s *Store) ListUserRows(ctx context.Context, f UserFilter) ([]UserRow, error) {
+	out, err := scanUserRows(s.userRowsQuery(ctx, f))
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// userRowsQuery is the statement of ListUserRows.
+func (s *Store) userRowsQuery(ctx context.Context, f UserFilter) *gorm.DB {
 	q := s.usersMatching(ctx, f).
-		Select("u.*, COALESCE((SELECT " + s.engine.joinedNames("c.name", "c.id") + " FROM clsms c WHERE c.coordinator_id = u.id), '') AS clsm_names").
+		Select(userRowColumns + ", COALESCE((SELECT " + s.engine.joinedNames("c.name", "c.id") + " FROM clsms c WHERE c.coordinator_id = u.id), '') AS clsm_names").
 		Order("u.name, u.id")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
-	var out []UserRow
-	if err := q.Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+	return q
+}
+
+// scanUserRows runs q (userRowColumns, then clsm_names) and scans its
+// rows by hand: gorm's Scan matched each column to a field by reflection,
+// and the driver parsed two timestamps the list does not show, row after
+// row (a page of 50 people).
+func scanUserRows(q *gorm.DB) ([]UserRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	defer rows.Close()
+	var out []UserRow
+	for rows.Next() {
+		var r UserRow
+		var role string
+		if err := rows.Scan(&r.ID, &r.Email, &r.Name, &role, &r.Active, &r.CLSMNames); err != nil {
+			return nil, err
+		}
+		r.Role = Role(role)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // checkLimits checks a facilitator's limits (sessions per day and per
