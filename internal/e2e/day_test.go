@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -123,18 +125,30 @@ func TestDay_FacilitatorOnAPhone(t *testing.T) {
 	}
 
 	// The connection drops during a tick: it is said, kept, and saved once
-	// the connection is back.
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Logf("network.enable: %v", err)
+	// the connection is back. The drop is made by failing the page's
+	// requests to /coche in the Fetch domain, as a lost connection fails
+	// them: Network.emulateNetworkConditionsByRule changed its parameters
+	// between Chromium releases (per-rule offline became one global flag),
+	// while Fetch.failRequest has stayed the same.
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			go func() { // Listen's fn must not run commands itself
+				_, _ = chromedp.Call(ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: e.RequestID, ErrorReason: network.ErrorReasonInternetDisconnected})
+			}()
+		}
+	}); err != nil {
+		t.Fatalf("listen: %v", err)
 	}
 	offline := func(off bool) {
 		t.Helper()
-		var rules []*network.Conditions
+		var err error
 		if off {
-			rules = []*network.Conditions{{URLPattern: page + "/coche", Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}
+			_, err = chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: page + "/coche*"}}})
+		} else {
+			_, err = chromedp.Call(ctx, fetch.Disable, cdp.Empty{})
 		}
-		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules}); err != nil {
-			t.Fatalf("emulate offline=%v: %v", off, err)
+		if err != nil {
+			t.Fatalf("offline=%v: %v", off, err)
 		}
 	}
 	offline(true)
