@@ -25,16 +25,23 @@ const calICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VE
 // request; the calendar only reads it.
 func (e *env) addScheduledSession() {
 	e.t.Helper()
+	e.addSession("scheduled")
+}
+
+// addSession inserts that session in the given state (its request in the
+// same one: proposed or scheduled).
+func (e *env) addSession(state string) {
+	e.t.Helper()
 	db := dbtest.SQL(e.t, e.cfg.Database.DSN)
 	now := e.clock.Now()
 	rid, err := db.Insert(`INSERT INTO requests (clsm_id, created_by, state, commune_insee, venue_name, venue_address,
-		created_at, updated_at) VALUES (?, ?, 'scheduled', '59512', 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`,
-		e.clsm.ID, e.admin.ID, now, now)
+		created_at, updated_at) VALUES (?, ?, ?, '59512', 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`,
+		e.clsm.ID, e.admin.ID, state, now, now)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if _, err := db.Exec(`INSERT INTO sessions (request_id, facilitator_id, state, starts_at, ends_at, venue_name, venue_address,
-		created_at, updated_at) VALUES (?, ?, 'scheduled', ?, ?, 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`, rid, e.facil.ID,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'Centre social de l''Alma', '12 rue de l''Alma', ?, ?)`, rid, e.facil.ID, state,
 		time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 16, 0, 0, 0, time.UTC), now, now); err != nil {
 		e.t.Fatal(err)
 	}
@@ -105,6 +112,29 @@ func TestCalendar_WeekShowsSessionsBusyAndDayOff(t *testing.T) {
 	}
 	admin := e.as(&e.admin).get("/admin/calendriers?semaine=2026-W49")
 	if admin.Status != http.StatusOK || !strings.Contains(admin.Body, "Camille Facil") || !strings.Contains(admin.Body, "Séance à Roubaix") {
+		t.Errorf("admin week: %d", admin.Status)
+	}
+}
+
+// TestCalendar_ProposedSessionHoldsItsTime: a session proposed to its
+// coordinator and not yet answered shows in the facilitator's and the
+// admin's weeks as such, and its time is not shown free (the store's
+// overlap rule counts it, and the planner reads the same calendar).
+func TestCalendar_ProposedSessionHoldsItsTime(t *testing.T) {
+	e := newEnv(t)
+	e.addSession("proposed")
+	c := e.as(&e.facil)
+	if r := c.post("/calendrier/disponibilites", patternForm([2]string{"08:00", "19:00"}, "Lille (59350)")); r.Status != http.StatusSeeOther {
+		t.Fatalf("pattern: %d", r.Status)
+	}
+	week := c.get("/calendrier?semaine=2026-W49")
+	for _, want := range []string{"Séance proposée à Roubaix (en attente de réponse)", "8 h 00 – 14 h 00", "17 h 00 – 19 h 00"} {
+		if !strings.Contains(week.Body, want) {
+			t.Errorf("week view lacks %q", want)
+		}
+	}
+	admin := e.as(&e.admin).get("/admin/calendriers?semaine=2026-W49")
+	if admin.Status != http.StatusOK || !strings.Contains(admin.Body, "Séance proposée à Roubaix (en attente de réponse)") {
 		t.Errorf("admin week: %d", admin.Status)
 	}
 }

@@ -105,15 +105,21 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 	return days
 }
 
-// sessionLabel is « Séance à Roubaix » (or « Séance en ligne »).
+// sessionLabel is « Séance à Roubaix » (or « Séance en ligne »), and
+// « Séance proposée à Roubaix (en attente de réponse) » while the
+// coordinator has not confirmed the date.
 func sessionLabel(x models.ScheduledSession, communeName func(string) string) string {
+	head, tail := "Séance", ""
+	if x.State == string(models.SessionProposed) {
+		head, tail = "Séance proposée", " (en attente de réponse)"
+	}
 	if x.Remote() {
-		return "Séance en ligne"
+		return head + " en ligne" + tail
 	}
 	if n := communeName(x.CommuneINSEE); n != "" {
-		return "Séance à " + n
+		return head + " à " + n + tail
 	}
-	return "Séance"
+	return head + tail
 }
 
 // sessionDetail gives the place and the co-organiser.

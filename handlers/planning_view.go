@@ -70,6 +70,7 @@ type stopView struct {
 	When, Place  string
 	Label, Km    string
 	Fixed, Moved bool
+	Proposed     bool // a fixed session still waiting for its coordinator's answer
 }
 
 type unassignedView struct{ Label, Reason string }
@@ -177,6 +178,7 @@ func (h *Handler) renderDraft(c echo.Context, status int, d models.PlanDraft, mo
 				if st.Fixed {
 					if id, ok := planning.SessionOfFixed(st.ID); ok {
 						l = bySess[id]
+						sv.Proposed = l.SessionState == string(models.SessionProposed)
 					}
 				} else {
 					pr := run.Index.Requests[st.ID]

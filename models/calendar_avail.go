@@ -76,7 +76,10 @@ func (s *Store) sessionsIn(ctx context.Context, states []SessionState, ids []int
 
 // FacilitatorCalendar is everything that decides when one facilitator may
 // lead a session over a period: the pattern and exceptions (local times in
-// the facilitator's zone), busy time and sessions (instants).
+// the facilitator's zone), busy time and sessions (instants). Sessions
+// holds every session that takes the facilitator's time: proposed ones
+// (they hold their slot until the coordinator answers, and the store's
+// overlap rule counts them), scheduled, held and closed ones.
 type FacilitatorCalendar struct {
 	User       User
 	Pattern    []AvailabilitySlot
@@ -152,7 +155,7 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 	for _, b := range busy {
 		out[idx[b.UserID]].Busy = append(out[idx[b.UserID]].Busy, b)
 	}
-	sessions, err := s.ScheduledSessions(ctx, uids, from, to)
+	sessions, err := s.sessionsIn(ctx, []SessionState{SessionProposed, SessionScheduled, SessionHeld, SessionClosed}, uids, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -173,6 +173,9 @@ type PlanLabel struct {
 	CLSMName     string
 	VenueName    string
 	CommuneINSEE string
+	// SessionState is the state of a session of the plan's fixed ones
+	// (proposed or scheduled…); empty for a request.
+	SessionState string
 }
 
 // PlanLabels names the requests and the sessions of a plan, in two
@@ -197,7 +200,7 @@ func (s *Store) PlanLabels(ctx context.Context, requestIDs, sessionIDs []int64) 
 	}
 	if len(sessionIDs) > 0 {
 		var rows []row
-		if err := s.q(ctx).Table("sessions").Select("sessions.id AS row_key, "+cols).
+		if err := s.q(ctx).Table("sessions").Select("sessions.id AS row_key, sessions.state AS session_state, "+cols).
 			Joins("JOIN requests ON requests.id = sessions.request_id").Joins("JOIN clsms ON clsms.id = requests.clsm_id").
 			Where("sessions.id IN ?", sessionIDs).Scan(&rows).Error; err != nil {
 			return nil, nil, fmt.Errorf("plan labels of sessions: %w", err)

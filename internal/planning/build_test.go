@@ -208,8 +208,28 @@ func TestBuildSolvePropose_SavesProposedSessions(t *testing.T) {
 	if n, err := Propose(ctx, sd.store, sd.admin.ID, *plan, idx); n != 0 || err == nil {
 		t.Errorf("second Propose: %d, %v", n, err)
 	}
-	// Nothing is left to plan.
-	if in, _, err := Build(ctx, sd.store, buildPlaces, sd.season.ID, time.Date(2027, 1, 4, 0, 0, 0, 0, paris), time.Date(2027, 2, 1, 0, 0, 0, 0, paris)); err != nil || len(in.Requests) != 0 {
-		t.Errorf("after Propose: %d requests, %v", len(in.Requests), err)
+	// Nothing is left to plan, and the proposed sessions hold their slots
+	// as the scheduled one does: the store's overlap rule counts them
+	// when a later plan is sent.
+	in, _, err = Build(ctx, sd.store, buildPlaces, sd.season.ID, time.Date(2027, 1, 4, 0, 0, 0, 0, paris), time.Date(2027, 2, 1, 0, 0, 0, 0, paris))
+	if err != nil || len(in.Requests) != 0 {
+		t.Fatalf("after Propose: %d requests, %v", len(in.Requests), err)
+	}
+	fixed := map[string]planner.FixedSession{}
+	for _, x := range in.Fixed {
+		fixed[x.ID] = x
+	}
+	if _, ok := fixed[FixedID(sd.scheduled.ID)]; !ok || len(in.Fixed) != 4 {
+		t.Errorf("fixed after Propose = %+v, want the scheduled session and the 3 proposed ones", in.Fixed)
+	}
+	for _, r := range sd.accepted {
+		got, err := sd.store.RequestByID(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, x := byRequest[RequestID(r.ID)], fixed[FixedID(got.Session.ID)]
+		if x.Facilitator != a.Facilitator || x.Start != a.Start {
+			t.Errorf("proposed session of request %d as fixed = %+v, want %s at %s", r.ID, x, a.Facilitator, a.Start)
+		}
 	}
 }

@@ -62,8 +62,10 @@ func FixedID(sessionID int64) string { return "s" + strconv.FormatInt(sessionID,
 
 // Availability is the one function that gives the planner, for [from, to),
 // every active facilitator's available intervals minus busy intervals,
-// with their scheduled sessions (from a week before to a week after) as
-// fixed sessions.
+// with their live and past sessions (from a week before to a week after)
+// as fixed sessions: proposed ones too, which hold their slot until the
+// coordinator answers, as the store's overlap rule says when the plan is
+// sent.
 func Availability(ctx context.Context, store *models.Store, geo Places, from, to time.Time) (Calendars, error) {
 	cals, err := store.FacilitatorCalendars(ctx, nil, from.Add(-fixedMargin), to.Add(fixedMargin))
 	if err != nil {

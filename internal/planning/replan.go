@@ -88,26 +88,13 @@ func ReplanSessions(ctx context.Context, store *models.Store, geo Places, season
 	for _, c := range conflicts {
 		affected[FixedID(c.SessionID)] = true
 	}
+	// Every live session stays where it is, proposed ones included: they
+	// hold their slot until the coordinator answers (Availability loads
+	// them with the others).
+	all := cals.Fixed
 	facZone := map[string]*time.Location{}
 	for _, f := range cals.Facilitators {
 		facZone[f.ID] = zone(f.Timezone)
-	}
-	// Every live session stays where it is, proposed ones included: they
-	// hold their slot until the coordinator answers.
-	all := slices.Clone(cals.Fixed)
-	for _, s := range proposed {
-		fid := FacilitatorID(s.FacilitatorID)
-		loc, ok := facZone[fid]
-		if !ok {
-			continue
-		}
-		x := planner.FixedSession{ID: FixedID(s.ID), Facilitator: fid, Start: s.StartsAt.In(loc).Format(time.RFC3339)}
-		if p, ok := geo.Commune(s.CommuneINSEE); ok && !s.Remote() {
-			x.Location = &planner.Point{Lat: p.Lat, Lon: p.Lon}
-		} else {
-			x.Remote = true
-		}
-		all = append(all, x)
 	}
 	var kept []planner.FixedSession
 	for _, x := range all {
