@@ -48,6 +48,11 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 		booked = append(booked, models.TimeRange{Start: x.StartsAt, End: x.EndsAt})
 	}
 	booked = models.MergeRanges(booked)
+	// The free time of the whole period at once, then cut at each midnight:
+	// working time and busy time are sets of instants, so a day's share of
+	// the period's is the day's own.
+	free := models.SubtractRanges(c.Available(time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc),
+		time.Date(first.Year(), first.Month(), first.Day()+n, 0, 0, 0, 0, loc)), booked)
 	for i := range n {
 		start := time.Date(first.Year(), first.Month(), first.Day()+i, 0, 0, 0, 0, loc)
 		end := time.Date(first.Year(), first.Month(), first.Day()+i+1, 0, 0, 0, 0, loc)
@@ -56,7 +61,7 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 		if name := frtime.Holiday(start, dept); name != "" {
 			d.Off, d.OffLabel, d.Holiday = true, name, true
 		}
-		for _, r := range models.SubtractRanges(c.Available(start, end), booked) {
+		for _, r := range models.ClipRanges(free, start, end) {
 			d.Items = append(d.Items, calItem{Class: "slot-available", Label: "Libre", Time: span(r.Start, r.End), start: r.Start})
 		}
 		for _, b := range c.Busy {

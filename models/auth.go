@@ -209,8 +209,7 @@ func (s *Store) sessionRow(ctx context.Context, sessionHash string) (u User, exp
 		return User{}, time.Time{}, time.Time{}, ErrNoSession
 	}
 	var role string
-	if err := rows.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Active, &u.HomeINSEE, &u.TimeZone,
-		&u.MaxPerDay, &u.MaxPerWeek, &u.CreatedAt, &u.UpdatedAt, &u.SearchKey, &expiresAt, &lastSeenAt); err != nil {
+	if err := rows.Scan(append(userFields(&u, &role), &expiresAt, &lastSeenAt)...); err != nil {
 		return User{}, time.Time{}, time.Time{}, err
 	}
 	u.Role = Role(role)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
+
 	"quartier/frtime"
 )
 
@@ -51,10 +53,16 @@ func (s *Store) ScheduledSessions(ctx context.Context, ids []int64, from, to tim
 // sessionsIn returns the sessions in states of the given facilitators
 // (all when ids is empty) that overlap [from, to), in time order.
 func (s *Store) sessionsIn(ctx context.Context, states []SessionState, ids []int64, from, to time.Time) ([]ScheduledSession, error) {
-	q := s.q(ctx).Table("sessions AS s").
-		Select(`s.id, s.id AS session_id, s.request_id, s.facilitator_id, s.starts_at, s.ends_at, s.time_zone, s.state,
-			s.venue_name, s.venue_address, s.step_free, s.remote_url, s.sequence,
-			r.commune_insee, r.format, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`).
+	out, err := scanRows(s.sessionsInQuery(ctx, states, ids, from, to), scanSession)
+	if err != nil {
+		return nil, fmt.Errorf("scheduled sessions: %w", err)
+	}
+	return out, nil
+}
+
+// sessionsInQuery is the statement of sessionsIn.
+func (s *Store) sessionsInQuery(ctx context.Context, states []SessionState, ids []int64, from, to time.Time) *gorm.DB {
+	q := s.q(ctx).Table("sessions AS s").Select(sessionColumns).
 		Joins("JOIN requests r ON r.id = s.request_id").
 		Joins("JOIN clsms c ON c.id = r.clsm_id").
 		Joins("LEFT JOIN users u ON u.id = c.coordinator_id").
@@ -67,11 +75,7 @@ func (s *Store) sessionsIn(ctx context.Context, states []SessionState, ids []int
 	if len(ids) > 0 {
 		q = q.Where("s.facilitator_id IN ?", ids)
 	}
-	var out []ScheduledSession
-	if err := q.Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("scheduled sessions: %w", err)
-	}
-	return out, nil
+	return q
 }
 
 // FacilitatorCalendar is everything that decides when one facilitator may
@@ -93,14 +97,31 @@ type FacilitatorCalendar struct {
 // name), and how many active facilitators there are: a page of the
 // admin's calendars.
 func (s *Store) ActiveFacilitatorPage(ctx context.Context, offset, limit int) ([]int64, int, error) {
-	var total int64
-	if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count facilitators: %w", err)
-	}
-	var ids []int64
-	if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Order("name, id").
-		Offset(offset).Limit(limit).Pluck("id", &ids).Error; err != nil {
+	// One statement: the page's ids, each with the count of all (a window
+	// over the whole selection, computed before LIMIT).
+	rows, err := s.q(ctx).Raw(`SELECT id, COUNT(*) OVER () FROM users WHERE role = ? AND active ORDER BY name, id LIMIT ? OFFSET ?`,
+		RoleFacilitator, limit, offset).Rows()
+	if err != nil {
 		return nil, 0, fmt.Errorf("page of facilitators: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	var total int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id, &total); err != nil {
+			return nil, 0, fmt.Errorf("page of facilitators: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, 0, fmt.Errorf("page of facilitators: %w", err)
+	}
+	if len(ids) == 0 && offset > 0 {
+		// A page past the end holds no row to carry the count.
+		if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Count(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("count facilitators: %w", err)
+		}
 	}
 	return ids, int(total), nil
 }
@@ -109,48 +130,37 @@ func (s *Store) ActiveFacilitatorPage(ctx context.Context, offset, limit int) ([
 // active facilitators when ids is empty), by name, with what touches
 // [from, to).
 func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to time.Time) ([]FacilitatorCalendar, error) {
-	q := s.q(ctx).Where("role = ?", RoleFacilitator).Order("name, id")
-	if len(ids) > 0 {
-		q = q.Where("id IN ?", ids)
-	} else {
-		q = q.Where("active")
-	}
-	var users []User
-	if err := q.Find(&users).Error; err != nil {
-		return nil, err
+	users, err := scanRows(s.facilitatorUsersQuery(ctx, ids), scanUser)
+	if err != nil {
+		return nil, fmt.Errorf("facilitators' calendars: %w", err)
 	}
 	if len(users) == 0 {
 		return nil, nil
 	}
-	idx := map[int64]int{}
+	idx := make(map[int64]int, len(users))
 	uids := make([]int64, len(users))
 	out := make([]FacilitatorCalendar, len(users))
 	for i, u := range users {
 		idx[u.ID], uids[i], out[i].User = i, u.ID, u
 	}
-	var slots []AvailabilitySlot
-	if err := s.q(ctx).Where("user_id IN ?", uids).Order("weekday, start_minute").Find(&slots).Error; err != nil {
-		return nil, err
+	slots, err := scanRows(s.slotsQuery(ctx, uids), scanSlot)
+	if err != nil {
+		return nil, fmt.Errorf("facilitators' patterns: %w", err)
 	}
 	for _, sl := range slots {
 		out[idx[sl.UserID]].Pattern = append(out[idx[sl.UserID]].Pattern, sl)
 	}
 	// Dates are compared a day wider each side: zones run from UTC−10 to UTC+14.
-	var exc []CalendarException
-	// No exception lasts longer than maxExceptionDays: the lower bound on
-	// starts_on keeps the index range to the period, not every past one.
-	first := civilDate(from.Add(-24 * time.Hour))
-	if err := s.q(ctx).Where("user_id IN ? AND ends_on >= ? AND starts_on <= ? AND starts_on >= ?", uids,
-		first, civilDate(to.Add(24*time.Hour)), first.AddDate(0, 0, -maxExceptionDays-1)).Order("starts_on, id").Find(&exc).Error; err != nil {
-		return nil, err
+	exc, err := scanRows(s.exceptionsQuery(ctx, uids, civilDate(from.Add(-24*time.Hour)), civilDate(to.Add(24*time.Hour))), scanException)
+	if err != nil {
+		return nil, fmt.Errorf("facilitators' exceptions: %w", err)
 	}
 	for _, e := range exc {
 		out[idx[e.UserID]].Exceptions = append(out[idx[e.UserID]].Exceptions, e)
 	}
-	var busy []BusyTime
-	if err := s.q(ctx).Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).
-		Order("starts_at, id").Find(&busy).Error; err != nil {
-		return nil, err
+	busy, err := scanRows(s.busyQuery(ctx, uids, from, to), scanBusy)
+	if err != nil {
+		return nil, fmt.Errorf("facilitators' busy time: %w", err)
 	}
 	for _, b := range busy {
 		out[idx[b.UserID]].Busy = append(out[idx[b.UserID]].Busy, b)

@@ -1,0 +1,113 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The calendars' statements, scanned by hand: the admin's calendars show a
+// page of facilitators, and gorm's reflection per row of their users,
+// patterns, exceptions, busy time and sessions was half the page's time.
+// calendar_scan_test.go holds each scan against gorm's over the same
+// statement.
+
+// userFields are the scan destinations of sessionUserColumns, in their
+// order; the role is scanned into role, to be set by the caller.
+func userFields(u *User, role *string) []any {
+	return []any{&u.ID, &u.Email, &u.Name, role, &u.Active, &u.HomeINSEE, &u.TimeZone,
+		&u.MaxPerDay, &u.MaxPerWeek, &u.CreatedAt, &u.UpdatedAt, &u.SearchKey}
+}
+
+// scanRows runs q and scans each row with scan.
+func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// facilitatorUsersQuery selects the facilitators of FacilitatorCalendars:
+// those of ids, or every active one when ids is empty, by name.
+func (s *Store) facilitatorUsersQuery(ctx context.Context, ids []int64) *gorm.DB {
+	q := s.q(ctx).Table("users AS u").Select(sessionUserColumns).Where("u.role = ?", RoleFacilitator).Order("u.name, u.id")
+	if len(ids) > 0 {
+		return q.Where("u.id IN ?", ids)
+	}
+	return q.Where("u.active")
+}
+
+func scanUser(rows *sql.Rows, u *User) error {
+	var role string
+	err := rows.Scan(userFields(u, &role)...)
+	u.Role = Role(role)
+	return err
+}
+
+// slotsQuery selects the weekly patterns of the users uids.
+func (s *Store) slotsQuery(ctx context.Context, uids []int64) *gorm.DB {
+	return s.q(ctx).Table("availability_slots").Select("id, user_id, weekday, start_minute, end_minute").
+		Where("user_id IN ?", uids).Order("weekday, start_minute")
+}
+
+func scanSlot(rows *sql.Rows, sl *AvailabilitySlot) error {
+	return rows.Scan(&sl.ID, &sl.UserID, &sl.Weekday, &sl.StartMinute, &sl.EndMinute)
+}
+
+// exceptionsQuery selects the exceptions of the users uids that touch the
+// days [first, last]. No exception lasts longer than maxExceptionDays:
+// the lower bound on starts_on keeps the index range to the period, not
+// every past one.
+func (s *Store) exceptionsQuery(ctx context.Context, uids []int64, first, last time.Time) *gorm.DB {
+	return s.q(ctx).Table("calendar_exceptions").
+		Select("id, user_id, kind, starts_on, ends_on, start_minute, end_minute, label, created_at").
+		Where("user_id IN ? AND ends_on >= ? AND starts_on <= ? AND starts_on >= ?", uids,
+			first, last, first.AddDate(0, 0, -maxExceptionDays-1)).Order("starts_on, id")
+}
+
+func scanException(rows *sql.Rows, e *CalendarException) error {
+	var kind string
+	err := rows.Scan(&e.ID, &e.UserID, &kind, &e.StartsOn, &e.EndsOn, &e.StartMinute, &e.EndMinute, &e.Label, &e.CreatedAt)
+	e.Kind = ExceptionKind(kind)
+	return err
+}
+
+// busyQuery selects the busy time of the users uids that overlaps
+// [from, to).
+func (s *Store) busyQuery(ctx context.Context, uids []int64, from, to time.Time) *gorm.DB {
+	return s.q(ctx).Table("busy_times").Select("id, user_id, source, starts_at, ends_at, label, created_at").
+		Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).Order("starts_at, id")
+}
+
+func scanBusy(rows *sql.Rows, b *BusyTime) error {
+	var source string
+	err := rows.Scan(&b.ID, &b.UserID, &source, &b.StartsAt, &b.EndsAt, &b.Label, &b.CreatedAt)
+	b.Source = BusySource(source)
+	return err
+}
+
+// sessionColumns are the columns of sessionsIn, in scanSession's order.
+const sessionColumns = `s.id, s.id AS session_id, s.request_id, s.facilitator_id, s.starts_at, s.ends_at, s.time_zone, s.state,
+			s.venue_name, s.venue_address, s.step_free, s.remote_url, s.sequence,
+			r.commune_insee, r.format, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`
+
+func scanSession(rows *sql.Rows, x *ScheduledSession) error {
+	var stepFree string
+	err := rows.Scan(&x.ID, &x.SessionID, &x.RequestID, &x.FacilitatorID, &x.StartsAt, &x.EndsAt, &x.TimeZone, &x.State,
+		&x.VenueName, &x.VenueAddress, &stepFree, &x.RemoteURL, &x.Sequence,
+		&x.CommuneINSEE, &x.Format, &x.CLSMID, &x.CLSMName, &x.CoordinatorName)
+	x.StepFree = StepFree(stepFree)
+	return err
+}

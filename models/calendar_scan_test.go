@@ -1,0 +1,107 @@
+package models
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestCalendarScans_SameAsGorm: each of the calendars' hand-written scans
+// against gorm's reflection over the same statement, on rows of every
+// kind (two facilitators, their patterns, an all-day and a timed
+// exception, busy time, a proposed session): a column added to a select,
+// or two swapped, in one and not the scan fails here.
+func TestCalendarScans_SameAsGorm(t *testing.T) {
+	f := newSessFixture(t)
+	ctx := context.Background()
+	day := func(d int) time.Time { return time.Date(2027, 1, d, 0, 0, 0, 0, time.UTC) }
+	for _, in := range []ExceptionInput{
+		{Kind: ExceptionUnavailable, From: day(12), To: day(13), AllDay: true, Label: "Congés"},
+		{Kind: ExceptionAvailable, From: day(16), To: day(16), StartMinute: 9 * 60, EndMinute: 12 * 60},
+	} {
+		if _, err := f.s.AddException(ctx, f.fac.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.s.AddBusyTime(ctx, f.fac2.ID, BusyInput{Start: day(11).Add(9 * time.Hour), End: day(11).Add(10 * time.Hour), Label: "Réunion « équipe »"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.ProposeSession(ctx, f.admin.ID, f.req.ID, f.slot()); err != nil {
+		t.Fatal(err)
+	}
+	uids := []int64{f.fac.ID, f.fac2.ID}
+	from, to := day(4), day(25)
+
+	var users []User
+	if err := f.s.facilitatorUsersQuery(ctx, nil).Scan(&users).Error; err != nil {
+		t.Fatal(err)
+	}
+	same(t, "users", len(users) == 2, users, func() (any, error) { return scanRows(f.s.facilitatorUsersQuery(ctx, nil), scanUser) })
+	var slots []AvailabilitySlot
+	if err := f.s.slotsQuery(ctx, uids).Scan(&slots).Error; err != nil {
+		t.Fatal(err)
+	}
+	same(t, "slots", len(slots) == 10, slots, func() (any, error) { return scanRows(f.s.slotsQuery(ctx, uids), scanSlot) })
+	var exc []CalendarException
+	if err := f.s.exceptionsQuery(ctx, uids, from, to).Scan(&exc).Error; err != nil {
+		t.Fatal(err)
+	}
+	same(t, "exceptions", len(exc) == 2, exc, func() (any, error) { return scanRows(f.s.exceptionsQuery(ctx, uids, from, to), scanException) })
+	var busy []BusyTime
+	if err := f.s.busyQuery(ctx, uids, from, to).Scan(&busy).Error; err != nil {
+		t.Fatal(err)
+	}
+	same(t, "busy", len(busy) == 1, busy, func() (any, error) { return scanRows(f.s.busyQuery(ctx, uids, from, to), scanBusy) })
+	states := []SessionState{SessionProposed, SessionScheduled}
+	var sessions []ScheduledSession
+	if err := f.s.sessionsInQuery(ctx, states, uids, from, to).Scan(&sessions).Error; err != nil {
+		t.Fatal(err)
+	}
+	same(t, "sessions", len(sessions) == 1 && sessions[0].CoordinatorName != "" && sessions[0].StepFree != "", sessions,
+		func() (any, error) { return scanRows(f.s.sessionsInQuery(ctx, states, uids, from, to), scanSession) })
+}
+
+// same fails unless the fixture's rows are there (enough) and the hand
+// scan gives what gorm gave.
+func same(t *testing.T, what string, enough bool, want any, scan func() (any, error)) {
+	t.Helper()
+	got, err := scan()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if !enough {
+		t.Errorf("%s: the fixture lacks rows: %+v", what, want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s, hand scan:\n%+v\ngorm scan:\n%+v", what, got, want)
+	}
+}
+
+// TestActiveFacilitatorPage_CountsAllOnEveryPage: the page's ids by name,
+// and the count of every active facilitator, on a full page, the last one
+// and one past the end.
+func TestActiveFacilitatorPage_CountsAllOnEveryPage(t *testing.T) {
+	f := newSessFixture(t)
+	ctx := context.Background()
+	var made []User
+	for _, n := range []string{"Aline Zed", "Bruno Off"} {
+		u, err := f.s.CreateUser(ctx, f.admin.ID, NewUser{Email: n[:4] + "@exemple.fr", Name: n, Role: RoleFacilitator, HomeINSEE: "59350"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, u)
+	}
+	if err := f.s.SetUserActive(ctx, f.admin.ID, made[1].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		offset int
+		want   []int64
+	}{{0, []int64{made[0].ID, f.fac.ID}}, {2, []int64{f.fac2.ID}}, {4, nil}} {
+		ids, total, err := f.s.ActiveFacilitatorPage(ctx, c.offset, 2)
+		if err != nil || total != 3 || !reflect.DeepEqual(ids, c.want) {
+			t.Errorf("from %d: %v of %d (%v), want %v of 3", c.offset, ids, total, err, c.want)
+		}
+	}
+}
