@@ -29,17 +29,6 @@ func hostileDays() []calDay {
 	return days
 }
 
-// templateRange is the {{range …}}…{{end}} of page that begins with
-// start, as the page had it before its writer replaced it.
-func templateRange(t *testing.T, src, start string) string {
-	t.Helper()
-	a := strings.Index(src, start)
-	if a < 0 {
-		t.Fatalf("no %q in the template", start)
-	}
-	return src[a:]
-}
-
 func TestAdminCalendarRowsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
 	days := hostileDays()
 	var people []adminRow

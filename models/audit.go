@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -51,18 +52,7 @@ func (s *Store) auditTrailQuery(ctx context.Context, objectType string, objectID
 // scans its rows by hand: gorm's Scan matched each column to a field by
 // reflection, row after row, on every page that shows a history.
 func scanAuditEvents(q *gorm.DB) ([]AuditEvent, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		if err := rows.Scan(&e.ID, &e.ActorID, &e.ObjectType, &e.ObjectID, &e.Action, &e.Detail, &e.CreatedAt, &e.ActorName); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanRows(q, func(rows *sql.Rows, e *AuditEvent) error {
+		return rows.Scan(&e.ID, &e.ActorID, &e.ObjectType, &e.ObjectID, &e.Action, &e.Detail, &e.CreatedAt, &e.ActorName)
+	})
 }

@@ -160,23 +160,13 @@ func (s *Store) organisationsOfQuery(ctx context.Context, clsmID int64) *gorm.DB
 // An organisation older than the column has no updated_at: zero, as gorm
 // left it.
 func scanOrganisations(q *gorm.DB) ([]Organisation, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Organisation
-	for rows.Next() {
-		var o Organisation
+	return scanRows(q, func(rows *sql.Rows, o *Organisation) error {
 		var kind string
 		var updated sql.NullTime
-		if err := rows.Scan(&o.ID, &o.CLSMID, &o.Name, &kind, &o.ContactName, &o.ContactEmail, &o.CreatedAt, &updated); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&o.ID, &o.CLSMID, &o.Name, &kind, &o.ContactName, &o.ContactEmail, &o.CreatedAt, &updated)
 		o.Kind, o.UpdatedAt = OrgKind(kind), updated.Time
-		out = append(out, o)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // OrganisationOf loads organisation id of CLSM clsmID; one of another
