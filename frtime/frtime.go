@@ -4,6 +4,7 @@ package frtime
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -30,7 +31,18 @@ func ShortDate(t time.Time) string {
 }
 
 // Clock writes « 14 h 00 ».
-func Clock(t time.Time) string { return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute()) }
+func Clock(t time.Time) string {
+	var b [8]byte
+	return string(AppendClock(b[:0], t))
+}
+
+// AppendClock appends Clock(t) to b: for the calendars, which write a
+// clock time for every item of every day.
+func AppendClock(b []byte, t time.Time) []byte {
+	h, m := t.Hour(), t.Minute()
+	b = strconv.AppendInt(b, int64(h), 10)
+	return append(b, ' ', 'h', ' ', byte('0'+m/10), byte('0'+m%10))
+}
 
 // DateTime writes « mardi 12 mai 2026 à 14 h 00 » in t's own zone.
 func DateTime(t time.Time) string { return Date(t) + " à " + Clock(t) }

@@ -47,3 +47,17 @@ func TestSpanAndWeekdays(t *testing.T) {
 		}
 	}
 }
+
+func TestClock(t *testing.T) {
+	for _, tt := range []struct {
+		h, m int
+		want string
+	}{{0, 0, "0 h 00"}, {8, 5, "8 h 05"}, {14, 30, "14 h 30"}, {23, 59, "23 h 59"}} {
+		if got := Clock(time.Date(2026, 12, 1, tt.h, tt.m, 0, 0, time.UTC)); got != tt.want {
+			t.Errorf("Clock(%d:%02d) = %q, want %q", tt.h, tt.m, got, tt.want)
+		}
+	}
+	if got := string(AppendClock([]byte("de "), time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))); got != "de 9 h 00" {
+		t.Errorf("AppendClock = %q, want %q", got, "de 9 h 00")
+	}
+}

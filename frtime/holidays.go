@@ -70,7 +70,14 @@ func DepartementOfCommune(insee string) string {
 // holidays only.
 func Holiday(day time.Time, dept string) string {
 	y, m, d := day.Date()
-	return holidaysOf(y, dept)[time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)]
+	return holidaysOf(y, dept)[monthDay{m, d}]
+}
+
+// monthDay is a date within a year's table of holidays: a key that costs
+// no allocation (Holiday runs for every day of every calendar shown).
+type monthDay struct {
+	m time.Month
+	d int
 }
 
 // Holidays lists the public holidays of département dept between the civil
@@ -94,15 +101,15 @@ type NamedDay struct {
 	Name string
 }
 
-func holidaysOf(year int, dept string) map[string]string {
+func holidaysOf(year int, dept string) map[monthDay]string {
 	k := holidayKey{year, dept}
 	if v, ok := holidayCache.Load(k); ok {
-		return v.(map[string]string)
+		return v.(map[monthDay]string)
 	}
-	days := map[string]string{}
+	days := map[monthDay]string{}
 	add := func(h *cal.Holiday, name string) {
-		if actual, _ := h.Calc(year); !actual.IsZero() {
-			days[actual.Format(time.DateOnly)] = name
+		if actual, _ := h.Calc(year); !actual.IsZero() && actual.Year() == year {
+			days[monthDay{actual.Month(), actual.Day()}] = name
 		}
 	}
 	for _, h := range fr.Holidays {
@@ -118,5 +125,5 @@ func holidaysOf(year int, dept string) map[string]string {
 		add(h, h.Name)
 	}
 	v, _ := holidayCache.LoadOrStore(k, days)
-	return v.(map[string]string)
+	return v.(map[monthDay]string)
 }

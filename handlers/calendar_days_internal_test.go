@@ -61,3 +61,25 @@ func TestCalDays_FreeTimeAsEachDayOnItsOwn(t *testing.T) {
 		}
 	}
 }
+
+func TestClockRange_SaysWhenASpanCrossesMidnight(t *testing.T) {
+	paris := models.LocationOf("Europe/Paris")
+	day := time.Date(2026, 12, 8, 0, 0, 0, 0, paris)
+	next := day.AddDate(0, 0, 1)
+	at := func(h, m int) time.Time { return time.Date(2026, 12, 8, h, m, 0, 0, paris) }
+	for _, tt := range []struct {
+		s, e time.Time
+		want string
+	}{
+		{at(9, 0), at(12, 30), "9 h 00 – 12 h 30"},
+		{at(-2, 0), at(8, 5), "la veille – 8 h 05"},
+		{at(20, 0), at(26, 0), "20 h 00 – le lendemain"},
+		{at(18, 0), next, "18 h 00 – 24 h 00"},
+		{at(-1, 0), at(25, 0), "la veille – le lendemain"},
+		{at(9, 0).UTC(), at(10, 0).UTC(), "9 h 00 – 10 h 00"}, // read in the day's zone
+	} {
+		if got := clockRange(tt.s, tt.e, day, next, paris); got != tt.want {
+			t.Errorf("clockRange(%s, %s) = %q, want %q", tt.s, tt.e, got, tt.want)
+		}
+	}
+}

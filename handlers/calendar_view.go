@@ -40,7 +40,7 @@ type calDay struct {
 func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time, communeName func(string) string) []calDay {
 	loc := models.LocationOf(c.User.TimeZone)
 	dept := frtime.DepartementOfCommune(c.User.HomeINSEE)
-	today := now.In(loc).Format("2006-01-02")
+	ty, tm, td := now.In(loc).Date()
 	days := make([]calDay, 0, n)
 	// Free time as the officer reads it: sessions are not free either.
 	booked := make([]models.TimeRange, 0, len(c.Sessions))
@@ -56,12 +56,22 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 	for i := range n {
 		start := time.Date(first.Year(), first.Month(), first.Day()+i, 0, 0, 0, 0, loc)
 		end := time.Date(first.Year(), first.Month(), first.Day()+i+1, 0, 0, 0, 0, loc)
-		d := calDay{Date: start, Title: frtime.Weekday(start.Weekday()) + " " + dayMonth(start), Today: start.Format("2006-01-02") == today}
+		d := calDay{Date: start, Title: dayTitle(start)}
+		if y, m, dd := start.Date(); y == ty && m == tm && dd == td {
+			d.Today = true
+		}
 		span := func(s, e time.Time) string { return clockRange(s, e, start, end, loc) }
 		if name := frtime.Holiday(start, dept); name != "" {
 			d.Off, d.OffLabel, d.Holiday = true, name, true
 		}
-		for _, r := range models.ClipRanges(free, start, end) {
+		for _, r := range free { // merged and sorted: the day's share, cut at its midnights
+			if !r.End.After(start) {
+				continue
+			}
+			if !r.Start.Before(end) {
+				break
+			}
+			r.Start, r.End = later(r.Start, start), earlier(r.End, end)
 			d.Items = append(d.Items, calItem{Class: "slot-available", Label: "Libre", Time: span(r.Start, r.End), start: r.Start})
 		}
 		for _, b := range c.Busy {
@@ -110,6 +120,20 @@ func calDays(c models.FacilitatorCalendar, first time.Time, n int, now time.Time
 	return days
 }
 
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // sessionLabel is « Séance à Roubaix » (or « Séance en ligne »), and
 // « Séance proposée à Roubaix (en attente de réponse) » while the
 // coordinator has not confirmed the date.
@@ -145,26 +169,40 @@ func sessionDetail(x models.ScheduledSession) string {
 // [dayStart, dayEnd): a span that began the day before or ends the day
 // after says so.
 func clockRange(s, e, dayStart, dayEnd time.Time, loc *time.Location) string {
-	from, to := frtime.Clock(s.In(loc)), frtime.Clock(e.In(loc))
+	var buf [48]byte
+	b := buf[:0]
 	if s.Before(dayStart) {
-		from = "la veille"
+		b = append(b, "la veille"...)
+	} else {
+		b = frtime.AppendClock(b, s.In(loc))
 	}
-	if e.After(dayEnd) {
-		to = "le lendemain"
-	} else if e.Equal(dayEnd) {
-		to = "24 h 00"
+	b = append(b, " – "...)
+	switch {
+	case e.After(dayEnd):
+		b = append(b, "le lendemain"...)
+	case e.Equal(dayEnd):
+		b = append(b, "24 h 00"...)
+	default:
+		b = frtime.AppendClock(b, e.In(loc))
 	}
-	return from + " – " + to
+	return string(b)
+}
+
+// dayTitle writes « lundi 7 décembre » (in one allocation: every day of
+// every calendar has one).
+func dayTitle(t time.Time) string {
+	return frtime.Weekday(t.Weekday()) + " " + dayNumber(t.Day()) + " " + frtime.Month(t.Month())
+}
+
+func dayNumber(d int) string {
+	if d == 1 {
+		return "1er"
+	}
+	return strconv.Itoa(d)
 }
 
 // dayMonth writes « 7 décembre ».
-func dayMonth(t time.Time) string {
-	d := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		d = "1er"
-	}
-	return d + " " + frtime.Month(t.Month())
-}
+func dayMonth(t time.Time) string { return dayNumber(t.Day()) + " " + frtime.Month(t.Month()) }
 
 var isoWeekPattern = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
 

@@ -213,7 +213,7 @@ func (h *Handler) showAllCalendars(c echo.Context) error {
 	}
 	for i := range 7 {
 		d := monday.AddDate(0, 0, i)
-		p.Dates = append(p.Dates, frtime.Weekday(d.Weekday())+" "+dayMonth(d))
+		p.Dates = append(p.Dates, dayTitle(d))
 	}
 	for _, cal := range cals {
 		p.People = append(p.People, adminRow{Name: cal.User.Name, Zone: frtime.ZoneLabel(models.LocationOf(cal.User.TimeZone).String()),

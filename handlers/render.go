@@ -6,7 +6,9 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -137,12 +139,33 @@ func (h *Handler) render(c echo.Context, status int, name pageName, nav string, 
 		}
 		p.NavHTML = nav
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	buf.Reset()
+	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
+	hdr := c.Response().Header()
+	hdr.Set("Cache-Control", "no-store")
+	// A known length: net/http sends the page in one piece, not in chunks.
+	hdr.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages are written into: a page is written
+// whole before it is sent (an error half-way shows the error page, not half
+// a page), and a buffer grown anew for every page was the biggest
+// allocation of a long page (docs/PERFORMANCE.md).
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage bounds the buffers kept: one rare huge page must not pin
+// its memory for good.
+const maxPooledPage = 256 << 10
+
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledPage {
+		pageBuffers.Put(b)
+	}
 }
 
 // redirect answers a successful POST (POST/redirect/GET) with a flash.

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"quartier/frtime"
+	"quartier/internal/timespan"
 )
 
 // ScheduledSession is a session a facilitator leads (scheduled, or
@@ -84,6 +85,9 @@ func (s *Store) sessionsInQuery(ctx context.Context, states []SessionState, ids 
 // holds every session that takes the facilitator's time: proposed ones
 // (they hold their slot until the coordinator answers, and the store's
 // overlap rule counts them), scheduled, held and closed ones.
+// FacilitatorCalendars loads what calendars and the planner read: User
+// without its email, dates and search key, busy time and exceptions
+// without their CreatedAt.
 type FacilitatorCalendar struct {
 	User       User
 	Pattern    []AvailabilitySlot
@@ -188,12 +192,15 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 	loc := LocationOf(c.User.TimeZone)
 	dept := frtime.DepartementOfCommune(c.User.HomeINSEE)
-	var all []TimeRange
+	// One array for the result and two scratch ones for every day: the
+	// planner and every calendar page call this for each facilitator.
+	var work, off []TimeRange
+	days := max(0, int(to.Sub(from).Hours()/24)+2)
+	all := make([]TimeRange, 0, (days/7+1)*len(c.Pattern)+len(c.Exceptions))
 	y, m, d := from.In(loc).Date()
 	for day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); ; day = day.AddDate(0, 0, 1) {
-		at := func(minute int) time.Time {
-			return time.Date(day.Year(), day.Month(), day.Day(), 0, minute, 0, 0, loc)
-		}
+		dy, dm, dd := day.Date()
+		at := func(minute int) time.Time { return time.Date(dy, dm, dd, 0, minute, 0, 0, loc) }
 		if !at(0).Before(to) {
 			break
 		}
@@ -204,36 +211,52 @@ func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 		if wd == 0 {
 			wd = 7
 		}
-		var work, off, extra []TimeRange
+		work, off = work[:0], off[:0]
 		for _, sl := range c.Pattern {
 			if sl.Weekday == wd {
 				work = append(work, TimeRange{Start: at(sl.StartMinute), End: at(sl.EndMinute)})
 			}
 		}
+		extra := len(all) // the day's own pieces start here
+		hasExtra := false
 		for _, e := range c.Exceptions {
-			if day.Before(civilDate(e.StartsOn)) || day.After(civilDate(e.EndsOn)) {
+			if day.Before(civilDate(e.StartsOn)) || day.After(civilDate(e.EndsOn)) || e.Kind == ExceptionAvailable {
 				continue
 			}
-			r := TimeRange{Start: at(e.StartMinute), End: at(e.EndMinute)}
-			if e.Kind == ExceptionAvailable {
-				extra = append(extra, r)
-			} else {
-				off = append(off, r)
+			off = append(off, TimeRange{Start: at(e.StartMinute), End: at(e.EndMinute)})
+		}
+		all = timespan.AppendSubtract(all, timespan.MergeInPlace(work), timespan.MergeInPlace(off))
+		for _, e := range c.Exceptions {
+			if e.Kind == ExceptionAvailable && !day.Before(civilDate(e.StartsOn)) && !day.After(civilDate(e.EndsOn)) {
+				all, hasExtra = append(all, TimeRange{Start: at(e.StartMinute), End: at(e.EndMinute)}), true
 			}
 		}
-		dayWork := SubtractRanges(MergeRanges(work), MergeRanges(off))
-		all = append(all, MergeRanges(append(dayWork, extra...))...)
+		if hasExtra {
+			// Extra availability wins over the day's unavailability.
+			all = append(all[:extra], timespan.MergeInPlace(all[extra:])...)
+		}
 	}
-	return ClipRanges(MergeRanges(all), from, to)
+	return clipOwn(timespan.MergeInPlace(all), from, to)
+}
+
+// clipOwn clips ranges the caller owns in place; nil when nothing is left,
+// as ClipRanges.
+func clipOwn(rs []TimeRange, from, to time.Time) []TimeRange {
+	if rs = timespan.AppendClip(rs[:0], rs, from, to); len(rs) == 0 {
+		return nil
+	}
+	return rs
 }
 
 // BusyRanges returns the busy time in [from, to), merged.
 func (c FacilitatorCalendar) BusyRanges(from, to time.Time) []TimeRange {
 	rs := make([]TimeRange, 0, len(c.Busy))
 	for _, b := range c.Busy {
-		rs = append(rs, TimeRange{Start: b.StartsAt, End: b.EndsAt})
+		if b.EndsAt.After(from) && b.StartsAt.Before(to) {
+			rs = append(rs, TimeRange{Start: b.StartsAt, End: b.EndsAt})
+		}
 	}
-	return ClipRanges(MergeRanges(rs), from, to)
+	return clipOwn(timespan.MergeInPlace(rs), from, to)
 }
 
 // Available returns the time in [from, to) when the facilitator works and

@@ -42,16 +42,20 @@ func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 // facilitatorUsersQuery selects the facilitators of FacilitatorCalendars:
 // those of ids, or every active one when ids is empty, by name.
 func (s *Store) facilitatorUsersQuery(ctx context.Context, ids []int64) *gorm.DB {
-	q := s.q(ctx).Table("users AS u").Select(sessionUserColumns).Where("u.role = ?", RoleFacilitator).Order("u.name, u.id")
+	q := s.q(ctx).Table("users AS u").Select(calendarUserColumns).Where("u.role = ?", RoleFacilitator).Order("u.name, u.id")
 	if len(ids) > 0 {
 		return q.Where("u.id IN ?", ids)
 	}
 	return q.Where("u.active")
 }
 
+// calendarUserColumns are the users columns a calendar reads (and the
+// planner): a page of calendars scans them for every facilitator shown.
+const calendarUserColumns = `u.id, u.name, u.role, u.active, u.home_insee, u.time_zone, u.max_per_day, u.max_per_week`
+
 func scanUser(rows *sql.Rows, u *User) error {
 	var role string
-	err := rows.Scan(userFields(u, &role)...)
+	err := rows.Scan(&u.ID, &u.Name, &role, &u.Active, &u.HomeINSEE, &u.TimeZone, &u.MaxPerDay, &u.MaxPerWeek)
 	u.Role = Role(role)
 	return err
 }
@@ -72,14 +76,14 @@ func scanSlot(rows *sql.Rows, sl *AvailabilitySlot) error {
 // every past one.
 func (s *Store) exceptionsQuery(ctx context.Context, uids []int64, first, last time.Time) *gorm.DB {
 	return s.q(ctx).Table("calendar_exceptions").
-		Select("id, user_id, kind, starts_on, ends_on, start_minute, end_minute, label, created_at").
+		Select("id, user_id, kind, starts_on, ends_on, start_minute, end_minute, label").
 		Where("user_id IN ? AND ends_on >= ? AND starts_on <= ? AND starts_on >= ?", uids,
 			first, last, first.AddDate(0, 0, -maxExceptionDays-1)).Order("starts_on, id")
 }
 
 func scanException(rows *sql.Rows, e *CalendarException) error {
 	var kind string
-	err := rows.Scan(&e.ID, &e.UserID, &kind, &e.StartsOn, &e.EndsOn, &e.StartMinute, &e.EndMinute, &e.Label, &e.CreatedAt)
+	err := rows.Scan(&e.ID, &e.UserID, &kind, &e.StartsOn, &e.EndsOn, &e.StartMinute, &e.EndMinute, &e.Label)
 	e.Kind = ExceptionKind(kind)
 	return err
 }
@@ -87,13 +91,13 @@ func scanException(rows *sql.Rows, e *CalendarException) error {
 // busyQuery selects the busy time of the users uids that overlaps
 // [from, to).
 func (s *Store) busyQuery(ctx context.Context, uids []int64, from, to time.Time) *gorm.DB {
-	return s.q(ctx).Table("busy_times").Select("id, user_id, source, starts_at, ends_at, label, created_at").
+	return s.q(ctx).Table("busy_times").Select("id, user_id, source, starts_at, ends_at, label").
 		Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).Order("starts_at, id")
 }
 
 func scanBusy(rows *sql.Rows, b *BusyTime) error {
 	var source string
-	err := rows.Scan(&b.ID, &b.UserID, &source, &b.StartsAt, &b.EndsAt, &b.Label, &b.CreatedAt)
+	err := rows.Scan(&b.ID, &b.UserID, &source, &b.StartsAt, &b.EndsAt, &b.Label)
 	b.Source = BusySource(source)
 	return err
 }

@@ -25,9 +25,18 @@ func Merge(in []Span) []Span {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b Span) int { return a.Start.Compare(b.Start) })
-	merged := out[:0]
-	for _, r := range out {
+	return MergeInPlace(out)
+}
+
+// MergeInPlace is Merge reusing in's array: it returns a prefix of in, whose
+// spans it overwrites. For a caller's own scratch slices.
+func MergeInPlace(in []Span) []Span {
+	slices.SortFunc(in, func(a, b Span) int { return a.Start.Compare(b.Start) })
+	merged := in[:0]
+	for _, r := range in {
+		if !r.End.After(r.Start) {
+			continue
+		}
 		if n := len(merged); n > 0 && !r.Start.After(merged[n-1].End) {
 			if r.End.After(merged[n-1].End) {
 				merged[n-1].End = r.End
@@ -41,7 +50,19 @@ func Merge(in []Span) []Span {
 
 // Subtract returns a minus b; both must be merged (see Merge).
 func Subtract(a, b []Span) []Span {
-	var out []Span
+	if len(a) == 0 {
+		return nil
+	}
+	// Each span of b cuts at most one span of a in two.
+	if out := AppendSubtract(make([]Span, 0, len(a)+len(b)), a, b); len(out) > 0 {
+		return out
+	}
+	return nil
+}
+
+// AppendSubtract appends a minus b to dst and returns the extended slice;
+// a and b must be merged (see Merge) and must not share dst's array.
+func AppendSubtract(dst, a, b []Span) []Span {
 	j := 0
 	for _, r := range a {
 		cur := r
@@ -50,23 +71,26 @@ func Subtract(a, b []Span) []Span {
 		}
 		for k := j; k < len(b) && b[k].Start.Before(cur.End); k++ {
 			if b[k].Start.After(cur.Start) {
-				out = append(out, Span{cur.Start, b[k].Start})
+				dst = append(dst, Span{cur.Start, b[k].Start})
 			}
 			if b[k].End.After(cur.Start) {
 				cur.Start = b[k].End
 			}
 		}
 		if cur.End.After(cur.Start) {
-			out = append(out, cur)
+			dst = append(dst, cur)
 		}
 	}
-	return out
+	return dst
 }
 
 // Clip cuts spans to [from, to) in UTC, dropping what is left empty.
-func Clip(in []Span, from, to time.Time) []Span {
+func Clip(in []Span, from, to time.Time) []Span { return AppendClip(nil, in, from, to) }
+
+// AppendClip appends in cut to [from, to) (in UTC) to dst, dropping what is
+// left empty. dst may be in[:0]: clipping then happens in place.
+func AppendClip(dst, in []Span, from, to time.Time) []Span {
 	from, to = from.UTC(), to.UTC()
-	var out []Span
 	for _, r := range in {
 		if r.Start.Before(from) {
 			r.Start = from
@@ -75,8 +99,8 @@ func Clip(in []Span, from, to time.Time) []Span {
 			r.End = to
 		}
 		if r.End.After(r.Start) {
-			out = append(out, r)
+			dst = append(dst, r)
 		}
 	}
-	return out
+	return dst
 }
