@@ -12,6 +12,8 @@
 # one table of the three datasets with the ratios to the plain demo.
 # Needs wrk (apt-get install -y wrk), curl and sqlite3. Loopback only.
 #   SCALES="1 10 100"  SECONDS_PER_PAGE=3  IDLE_SAMPLES="0 5 10 20 30"  PORT=18080
+#   PAGES=REGEX keeps only the pages it matches (and /healthz), to measure
+#   one change quickly; KEEP=DIR keeps each dataset's directory there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk curl sqlite3; do
@@ -129,6 +131,9 @@ facilitator /calendrier/occupations
 facilitator /calendrier/import
 facilitator /calendrier/flux"
 
+  if [ -n "${PAGES:-}" ]; then
+    pages=$(grep -E -- "/healthz\$|${PAGES}" <<<"$pages")
+  fi
   echo "== scale $k: $(tail -1 "$dir/demo.out")"
   idle=$(rss)
   printf '%-12s %-32s %9s %9s %9s\n' role page p95_ms req/s cpu_ms/req
@@ -157,6 +162,7 @@ facilitator /calendrier/flux"
   echo "serve RSS (MB): idle $idle, peak (VmHWM) $peak, after the run:$curve"
   printf '%s\trss\t%s\t%s\t%s\n' "$k" "$idle" "$peak" "$curve" >>"$results"
   kill $pid; wait $pid 2>/dev/null || true; pid=
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && rm -rf "$KEEP/scale$k" && cp -r "$dir" "$KEEP/scale$k"; fi
 done
 
 echo
