@@ -15,7 +15,7 @@ func TestRender_PooledBuffersGiveWholePages(t *testing.T) {
 	e := newEnv(t)
 	admin := e.as(&e.admin)
 	long, short := "/admin/calendriers", "/admin/personnes/nouvelle" // of different lengths
-	admin.get(long) // the first page after signing in carries its flash
+	admin.get(long)                                                  // the first page after signing in carries its flash
 	want := map[string]string{long: admin.get(long).Body, short: admin.get(short).Body}
 	if len(want[long]) == len(want[short]) {
 		t.Fatalf("the fixture's pages have the same length (%d bytes): the test needs two lengths", len(want[long]))
