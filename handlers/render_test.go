@@ -14,8 +14,10 @@ import (
 func TestRender_PooledBuffersGiveWholePages(t *testing.T) {
 	e := newEnv(t)
 	admin := e.as(&e.admin)
-	long, short := "/admin/calendriers", "/admin/personnes/nouvelle" // of different lengths
-	admin.get(long)                                                  // the first page after signing in carries its flash
+	// Two pages of different lengths; the first page after signing in
+	// carries its flash, so each is read once before.
+	long, short := "/admin/calendriers", "/admin/personnes/nouvelle"
+	admin.get(long)
 	want := map[string]string{long: admin.get(long).Body, short: admin.get(short).Body}
 	if len(want[long]) == len(want[short]) {
 		t.Fatalf("the fixture's pages have the same length (%d bytes): the test needs two lengths", len(want[long]))
