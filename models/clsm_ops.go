@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -120,21 +121,10 @@ const clsmRowColumns = `c.id, c.name, c.territory, c.region_code, c.departement_
 // Scan matched each column to a field by reflection, and the driver
 // parsed two timestamps no list shows, row after row.
 func scanCLSMRows(q *gorm.DB) ([]CLSMRow, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []CLSMRow
-	for rows.Next() {
-		var r CLSMRow
-		if err := rows.Scan(&r.ID, &r.Name, &r.Territory, &r.RegionCode, &r.DepartementCode, &r.CoordinatorID,
-			&r.CoordinatorName, &r.CoordinatorActive); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRows(q, func(rows *sql.Rows, r *CLSMRow) error {
+		return rows.Scan(&r.ID, &r.Name, &r.Territory, &r.RegionCode, &r.DepartementCode, &r.CoordinatorID,
+			&r.CoordinatorName, &r.CoordinatorActive)
+	})
 }
 
 // CountCLSMs counts the CLSMs matching f (Limit and Offset aside).

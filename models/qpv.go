@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -64,20 +65,7 @@ func (s *Store) QPVPage(ctx context.Context, limit, offset int) ([]QPVWithCommun
 // gorm's reflection (and the driver's parsing of the two timestamps) was
 // most of their cost per row. CreatedAt and UpdatedAt stay zero.
 func scanQPVCodeNames(q *gorm.DB) ([]QPV, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []QPV
-	for rows.Next() {
-		var r QPV
-		if err := rows.Scan(&r.Code, &r.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRows(q, func(rows *sql.Rows, r *QPV) error { return rows.Scan(&r.Code, &r.Name) })
 }
 
 // CountQPVs returns the number of QPVs.

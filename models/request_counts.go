@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -125,18 +126,7 @@ func (s *Store) clsmSeasonFiguresQuery(ctx context.Context, clsmID int64) *gorm.
 // scanSeasonFigures runs q (clsmSeasonFiguresQuery's columns, in their
 // order) and scans its rows by hand, without gorm's reflection per row.
 func scanSeasonFigures(q *gorm.DB) ([]SeasonFigures, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []SeasonFigures
-	for rows.Next() {
-		var f SeasonFigures
-		if err := rows.Scan(&f.SeasonID, &f.SeasonName, &f.Requests, &f.Declined, &f.Scheduled, &f.Held); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return scanRows(q, func(rows *sql.Rows, f *SeasonFigures) error {
+		return rows.Scan(&f.SeasonID, &f.SeasonName, &f.Requests, &f.Declined, &f.Scheduled, &f.Held)
+	})
 }

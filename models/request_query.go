@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -215,25 +216,15 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 // reflection, row after row, and was a quarter of the admin's list of
 // requests (a page of 50 rows) in a CPU profile.
 func scanRequestRows(q *gorm.DB) ([]RequestRow, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RequestRow
-	for rows.Next() {
-		var r RequestRow
+	return scanRows(q, func(rows *sql.Rows, r *RequestRow) error {
 		var state, format, sessionState string
-		if err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
+		err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
 			&format, &r.TimeZone, &r.SessionID, &r.SubmittedAt, &r.DecidedAt, &r.CreatedAt, &r.UpdatedAt,
 			&r.CLSMName, &r.RegionCode, &r.DepartementCode, &r.SeasonName,
-			&r.SessionStartsAt, &sessionState); err != nil {
-			return nil, err
-		}
+			&r.SessionStartsAt, &sessionState)
 		r.State, r.Format, r.SessionState = RequestState(state), SessionFormat(format), SessionState(sessionState)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // RequestsToPlan returns the accepted requests of a season (all seasons

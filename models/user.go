@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -279,22 +280,12 @@ func (s *Store) userRowsQuery(ctx context.Context, f UserFilter) *gorm.DB {
 // and the driver parsed two timestamps the list does not show, row after
 // row (a page of 50 people).
 func scanUserRows(q *gorm.DB) ([]UserRow, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []UserRow
-	for rows.Next() {
-		var r UserRow
+	return scanRows(q, func(rows *sql.Rows, r *UserRow) error {
 		var role string
-		if err := rows.Scan(&r.ID, &r.Email, &r.Name, &role, &r.Active, &r.CLSMNames); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&r.ID, &r.Email, &r.Name, &role, &r.Active, &r.CLSMNames)
 		r.Role = Role(role)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // checkLimits checks a facilitator's limits (sessions per day and per
