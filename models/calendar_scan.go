@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The calendars' statements, scanned by hand: the admin's calendars show a
@@ -28,7 +29,7 @@ func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []T
+	out := make([]T, 0, rowsHint(q))
 	for rows.Next() {
 		var v T
 		if err := scan(rows, &v); err != nil {
@@ -38,6 +39,20 @@ func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 	}
 	return out, rows.Err()
 }
+
+// rowsHint is q's LIMIT when it has one (a page of a list): the rows to
+// make room for at once, instead of growing the slice row after row.
+func rowsHint(q *gorm.DB) int {
+	if c, ok := q.Statement.Clauses["LIMIT"]; ok {
+		if l, ok := c.Expression.(clause.Limit); ok && l.Limit != nil && *l.Limit > 0 {
+			return min(*l.Limit, maxRowsHint)
+		}
+	}
+	return 0
+}
+
+// maxRowsHint bounds the room made before any row is read.
+const maxRowsHint = 200
 
 // facilitatorUsersQuery selects the facilitators of FacilitatorCalendars:
 // those of ids, or every active one when ids is empty, by name.

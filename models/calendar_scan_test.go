@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // TestCalendarScans_SameAsGorm: each of the calendars' hand-written scans
@@ -102,6 +104,24 @@ func TestActiveFacilitatorPage_CountsAllOnEveryPage(t *testing.T) {
 		ids, total, err := f.s.ActiveFacilitatorPage(ctx, c.offset, 2)
 		if err != nil || total != 3 || !reflect.DeepEqual(ids, c.want) {
 			t.Errorf("from %d: %v of %d (%v), want %v of 3", c.offset, ids, total, err, c.want)
+		}
+	}
+}
+
+func TestRowsHint_IsTheLimitBounded(t *testing.T) {
+	s := newSessFixture(t).s
+	q := func() *gorm.DB { return s.q(context.Background()).Table("users") }
+	for _, tt := range []struct {
+		q    *gorm.DB
+		want int
+	}{
+		{q(), 0},
+		{q().Limit(50).Offset(100), 50},
+		{q().Limit(100000), maxRowsHint},
+		{q().Limit(-1), 0},
+	} {
+		if got := rowsHint(tt.q); got != tt.want {
+			t.Errorf("rowsHint = %d, want %d", got, tt.want)
 		}
 	}
 }
