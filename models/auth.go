@@ -216,6 +216,13 @@ func (s *Store) sessionRow(ctx context.Context, sessionHash string) (u User, exp
 	return u, expiresAt, lastSeenAt, rows.Close()
 }
 
+// userFields are the scan destinations of sessionUserColumns, in their
+// order; the role is scanned into role, to be set by the caller.
+func userFields(u *User, role *string) []any {
+	return []any{&u.ID, &u.Email, &u.Name, role, &u.Active, &u.HomeINSEE, &u.TimeZone,
+		&u.MaxPerDay, &u.MaxPerWeek, &u.CreatedAt, &u.UpdatedAt, &u.SearchKey}
+}
+
 // sessionUserColumns are the users columns sessionRow scans, in the order
 // of its Scan.
 const sessionUserColumns = `u.id, u.email, u.name, u.role, u.active, u.home_insee, u.time_zone,

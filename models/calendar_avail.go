@@ -240,7 +240,7 @@ func (c FacilitatorCalendar) WorkingTime(from, to time.Time) []TimeRange {
 }
 
 // clipOwn clips ranges the caller owns in place; nil when nothing is left,
-// as ClipRanges.
+// as timespan.Clip.
 func clipOwn(rs []TimeRange, from, to time.Time) []TimeRange {
 	if rs = timespan.AppendClip(rs[:0], rs, from, to); len(rs) == 0 {
 		return nil

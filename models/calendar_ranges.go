@@ -1,10 +1,6 @@
 package models
 
-import (
-	"time"
-
-	"quartier/internal/timespan"
-)
+import "quartier/internal/timespan"
 
 // TimeRange is a half-open span of time [Start, End): the same type as the
 // busy intervals an imported calendar gives (timespan.Span).
@@ -16,6 +12,3 @@ func MergeRanges(in []TimeRange) []TimeRange { return timespan.Merge(in) }
 
 // SubtractRanges returns a minus b; both must be merged (see MergeRanges).
 func SubtractRanges(a, b []TimeRange) []TimeRange { return timespan.Subtract(a, b) }
-
-// ClipRanges cuts merged ranges to [from, to), dropping what is left empty.
-func ClipRanges(in []TimeRange, from, to time.Time) []TimeRange { return timespan.Clip(in, from, to) }

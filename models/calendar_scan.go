@@ -15,13 +15,6 @@ import (
 // calendar_scan_test.go holds each scan against gorm's over the same
 // statement.
 
-// userFields are the scan destinations of sessionUserColumns, in their
-// order; the role is scanned into role, to be set by the caller.
-func userFields(u *User, role *string) []any {
-	return []any{&u.ID, &u.Email, &u.Name, role, &u.Active, &u.HomeINSEE, &u.TimeZone,
-		&u.MaxPerDay, &u.MaxPerWeek, &u.CreatedAt, &u.UpdatedAt, &u.SearchKey}
-}
-
 // scanRows runs q and scans each row with scan.
 func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 	rows, err := q.Rows()
