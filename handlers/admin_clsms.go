@@ -283,7 +283,7 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	if f.Seasons, err = h.store.CLSMSeasonFigures(ctx, id); err != nil {
 		return err
 	}
-	rows, err := h.store.FirstRequestsNoWindows(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown) // its table shows no day
+	rows, err := h.store.FirstRequests(ctx, models.RequestFilter{CLSMID: id, ExcludeDrafts: true}, otherRequestsShown)
 	if err != nil {
 		return err
 	}

@@ -32,19 +32,8 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 
 // FirstRequests returns at most limit requests matching f, as ListRequests
 // lists them and in its order (those waiting for a review first, then the
-// newest): two queries whatever the number of requests.
+// newest): one statement whatever the number of requests.
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
-	out, err := s.FirstRequestsNoWindows(ctx, f, limit)
-	if err != nil {
-		return nil, err
-	}
-	return out, s.fillFirstDays(ctx, out)
-}
-
-// FirstRequestsNoWindows is FirstRequests in one query, for a table that
-// shows neither the first preferred day nor the number of windows: they
-// stay nil and 0.
-func (s *Store) FirstRequestsNoWindows(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
 	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
 		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
 	out, err := scanRequestRows(q)

@@ -89,17 +89,23 @@ type RequestRow struct {
 	RegionCode      string       `gorm:"->"`
 	DepartementCode string       `gorm:"->"`
 	SeasonName      string       `gorm:"->"`
-	FirstDay        *time.Time   `gorm:"-"`
-	WindowCount     int          `gorm:"-"`
+	FirstDay        *time.Time   `gorm:"-"` // MIN() is text on SQLite: scanRequestRows reads it
+	WindowCount     int          `gorm:"->"`
 }
 
 // requestRowColumns is what a list of requests reads: the request's
-// short columns, its CLSM, season and session. A page of 50 wide rows
-// scanned every text of every request (the lists show none of them).
+// short columns, its CLSM, season and session, and the number of its
+// windows and the first day they offer. A page of 50 wide rows scanned
+// every text of every request (the lists show none of them). The two
+// correlated subqueries run for the rows of the page only, on the
+// covering index of migration 0019; a second statement with the page's
+// 50 ids cost more than the subqueries (handlers' BenchmarkPagesAtScale).
 const requestRowColumns = `r.id, r.clsm_id, r.season_id, r.created_by, r.state, r.commune_insee, r.venue_name,
 	r.format, r.time_zone, r.session_id, r.submitted_at, r.decided_at, r.created_at, r.updated_at,
 	c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
-	ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state`
+	ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state,
+	(SELECT COUNT(*) FROM request_windows w WHERE w.request_id = r.id) AS window_count,
+	(SELECT MIN(w.date_from) FROM request_windows w WHERE w.request_id = r.id) AS first_day`
 
 // selectRequestRows adds to q (over "requests AS r" joined to "clsms c")
 // the columns and joins of a RequestRow.
@@ -109,38 +115,9 @@ func selectRequestRows(q *gorm.DB) *gorm.DB {
 		Joins("LEFT JOIN seasons se ON se.id = r.season_id")
 }
 
-// fillFirstDays sets each row's first preferred day and number of
-// windows, in one aggregate statement (one row per request, not one per
-// window).
-func (s *Store) fillFirstDays(ctx context.Context, rows []RequestRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(rows))
-	at := make(map[int64]int, len(rows))
-	for i, r := range rows {
-		ids[i], at[r.ID] = r.ID, i
-	}
-	var firsts []struct {
-		RequestID int64
-		N         int
-		First     string // an aggregate loses the column's type: text, « 2027-01-18 00:00:00+00:00 »
-	}
-	if err := s.q(ctx).Table("request_windows").Select("request_id, COUNT(*) AS n, MIN(date_from) AS first").
-		Where("request_id IN ?", ids).Group("request_id").Scan(&firsts).Error; err != nil {
-		return fmt.Errorf("windows of %d requests: %w", len(rows), err)
-	}
-	for _, f := range firsts {
-		row := &rows[at[f.RequestID]]
-		row.WindowCount = f.N
-		if d, ok := dateValue(f.First); ok {
-			row.FirstDay = &d
-		}
-	}
-	return nil
-}
-
-// dateValue reads the date at the start of a date column read as text.
+// dateValue reads the date at the start of a date column read as text
+// (an aggregate loses the column's type: « 2027-01-18 00:00:00+00:00 »
+// on SQLite, an RFC 3339 time on PostgreSQL).
 func dateValue(s string) (time.Time, bool) {
 	const layout = "2006-01-02"
 	if len(s) < len(layout) {
@@ -198,17 +175,13 @@ func requestListOrder(f RequestFilter) string {
 }
 
 // ListRequests returns the requests matching f, those waiting for a review
-// first, then the newest: two statements, whatever the number of rows.
+// first, then the newest: one statement, whatever the number of rows.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow, error) {
 	q := selectRequestRows(s.requestsMatching(ctx, f)).Order(requestListOrder(f))
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(max(f.Offset, 0))
 	}
-	out, err := scanRequestRows(q)
-	if err != nil {
-		return nil, err
-	}
-	return out, s.fillFirstDays(ctx, out)
+	return scanRequestRows(q)
 }
 
 // scanRequestRows runs q (selectRequestRows' columns, in their order) and
@@ -218,11 +191,15 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 func scanRequestRows(q *gorm.DB) ([]RequestRow, error) {
 	return scanRows(q, func(rows *sql.Rows, r *RequestRow) error {
 		var state, format, sessionState string
+		var first sql.NullString
 		err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
 			&format, &r.TimeZone, &r.SessionID, &r.SubmittedAt, &r.DecidedAt, &r.CreatedAt, &r.UpdatedAt,
 			&r.CLSMName, &r.RegionCode, &r.DepartementCode, &r.SeasonName,
-			&r.SessionStartsAt, &sessionState)
+			&r.SessionStartsAt, &sessionState, &r.WindowCount, &first)
 		r.State, r.Format, r.SessionState = RequestState(state), SessionFormat(format), SessionState(sessionState)
+		if d, ok := dateValue(first.String); ok {
+			r.FirstDay = &d
+		}
 		return err
 	})
 }
