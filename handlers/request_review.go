@@ -64,22 +64,20 @@ func (h *Handler) listAdminRequests(c echo.Context) error {
 			p.States = append(p.States, filterOption{Value: string(s), Label: s.Label()})
 		}
 	}
-	areas, err := h.store.CLSMAreas(ctx)
+	codes, err := h.store.CLSMDepartements(ctx)
 	if err != nil {
 		return err
 	}
-	regions, deps := map[string]bool{}, map[string]bool{}
-	for _, a := range areas {
-		regions[a.RegionCode], deps[a.DepartementCode] = true, true
+	regions, deps := map[string]bool{}, make(map[string]bool, len(codes))
+	for _, code := range codes {
+		if d, ok := h.geo.Departement(code); ok {
+			regions[d.Region], deps[code] = true, true
+			p.Departements = append(p.Departements, filterOption{Value: code, Label: d.Name + " (" + code + ")"})
+		}
 	}
 	for _, code := range sortedKeys(regions) {
 		if r, ok := h.geo.Region(code); ok {
 			p.Regions = append(p.Regions, filterOption{Value: code, Label: r.Name})
-		}
-	}
-	for _, code := range sortedKeys(deps) {
-		if d, ok := h.geo.Departement(code); ok {
-			p.Departements = append(p.Departements, filterOption{Value: code, Label: d.Name + " (" + code + ")"})
 		}
 	}
 	if regions[p.Region] {
