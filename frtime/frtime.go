@@ -27,7 +27,19 @@ func Date(t time.Time) string {
 
 // ShortDate writes « 12 mai 2026 ».
 func ShortDate(t time.Time) string {
-	return fmt.Sprintf("%s %s %d", day(t.Day()), months[t.Month()-1], t.Year())
+	var b [32]byte
+	return string(AppendShortDate(b[:0], t))
+}
+
+// AppendShortDate appends ShortDate(t) to b: lists write two or three
+// dates on each of their rows.
+func AppendShortDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	b = appendDay(b, d)
+	b = append(b, ' ')
+	b = append(b, months[m-1]...)
+	b = append(b, ' ')
+	return strconv.AppendInt(b, int64(y), 10)
 }
 
 // Clock writes « 14 h 00 ».
@@ -115,8 +127,14 @@ func Weekdays(days []int) string {
 }
 
 func day(d int) string {
+	var b [4]byte
+	return string(appendDay(b[:0], d))
+}
+
+// appendDay appends day(d) to b.
+func appendDay(b []byte, d int) []byte {
 	if d == 1 {
-		return "1er"
+		return append(b, "1er"...)
 	}
-	return fmt.Sprint(d)
+	return strconv.AppendInt(b, int64(d), 10)
 }

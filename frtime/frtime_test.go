@@ -61,3 +61,21 @@ func TestClock(t *testing.T) {
 		t.Errorf("AppendClock = %q, want %q", got, "de 9 h 00")
 	}
 }
+
+func TestShortDate(t *testing.T) {
+	for _, tt := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 5, 12, 23, 59, 0, 0, time.UTC), "12 mai 2026"},
+		{time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), "1er février 2027"},
+		{time.Date(2026, 12, 31, 8, 0, 0, 0, time.UTC), "31 décembre 2026"},
+	} {
+		if got := ShortDate(tt.t); got != tt.want {
+			t.Errorf("ShortDate(%v) = %q, want %q", tt.t, got, tt.want)
+		}
+		if got := string(AppendShortDate([]byte("le "), tt.t)); got != "le "+tt.want {
+			t.Errorf("AppendShortDate(%v) = %q", tt.t, got)
+		}
+	}
+}

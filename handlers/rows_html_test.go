@@ -47,7 +47,7 @@ func hostileRows() []requestRowView {
 	var rows []requestRowView
 	for i, v := range hostile {
 		w := hostile[(i+3)%len(hostile)]
-		r := requestRowView{RequestRow: models.RequestRow{Request: models.Request{ID: int64(i*977 + 1), State: models.RequestState(w), UpdatedAt: time.Unix(0, 0)}},
+		r := requestRowView{RequestRow: &models.RequestRow{Request: models.Request{ID: int64(i*977 + 1), State: models.RequestState(w), UpdatedAt: time.Unix(0, 0)}},
 			Commune: v, FirstDay: w, StateLabel: v, Sent: w, Updated: v}
 		r.CLSMName, r.SeasonName = w, v
 		rows = append(rows, r)
