@@ -129,3 +129,58 @@ func (f clsmForm) RequestsHTML() template.HTML { return clsmRequestRowsHTML(f.Re
 
 // PartnersHTML is the list of the CLSM's partner organisations.
 func (f clsmForm) PartnersHTML() template.HTML { return partnersHTML(f.Partners) }
+
+// reviewItemsHTML writes the admin dashboard's requests waiting for a
+// review, as the range over them in dashboard_admin.html did.
+func reviewItemsHTML(rows []models.RequestRow) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 120)
+	var day [32]byte
+	for _, r := range rows {
+		id := strconv.FormatInt(r.ID, 10)
+		b.WriteString(`<li><a href="/admin/demandes/`)
+		b.WriteString(id)
+		b.WriteString(`">`)
+		writeEscaped(&b, r.CLSMName)
+		b.WriteString(" — demande n° ")
+		b.WriteString(id)
+		b.WriteString("</a>")
+		if r.FirstDay != nil {
+			b.WriteString(", à partir du ")
+			b.Write(frtime.AppendShortDate(day[:0], *r.FirstDay)) // digits and French month names: nothing to escape
+		}
+		b.WriteString("</li>")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// newestPeopleHTML writes the admin dashboard's newest accounts, as the
+// range over them in dashboard_admin.html did.
+func newestPeopleHTML(people []models.User) template.HTML {
+	var b strings.Builder
+	b.Grow(len(people) * 200)
+	for _, u := range people {
+		b.WriteString("\n  <tr><td><a href=\"/admin/personnes/")
+		b.WriteString(strconv.FormatInt(u.ID, 10))
+		b.WriteString(`">`)
+		writeEscaped(&b, u.Name)
+		b.WriteString("</a></td><td>")
+		writeEscaped(&b, u.Email)
+		b.WriteString("</td><td>")
+		writeEscaped(&b, u.Role.Label())
+		b.WriteString("</td><td>")
+		if u.Active {
+			b.WriteString("actif")
+		} else {
+			b.WriteString("désactivé")
+		}
+		b.WriteString("</td></tr>\n  ")
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every value is escaped above
+}
+
+// ToReviewHTML is the dashboard's list of requests to review.
+func (d dashboardPage) ToReviewHTML() template.HTML { return reviewItemsHTML(d.ToReview) }
+
+// PeopleHTML is the body of the dashboard's table of newest accounts.
+func (d dashboardPage) PeopleHTML() template.HTML { return newestPeopleHTML(d.People) }

@@ -59,3 +59,24 @@ func TestPartnersHTML_WriteWhatTheTemplateWrote(t *testing.T) {
 	}
 	sameAsTemplate(t, `{{range .}}<li>{{.Name}} <small class="muted">({{.Kind.Label}})</small></li>{{end}}`, orgs, partnersHTML(orgs))
 }
+
+func TestDashboardListsHTML_WriteWhatTheTemplateWrote(t *testing.T) {
+	var rows []models.RequestRow
+	var people []models.User
+	roles := []models.Role{models.RoleAdmin, models.RoleCoordinator, models.RoleFacilitator, models.Role(`<b>"r"</b>`)}
+	for i, v := range hostile {
+		r := models.RequestRow{Request: models.Request{ID: int64(i*977 + 1)}, CLSMName: v}
+		if i%2 == 0 {
+			d := time.Date(2026, time.Month(1+i), 1+2*i, 0, 0, 0, 0, time.UTC)
+			r.FirstDay = &d
+		}
+		rows = append(rows, r)
+		people = append(people, models.User{ID: int64(i*31 + 7), Name: v, Email: hostile[(i+4)%len(hostile)], Role: roles[i%len(roles)], Active: i%3 != 0})
+	}
+	d := dashboardPage{ToReview: rows, People: people}
+	sameAsTemplate(t, `{{range .ToReview}}<li><a href="/admin/demandes/{{.ID}}">{{.CLSMName}} — demande n° {{.ID}}</a>{{with .FirstDay}}, à partir du {{frShortDate .}}{{end}}</li>{{end}}`,
+		d, d.ToReviewHTML())
+	sameAsTemplate(t, `{{range .People}}
+  <tr><td><a href="/admin/personnes/{{.ID}}">{{.Name}}</a></td><td>{{.Email}}</td><td>{{.Role.Label}}</td><td>{{if .Active}}actif{{else}}désactivé{{end}}</td></tr>
+  {{end}}`, d, d.PeopleHTML())
+}
