@@ -125,14 +125,11 @@ func (h *Handler) showDashboard(c echo.Context) error {
 		if d.Sessions, err = h.store.ScheduledSessions(ctx, []int64{u.ID}, now, now.AddDate(0, 6, 0)); err != nil {
 			return err
 		}
-		days, err := h.store.SessionsOfFacilitator(ctx, u.ID, now.Add(-facilitatorDaysBack))
+		days, err := h.store.SessionsOfFacilitator(ctx, u.ID, now.Add(-facilitatorDaysBack), now.AddDate(0, 1, 0))
 		if err != nil {
 			return err
 		}
 		for _, s := range days {
-			if s.StartsAt.After(now.AddDate(0, 1, 0)) {
-				break
-			}
 			d.Days = append(d.Days, facilitatorDay{FacilitatorSession: s, When: frtime.Range(s.StartsAt, s.EndsAt, sessionZone(s.TimeZone)),
 				Open: s.State == models.SessionHeld || (s.State == models.SessionScheduled && !now.Before(s.StartsAt)), Ended: now.After(s.EndsAt)})
 		}
