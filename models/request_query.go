@@ -77,33 +77,31 @@ type RequestFilter struct {
 	Limit, Offset int
 }
 
-// RequestRow is a request as listed, with its CLSM, its season, its first
-// preferred day and the start and state of its session (if any). Only the
-// columns a list shows are loaded (requestRowColumns): the request's
-// texts (partners, constraints, notes, venue address, link) stay empty.
+// RequestRow is a request as listed, with its CLSM's name, its season, its
+// first preferred day, its number of windows and the start of its session
+// (if any). Only the columns a list shows are loaded (requestRowColumns):
+// of the Request, ID, CLSMID, SeasonID, CreatedBy, State, CommuneINSEE,
+// VenueName, TimeZone, SubmittedAt and UpdatedAt. Its texts, format, session
+// id and the other timestamps stay empty: every column read is converted
+// by the driver, row after row (a timestamp is parsed), and no list shows
+// them.
 type RequestRow struct {
 	Request
-	SessionStartsAt *time.Time   `gorm:"->"`
-	SessionState    SessionState `gorm:"->"`
-	CLSMName        string       `gorm:"->;column:clsm_name"`
-	RegionCode      string       `gorm:"->"`
-	DepartementCode string       `gorm:"->"`
-	SeasonName      string       `gorm:"->"`
-	FirstDay        *time.Time   `gorm:"-"` // MIN() is text on SQLite: scanRequestRows reads it
-	WindowCount     int          `gorm:"->"`
+	SessionStartsAt *time.Time `gorm:"->"`
+	CLSMName        string     `gorm:"->;column:clsm_name"`
+	SeasonName      string     `gorm:"->"`
+	FirstDay        *time.Time `gorm:"-"` // MIN() is text on SQLite: scanRequestRows reads it
+	WindowCount     int        `gorm:"->"`
 }
 
-// requestRowColumns is what a list of requests reads: the request's
-// short columns, its CLSM, season and session, and the number of its
-// windows and the first day they offer. A page of 50 wide rows scanned
-// every text of every request (the lists show none of them). The two
-// correlated subqueries run for the rows of the page only, on the
-// covering index of migration 0019; a second statement with the page's
-// 50 ids cost more than the subqueries (handlers' BenchmarkPagesAtScale).
+// requestRowColumns is what a list of requests reads (RequestRow), in
+// scanRequestRows' order. The two correlated subqueries run for the rows
+// of the page only, on the covering index of migration 0019; a second
+// statement with the page's 50 ids cost more than the subqueries
+// (handlers' BenchmarkPagesAtScale).
 const requestRowColumns = `r.id, r.clsm_id, r.season_id, r.created_by, r.state, r.commune_insee, r.venue_name,
-	r.format, r.time_zone, r.session_id, r.submitted_at, r.decided_at, r.created_at, r.updated_at,
-	c.name AS clsm_name, c.region_code, c.departement_code, COALESCE(se.name, '') AS season_name,
-	ss.starts_at AS session_starts_at, COALESCE(ss.state, '') AS session_state,
+	r.time_zone, r.submitted_at, r.updated_at,
+	c.name AS clsm_name, COALESCE(se.name, '') AS season_name, ss.starts_at AS session_starts_at,
 	(SELECT COUNT(*) FROM request_windows w WHERE w.request_id = r.id) AS window_count,
 	(SELECT MIN(w.date_from) FROM request_windows w WHERE w.request_id = r.id) AS first_day`
 
@@ -190,13 +188,12 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 // requests (a page of 50 rows) in a CPU profile.
 func scanRequestRows(q *gorm.DB) ([]RequestRow, error) {
 	return scanRows(q, func(rows *sql.Rows, r *RequestRow) error {
-		var state, format, sessionState string
+		var state string
 		var first sql.NullString
 		err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
-			&format, &r.TimeZone, &r.SessionID, &r.SubmittedAt, &r.DecidedAt, &r.CreatedAt, &r.UpdatedAt,
-			&r.CLSMName, &r.RegionCode, &r.DepartementCode, &r.SeasonName,
-			&r.SessionStartsAt, &sessionState, &r.WindowCount, &first)
-		r.State, r.Format, r.SessionState = RequestState(state), SessionFormat(format), SessionState(sessionState)
+			&r.TimeZone, &r.SubmittedAt, &r.UpdatedAt,
+			&r.CLSMName, &r.SeasonName, &r.SessionStartsAt, &r.WindowCount, &first)
+		r.State = RequestState(state)
 		if d, ok := dateValue(first.String); ok {
 			r.FirstDay = &d
 		}
