@@ -12,6 +12,7 @@ import (
 
 	"quartier/handlers"
 	"quartier/internal/demo"
+	"quartier/models"
 	"quartier/territory"
 )
 
@@ -34,6 +35,7 @@ var scaledPages = []struct{ role, route string }{
 	{"coordinator", "/tableau-de-bord"},
 	{"coordinator", "/demandes"},
 	{"coordinator", "/demandes/:id/modifier"},
+	{"facilitator", "/tableau-de-bord"},
 	{"facilitator", "/calendrier/mois"},
 	{"facilitator", "/calendrier/flux"},
 }
@@ -119,6 +121,17 @@ func cachedOr(b *testing.B, cache, path string, seed func(to string)) {
 		copyFile(b, tmp, kept)
 	}
 	copyFile(b, kept, path)
+	// A database kept from an older binary lacks the migrations added
+	// since (an index the pages rely on): bring the copy up to date, as
+	// serve does at start.
+	store, err := models.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // accessOf is the access rule of a GET route of the table.
