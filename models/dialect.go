@@ -33,13 +33,20 @@ func (e Engine) hoursBetween(from, to string) string {
 }
 
 // joinedNames is the SQL aggregate that joins expr's values with ", ",
-// in order of orderBy (SQLite's GROUP_CONCAT follows the rows' order,
-// which the caller's index gives).
+// in order of orderBy: see joined.
 func (e Engine) joinedNames(expr, orderBy string) string {
+	return e.joined(expr, ", ", orderBy)
+}
+
+// joined is the SQL aggregate that joins expr's values with sep (a
+// literal without quotes) in order of orderBy. SQLite's GROUP_CONCAT
+// follows the rows' order, which the caller's index gives (an ORDER BY
+// in the aggregate would sort each group again).
+func (e Engine) joined(expr, sep, orderBy string) string {
 	if e == Postgres {
-		return "string_agg(" + expr + ", ', ' ORDER BY " + orderBy + ")"
+		return "string_agg(" + expr + ", '" + sep + "' ORDER BY " + orderBy + ")"
 	}
-	return "GROUP_CONCAT(" + expr + ", ', ')"
+	return "GROUP_CONCAT(" + expr + ", '" + sep + "')"
 }
 
 // newRegistrationIDs returns n ids for new registrations, in increasing

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -276,5 +277,40 @@ func TestCLSMCoverageCodes_SameAsCLSMCoverageOf(t *testing.T) {
 		if !reflect.DeepEqual(communes, cov.Communes) || !reflect.DeepEqual(qpvs, want) {
 			t.Errorf("CLSM %d: CLSMCoverageCodes = %v, %v; CLSMCoverageOf = %v, %v", id, communes, qpvs, cov.Communes, want)
 		}
+	}
+}
+
+// TestQPVPage_EachWithItsCommunesInOrder checks the list of quartiers:
+// by name, each with its communes by INSEE code (however they were
+// imported), none for a quartier without any, and the page's offset.
+func TestQPVPage_EachWithItsCommunesInOrder(t *testing.T) {
+	f := newReqFixture(t)
+	ctx := context.Background()
+	if _, err := f.s.ImportQPVs(ctx, f.admin.ID, []QPVInput{
+		{Line: 1, Code: "QN05902M", Name: "Épeule", Communes: []string{"59599", "59512", "59350"}},
+		{Line: 2, Code: "QN06001M", Name: "Argentine", Communes: []string{"60057"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.s.db.Exec("DELETE FROM qpv_communes WHERE qpv_code = ?", "QN06001M")
+	all, err := f.s.QPVPage(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	var names []string
+	for _, q := range all {
+		got[q.Code] = fmt.Sprint(q.Communes)
+		names = append(names, q.Name)
+	}
+	if got["QN05902M"] != "[59350 59512 59599]" || got["QN06001M"] != "[]" {
+		t.Errorf("communes: %v", got)
+	}
+	page, err := f.s.QPVPage(ctx, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 1 || len(all) < 2 || page[0].Code != all[1].Code {
+		t.Errorf("page 2 of 1: %+v, want the second of %v", page, names)
 	}
 }

@@ -43,21 +43,26 @@ func (s *Store) ListQPVs(ctx context.Context, limit int) ([]QPVWithCommunes, err
 }
 
 // QPVPage returns limit QPVs by name (all when limit <= 0) after the
-// first offset, each with its communes: two statements.
+// first offset, each with its communes: one statement, the communes of
+// the page's rows read by a correlated subquery on qpv_communes' primary
+// key (code, insee), which gives them in order. A second statement with
+// the page's 50 codes, and its rows appended one by one, cost more.
 func (s *Store) QPVPage(ctx context.Context, limit, offset int) ([]QPVWithCommunes, error) {
-	q := s.q(ctx).Table("qpvs").Select("code, name").Order("name, code")
+	q := s.q(ctx).Table("qpvs AS q").
+		Select("q.code, q.name, COALESCE((SELECT " + s.engine.joined("qc.insee", ",", "qc.insee") +
+			" FROM qpv_communes qc WHERE qc.qpv_code = q.code), '') AS communes").
+		Order("q.name, q.code")
 	if limit > 0 {
 		q = q.Limit(limit).Offset(max(offset, 0))
 	}
-	qs, err := scanQPVCodeNames(q)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]QPVWithCommunes, len(qs))
-	for i, q := range qs {
-		out[i].QPV = q
-	}
-	return out, s.fillQPVCommunes(ctx, out)
+	return scanRows(q, func(rows *sql.Rows, r *QPVWithCommunes) error {
+		var communes string
+		err := rows.Scan(&r.Code, &r.Name, &communes)
+		if communes != "" {
+			r.Communes = strings.Split(communes, ",")
+		}
+		return err
+	})
 }
 
 // scanQPVCodeNames runs q, which selects a quartier's code and name in
