@@ -14,21 +14,10 @@ func TestSessionsOfFacilitator_KeepsToItsBounds(t *testing.T) {
 	ctx := context.Background()
 	workWeek(t, f.s, f.fac.ID, 1, 5)
 	paris := LocationOf("Europe/Paris")
+	days := []int{11, 13, 15, 19, 21}
 	byDay := map[int]int64{}
-	for i, d := range []int{11, 13, 15, 19, 21} {
-		r := f.req
-		if i > 0 {
-			r = f.accepted(t)
-		}
-		st := time.Date(2027, 1, d, 9, 0, 0, 0, paris)
-		se, err := f.s.ProposeSession(ctx, f.admin.ID, r.ID, SessionSlot{FacilitatorID: f.fac.ID, Start: st, End: st.Add(DefaultSessionLength), TimeZone: "Europe/Paris"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.s.ConfirmSession(ctx, f.coord.ID, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		byDay[d] = se.ID
+	for i, id := range f.scheduledOn(t, days...) {
+		byDay[days[i]] = id
 	}
 	// From the 13th at 10:00 (its session is under way) to the 19th at 9:00
 	// (its session starts then): the 13th, 15th and 19th.

@@ -310,22 +310,7 @@ func TestMoveSession_SameSlotRace(t *testing.T) {
 	f := newSessFixture(t)
 	ctx := context.Background()
 	paris := LocationOf("Europe/Paris")
-	var ids []int64
-	for i, d := range []int{11, 13} {
-		r := f.req
-		if i > 0 {
-			r = f.accepted(t)
-		}
-		st := time.Date(2027, 1, d, 9, 0, 0, 0, paris)
-		se, err := f.s.ProposeSession(ctx, f.admin.ID, r.ID, SessionSlot{FacilitatorID: f.fac.ID, Start: st, End: st.Add(DefaultSessionLength), TimeZone: "Europe/Paris"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.s.ConfirmSession(ctx, f.coord.ID, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, se.ID)
-	}
+	ids := f.scheduledOn(t, 11, 13)
 	st := time.Date(2027, 1, 15, 14, 0, 0, 0, paris)
 	target := SessionSlot{FacilitatorID: f.fac.ID, Start: st, End: st.Add(DefaultSessionLength), TimeZone: "Europe/Paris"}
 	errs := race(raceStores(t, f, 2), func(s *Store, i int) error {

@@ -70,6 +70,32 @@ func (f *sessFixture) accepted(t testing.TB) Request {
 	return r
 }
 
+// scheduledOn schedules a session by fac at 9:00 Paris on each of the
+// days of January 2027 (the fixture's request first, then new accepted
+// ones), proposed and confirmed, and returns their ids in that order.
+func (f *sessFixture) scheduledOn(t testing.TB, days ...int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	paris := LocationOf("Europe/Paris")
+	var ids []int64
+	for i, d := range days {
+		r := f.req
+		if i > 0 {
+			r = f.accepted(t)
+		}
+		st := time.Date(2027, 1, d, 9, 0, 0, 0, paris)
+		se, err := f.s.ProposeSession(ctx, f.admin.ID, r.ID, SessionSlot{FacilitatorID: f.fac.ID, Start: st, End: st.Add(DefaultSessionLength), TimeZone: "Europe/Paris"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.ConfirmSession(ctx, f.coord.ID, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, se.ID)
+	}
+	return ids
+}
+
 // slot is Monday 11 January 2027 from 14:00 Paris, 3 hours, by fac.
 func (f *sessFixture) slot() SessionSlot {
 	start := time.Date(2027, 1, 11, 13, 0, 0, 0, time.UTC)
