@@ -32,11 +32,11 @@ func (s *Store) RequestCounts(ctx context.Context, f RequestFilter) (map[Request
 
 // FirstRequests returns at most limit requests matching f, as ListRequests
 // lists them and in its order (those waiting for a review first, then the
-// newest): one statement whatever the number of requests.
+// newest): ListRequests' first page of limit rows, one statement whatever
+// the number of requests.
 func (s *Store) FirstRequests(ctx context.Context, f RequestFilter, limit int) ([]RequestRow, error) {
-	q := selectRequestRows(whereRequests(s.q(ctx).Table("requests AS r").Joins("JOIN clsms c ON c.id = r.clsm_id"), f)).
-		Order(requestListOrder(f)).Limit(limit) // its index serves the order: no sort of every match
-	out, err := scanRequestRows(q)
+	f.Limit, f.Offset = limit, 0
+	out, err := s.ListRequests(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("first %d requests: %w", limit, err)
 	}
