@@ -3,6 +3,7 @@ package mailer
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,28 +177,25 @@ func TestICS_UIDStablePerSessionAndAttendee(t *testing.T) {
 	}
 }
 
-var npmOnce sync.Once
+var (
+	npmOnce sync.Once
+	npmErr  error
+)
 
-// icalJS parses an .ics file with Mozilla's goical.js through Node.
+// icalJS parses an .ics file with Mozilla's ical.js through Node.
 func icalJS(t *testing.T, ics string) icalJSResult {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("goical.js check needs Node; skipped with -short")
+		t.Skip("ical.js check needs Node; skipped with -short")
 	}
 	dir, err := filepath.Abs(filepath.Join("testdata", "icaljs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	npmOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", "ical.js")); err == nil {
-			return
-		}
-		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
-		}
-	})
+	npmOnce.Do(func() { npmErr = installICalJS(dir) })
+	if npmErr != nil {
+		t.Fatal(npmErr)
+	}
 	path := filepath.Join(t.TempDir(), "invitation.ics")
 	if err := os.WriteFile(path, []byte(ics), 0o644); err != nil {
 		t.Fatal(err)
@@ -215,6 +213,45 @@ func icalJS(t *testing.T, ics string) icalJSResult {
 		t.Fatalf("check.mjs output %q: %v", out, err)
 	}
 	return res
+}
+
+// installICalJS installs the pinned ical.js into dir/node_modules. npm ci
+// empties node_modules before filling it, and scripts/test.sh runs two test
+// processes at once, so one of them could read a half-written package: the
+// install runs in a scratch directory beside it and is renamed into place,
+// and a process sees either no node_modules or a complete one.
+func installICalJS(dir string) error {
+	final := filepath.Join(dir, "node_modules")
+	installed := func() bool {
+		_, err := os.Stat(filepath.Join(final, "ical.js", "package.json"))
+		return err == nil
+	}
+	if installed() {
+		return nil
+	}
+	scratch, err := os.MkdirTemp(dir, "node_modules-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	for _, name := range []string{"package.json", "package-lock.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(scratch, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = scratch
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("npm ci in %s: %v\n%s", scratch, err, out)
+	}
+	if err := os.Rename(filepath.Join(scratch, "node_modules"), final); err != nil && !installed() {
+		return fmt.Errorf("installing ical.js (remove %s if a run was interrupted): %w", final, err)
+	}
+	return nil
 }
 
 type icalJSResult struct {
@@ -237,13 +274,13 @@ func TestICS_IndependentParser(t *testing.T) {
 			ics := composeICS(t, c, s, cancel)
 			res := icalJS(t, ics)
 			if len(res.Events) != 1 {
-				t.Fatalf("%s: goical.js sees %d events", zc.zone, len(res.Events))
+				t.Fatalf("%s: ical.js sees %d events", zc.zone, len(res.Events))
 			}
 			ev := res.Events[0]
 			ws, we := zc.wantUTC()
 			const iso = "2006-01-02T15:04:05.000Z"
 			if ev.Start != ws.Format(iso) || ev.End != we.Format(iso) {
-				t.Errorf("%s %d-%02d-%02d: goical.js reads %s – %s, want %s – %s", zc.zone, zc.y, zc.m, zc.d,
+				t.Errorf("%s %d-%02d-%02d: ical.js reads %s – %s, want %s – %s", zc.zone, zc.y, zc.m, zc.d,
 					ev.Start, ev.End, ws.Format(iso), we.Format(iso))
 			}
 			wantMethod, wantStatus, wantSeq := "REQUEST", "CONFIRMED", 0
@@ -262,7 +299,7 @@ func TestICS_IndependentParser(t *testing.T) {
 				ev.Organizer != "mailto:ne-pas-repondre@quartier.example.org" || ev.OrganizerCN != "La santé mentale dans mon quartier" ||
 				ev.Attendee != "mailto:Zoe@example.org" || ev.AttendeeCN != "Zoé Zozo N’Diaye" || ev.RSVP != "FALSE" ||
 				ev.Dtstamp != "2026-04-02T09:30:00.000Z" {
-				t.Errorf("%s (cancel %v): goical.js reads %+v (method %s, zones %v)", zc.zone, cancel, ev, res.Method, res.Zones)
+				t.Errorf("%s (cancel %v): ical.js reads %+v (method %s, zones %v)", zc.zone, cancel, ev, res.Method, res.Zones)
 			}
 		}
 	}
