@@ -4,6 +4,7 @@ package models
 // sqlite3_db_config is SQLite's own, linked into the binary by
 // github.com/mattn/go-sqlite3 (which compiles the amalgamation).
 int sqlite3_db_config(void *db, int op, ...);
+void *sqlite3_db_mutex(void *db);
 
 // quartier_qpsg sets (on = 1), clears (on = 0) or reads (on = -1) the
 // connection's query planner stability guarantee, and returns its state
@@ -14,6 +15,10 @@ static int quartier_qpsg(void *db, int on) {
 	if (sqlite3_db_config(db, 1007, on, &state) != 0) return -1;
 	return state;
 }
+
+// quartier_serialized reports whether the connection is in SQLite's
+// serialized mode (a mutex around every call on it).
+static int quartier_serialized(void *db) { return sqlite3_db_mutex(db) != 0; }
 */
 import "C"
 
@@ -71,6 +76,16 @@ func sqliteHandle(c *sqlite3.SQLiteConn) (unsafe.Pointer, error) {
 		return nil, errors.New("sqlite: go-sqlite3's connection has no sqlite3 handle where expected")
 	}
 	return f.UnsafePointer(), nil
+}
+
+// sqliteSerialized reports whether the connection takes SQLite's mutex on
+// every call (for tests).
+func sqliteSerialized(c *sqlite3.SQLiteConn) (bool, error) {
+	db, err := sqliteHandle(c)
+	if err != nil {
+		return false, err
+	}
+	return C.quartier_serialized(db) == 1, nil
 }
 
 // sqliteQPSG reports whether the connection has the query planner

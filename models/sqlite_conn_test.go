@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -13,6 +14,11 @@ import (
 // qpsgOf reports the query planner stability guarantee of n connections
 // of db held at once (so that the pool opens n distinct ones).
 func qpsgOf(t *testing.T, db *sql.DB, n int) []bool {
+	return connsReport(t, db, n, sqliteQPSG)
+}
+
+// connsReport reports what of each of n connections of db held at once.
+func connsReport(t *testing.T, db *sql.DB, n int, what func(*sqlite3.SQLiteConn) (bool, error)) []bool {
 	t.Helper()
 	ctx := context.Background()
 	var out []bool
@@ -27,7 +33,7 @@ func qpsgOf(t *testing.T, db *sql.DB, n int) []bool {
 			if !ok {
 				return fmt.Errorf("driver connection is a %T", dc)
 			}
-			on, err := sqliteQPSG(sc)
+			on, err := what(sc)
 			out = append(out, on)
 			return err
 		}); err != nil {
@@ -63,6 +69,64 @@ func TestOpenSQLite_EveryConnectionHasQPSG(t *testing.T) {
 	defer plain.Close()
 	if on := qpsgOf(t, plain, 1); on[0] {
 		t.Error("go-sqlite3's own driver: QPSG on, so the check above proves nothing")
+	}
+}
+
+// Every connection of a SQLite store is in multi-thread mode (no mutex
+// around each call); go-sqlite3's own default is serialized, so the check
+// can tell the two apart. Reads from many goroutines at once still agree.
+func TestOpenSQLite_ConnectionsWithoutMutex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, serialized := range connsReport(t, sqlDB, 3, sqliteSerialized) {
+		if serialized {
+			t.Errorf("connection %d of the store: serialized mode", i)
+		}
+	}
+	plain, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if serialized := connsReport(t, plain, 1, sqliteSerialized); !serialized[0] {
+		t.Error("go-sqlite3's own driver: not serialized, so the check above proves nothing")
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				var n int
+				if err := s.reads.WithContext(ctx).Raw("SELECT ? + COUNT(*) FROM users", g*1000+i).Scan(&n).Error; err != nil {
+					errs <- err
+					return
+				}
+				if n != g*1000+i {
+					errs <- fmt.Errorf("goroutine %d read %d, want %d", g, n, g*1000+i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 

@@ -101,7 +101,11 @@ func gormConfig() *gorm.Config {
 // failing mid-transaction. Each connection's page cache is 512 KiB
 // (SQLite's default is 2 MB): the operating system caches the file as
 // well, and eight connections with full caches kept serve's memory up long
-// after a burst of traffic (docs/PERFORMANCE.md).
+// after a burst of traffic (docs/PERFORMANCE.md). Connections are opened
+// in SQLite's multi-thread mode (_mutex=no) rather than go-sqlite3's
+// default, serialized: database/sql hands a connection to one goroutine at
+// a time, so the mutex SQLite takes around every call (each step, each
+// column read) only cost time, about a tenth of a list's time in SQLite.
 func openSQLite(dsn string, opts []Option) (*Store, error) {
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -112,7 +116,7 @@ func openSQLite(dsn string, opts []Option) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_cache_size=-512"
+	full := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=FULL&_txlock=immediate&_cache_size=-512&_mutex=no"
 	registerSQLiteDriver()
 	db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: full}), gormConfig())
 	if err != nil {
