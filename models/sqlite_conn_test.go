@@ -43,30 +43,36 @@ func connsReport(t *testing.T, db *sql.DB, n int, what func(*sqlite3.SQLiteConn)
 	return out
 }
 
-// Every connection of a SQLite store has QPSG on; go-sqlite3's own driver
-// leaves it off, so the check can tell the two apart.
-func TestOpenSQLite_EveryConnectionHasQPSG(t *testing.T) {
+// storeAndPlainDriver opens a store on a new SQLite file and, on the same
+// file, go-sqlite3's own driver: what the store sets on its connections,
+// the plain driver leaves at its default, so a check can tell them apart.
+func storeAndPlainDriver(t *testing.T) (s *Store, store, plain *sql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "q.db")
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	sqlDB, err := s.db.DB()
-	if err != nil {
+	t.Cleanup(func() { s.Close() })
+	if store, err = s.db.DB(); err != nil {
 		t.Fatal(err)
 	}
-	for i, on := range qpsgOf(t, sqlDB, 3) {
+	if plain, err = sql.Open("sqlite3", "file:"+path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close() })
+	return s, store, plain
+}
+
+// Every connection of a SQLite store has QPSG on; go-sqlite3's own driver
+// leaves it off, so the check can tell the two apart.
+func TestOpenSQLite_EveryConnectionHasQPSG(t *testing.T) {
+	_, store, plain := storeAndPlainDriver(t)
+	for i, on := range qpsgOf(t, store, 3) {
 		if !on {
 			t.Errorf("connection %d of the store: QPSG off", i)
 		}
 	}
-
-	plain, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
 	if on := qpsgOf(t, plain, 1); on[0] {
 		t.Error("go-sqlite3's own driver: QPSG on, so the check above proves nothing")
 	}
@@ -76,34 +82,17 @@ func TestOpenSQLite_EveryConnectionHasQPSG(t *testing.T) {
 // around each call); go-sqlite3's own default is serialized, so the check
 // can tell the two apart. Reads from many goroutines at once still agree.
 func TestOpenSQLite_ConnectionsWithoutMutex(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "q.db")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ctx := context.Background()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, serialized := range connsReport(t, sqlDB, 3, sqliteSerialized) {
+	s, store, plain := storeAndPlainDriver(t)
+	for i, serialized := range connsReport(t, store, 3, sqliteSerialized) {
 		if serialized {
 			t.Errorf("connection %d of the store: serialized mode", i)
 		}
 	}
-	plain, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
 	if serialized := connsReport(t, plain, 1, sqliteSerialized); !serialized[0] {
 		t.Error("go-sqlite3's own driver: not serialized, so the check above proves nothing")
 	}
 
+	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for g := range 16 {
@@ -112,7 +101,7 @@ func TestOpenSQLite_ConnectionsWithoutMutex(t *testing.T) {
 			defer wg.Done()
 			for i := range 50 {
 				var n int
-				if err := s.reads.WithContext(ctx).Raw("SELECT ? + COUNT(*) FROM users", g*1000+i).Scan(&n).Error; err != nil {
+				if err := s.reads.WithContext(ctx).Raw("SELECT ? + COUNT(*) FROM sqlite_master", g*1000+i).Scan(&n).Error; err != nil {
 					errs <- err
 					return
 				}
