@@ -23,6 +23,9 @@ type peoplePage struct {
 func (h *Handler) listPeople(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := peoplePage{Query: searchQuery(c), Role: c.QueryParam("role"), Pager: newPager(c, listPageSize)}
+	if !models.Role(p.Role).Valid() {
+		p.Role = "" // an unknown role (an edited link) lists every role, as the other lists reset their filters
+	}
 	f := models.UserFilter{Query: p.Query, Role: models.Role(p.Role)}
 	total, err := h.store.CountUsersMatching(ctx, f)
 	if err != nil {

@@ -326,3 +326,23 @@ func BenchmarkListPages(b *testing.B) {
 		}
 	}
 }
+
+// TestPeopleList_UnknownRoleListsEveryRole: a role the list does not know
+// (an edited link) shows every account, as with no role, rather than an
+// empty list.
+func TestPeopleList_UnknownRoleListsEveryRole(t *testing.T) {
+	e := newEnv(t)
+	admin := e.as(&e.admin)
+	count := regexp.MustCompile(`\d+[\s\x{a0}\x{202f}]comptes?\.`)
+	all := count.FindString(admin.get("/admin/personnes").Body)
+	if all == "" || strings.HasPrefix(all, "0") {
+		t.Fatalf("the list counts %q", all)
+	}
+	r := admin.get("/admin/personnes?role=zz")
+	if got := count.FindString(r.Body); r.Status != http.StatusOK || got != all {
+		t.Errorf("role=zz: %d, %q, want %q", r.Status, got, all)
+	}
+	if got := count.FindString(admin.get("/admin/personnes?role=facilitator").Body); got == all {
+		t.Errorf("role=facilitator counts %q as every role does: the check above proves nothing", got)
+	}
+}
