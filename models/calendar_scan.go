@@ -23,12 +23,14 @@ func scanRows[T any](q *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
 	}
 	defer rows.Close()
 	out := make([]T, 0, rowsHint(q))
+	var zero T
 	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
+		// Scan into the slice's own element: a local v passed to scan
+		// escaped, one heap copy of the row per row.
+		out = append(out, zero)
+		if err := scan(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -62,10 +64,7 @@ func (s *Store) facilitatorUsersQuery(ctx context.Context, ids []int64) *gorm.DB
 const calendarUserColumns = `u.id, u.name, u.role, u.active, u.home_insee, u.time_zone, u.max_per_day, u.max_per_week`
 
 func scanUser(rows *sql.Rows, u *User) error {
-	var role string
-	err := rows.Scan(&u.ID, &u.Name, &role, &u.Active, &u.HomeINSEE, &u.TimeZone, &u.MaxPerDay, &u.MaxPerWeek)
-	u.Role = Role(role)
-	return err
+	return rows.Scan(&u.ID, &u.Name, (*string)(&u.Role), &u.Active, &u.HomeINSEE, &u.TimeZone, &u.MaxPerDay, &u.MaxPerWeek)
 }
 
 // slotsQuery selects the weekly patterns of the users uids.
@@ -90,10 +89,7 @@ func (s *Store) exceptionsQuery(ctx context.Context, uids []int64, first, last t
 }
 
 func scanException(rows *sql.Rows, e *CalendarException) error {
-	var kind string
-	err := rows.Scan(&e.ID, &e.UserID, &kind, &e.StartsOn, &e.EndsOn, &e.StartMinute, &e.EndMinute, &e.Label)
-	e.Kind = ExceptionKind(kind)
-	return err
+	return rows.Scan(&e.ID, &e.UserID, (*string)(&e.Kind), &e.StartsOn, &e.EndsOn, &e.StartMinute, &e.EndMinute, &e.Label)
 }
 
 // busyQuery selects the busy time of the users uids that overlaps
@@ -104,10 +100,7 @@ func (s *Store) busyQuery(ctx context.Context, uids []int64, from, to time.Time)
 }
 
 func scanBusy(rows *sql.Rows, b *BusyTime) error {
-	var source string
-	err := rows.Scan(&b.ID, &b.UserID, &source, &b.StartsAt, &b.EndsAt, &b.Label)
-	b.Source = BusySource(source)
-	return err
+	return rows.Scan(&b.ID, &b.UserID, (*string)(&b.Source), &b.StartsAt, &b.EndsAt, &b.Label)
 }
 
 // sessionColumns are the columns of sessionsIn, in scanSession's order.
@@ -116,10 +109,7 @@ const sessionColumns = `s.id, s.id AS session_id, s.request_id, s.facilitator_id
 			r.commune_insee, r.format, r.clsm_id, c.name AS clsm_name, COALESCE(u.name, '') AS coordinator_name`
 
 func scanSession(rows *sql.Rows, x *ScheduledSession) error {
-	var stepFree string
-	err := rows.Scan(&x.ID, &x.SessionID, &x.RequestID, &x.FacilitatorID, &x.StartsAt, &x.EndsAt, &x.TimeZone, &x.State,
-		&x.VenueName, &x.VenueAddress, &stepFree, &x.RemoteURL, &x.Sequence,
+	return rows.Scan(&x.ID, &x.SessionID, &x.RequestID, &x.FacilitatorID, &x.StartsAt, &x.EndsAt, &x.TimeZone, &x.State,
+		&x.VenueName, &x.VenueAddress, (*string)(&x.StepFree), &x.RemoteURL, &x.Sequence,
 		&x.CommuneINSEE, &x.Format, &x.CLSMID, &x.CLSMName, &x.CoordinatorName)
-	x.StepFree = StepFree(stepFree)
-	return err
 }

@@ -187,13 +187,11 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestRow
 // reflection, row after row, and was a quarter of the admin's list of
 // requests (a page of 50 rows) in a CPU profile.
 func scanRequestRows(q *gorm.DB) ([]RequestRow, error) {
+	var first sql.NullString // one for every row: a variable per row escaped to the heap
 	return scanRows(q, func(rows *sql.Rows, r *RequestRow) error {
-		var state string
-		var first sql.NullString
-		err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, &state, &r.CommuneINSEE, &r.VenueName,
+		err := rows.Scan(&r.ID, &r.CLSMID, &r.SeasonID, &r.CreatedBy, (*string)(&r.State), &r.CommuneINSEE, &r.VenueName,
 			&r.TimeZone, &r.SubmittedAt, &r.UpdatedAt,
 			&r.CLSMName, &r.SeasonName, &r.SessionStartsAt, &r.WindowCount, &first)
-		r.State = RequestState(state)
 		if d, ok := dateValue(first.String); ok {
 			r.FirstDay = &d
 		}

@@ -281,10 +281,7 @@ func (s *Store) userRowsQuery(ctx context.Context, f UserFilter) *gorm.DB {
 // row (a page of 50 people).
 func scanUserRows(q *gorm.DB) ([]UserRow, error) {
 	return scanRows(q, func(rows *sql.Rows, r *UserRow) error {
-		var role string
-		err := rows.Scan(&r.ID, &r.Email, &r.Name, &role, &r.Active, &r.CLSMNames)
-		r.Role = Role(role)
-		return err
+		return rows.Scan(&r.ID, &r.Email, &r.Name, (*string)(&r.Role), &r.Active, &r.CLSMNames)
 	})
 }
 
