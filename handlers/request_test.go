@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -325,5 +326,51 @@ func TestRequestForm_EnterSavesAndStays(t *testing.T) {
 	r = c.post(path+"/modifier", with(validRequest(e), "action", "stay", "notes", "Salle au 1er étage."))
 	if r.Status != http.StatusSeeOther || r.Location != path+"/modifier" || e.requestState(id) != models.RequestSubmitted {
 		t.Errorf("stay on a submitted request: %d %s %s", r.Status, r.Location, e.requestState(id))
+	}
+}
+
+// TestRequestForm_RefusedFormKeepsEachRowsChoices: a refused form shows
+// each row of windows with its own moment of the day selected, its own
+// weekdays ticked and its own error, not another row's.
+func TestRequestForm_RefusedFormKeepsEachRowsChoices(t *testing.T) {
+	e := newRequestEnv(t)
+	c := e.as(&e.coord)
+	r := c.post("/demandes/nouvelle", with(validRequest(e), "windows[1].until", "zz"))
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.Status)
+	}
+	selected := func(row int) []string {
+		m := regexp.MustCompile(`(?s)<select id="f-windows-` + strconv.Itoa(row) + `-part" name="windows\[` + strconv.Itoa(row) + `\]\.part"[^>]*>(.*?)</select>`).FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no select for the moment of row %d", row)
+		}
+		var out []string
+		for _, o := range regexp.MustCompile(`value="([a-z_]*)" selected`).FindAllStringSubmatch(m[1], -1) {
+			out = append(out, o[1])
+		}
+		return out
+	}
+	ticked := func(row int) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`name="windows\[`+strconv.Itoa(row)+`\]\.weekdays" value="(\d)" checked`).FindAllStringSubmatch(r.Body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	for row, want := range map[int][]string{0: {"morning"}, 1: {"afternoon"}, 2: {"afternoon"}, 3: nil} {
+		if got := selected(row); !slices.Equal(got, want) {
+			t.Errorf("row %d: moment selected %q, want %q", row, got, want)
+		}
+	}
+	for row, want := range map[int][]string{0: nil, 1: nil, 2: {"2", "4"}, 3: nil} {
+		if got := ticked(row); !slices.Equal(got, want) {
+			t.Errorf("row %d: weekdays ticked %q, want %q", row, got, want)
+		}
+	}
+	if !strings.Contains(r.Body, `id="f-windows-1-until" name="windows[1].until" type="text" value="zz" aria-invalid="true" aria-describedby="f-windows-1-until-erreur"`) {
+		t.Error("the unreadable last day of row 2 is not shown back, marked invalid")
+	}
+	if n := strings.Count(r.Body, `aria-invalid="true"`); n != 1 {
+		t.Errorf("%d fields marked invalid, want the one", n)
 	}
 }

@@ -98,11 +98,54 @@ type requestFormPage struct {
 
 // windowRow is one row of windows in the form, with its index. A date
 // typed by hand in another format is shown back in a text input: a date
-// input would silently empty it.
+// input would silently empty it. Its fields' names, ids, errors and
+// choices are worked out here (newWindowRow): the template wrote them with
+// some forty function calls a row, half of the form's rendering time
+// (docs/PERFORMANCE.md).
 type windowRow struct {
-	Index               int
+	Index, Number       int
 	DateType, UntilType string
 	windowForm
+	DateField, UntilField, PartField, DaysField formField
+	// DateWarning is said next to the date without refusing it (a
+	// public holiday).
+	DateWarning string
+	// PartOptions and DayOptions are the moments of the day and the
+	// weekdays, the row's own selected or checked.
+	PartOptions, DayOptions []filterOption
+}
+
+// formField is one field of a row of windows: its name in the form, its
+// HTML id and its error, if any.
+type formField struct {
+	Name, ID string
+	Error    *fieldError
+}
+
+// newWindowRow is row i of the windows form, holding w, with the errors
+// and warnings of the form.
+func newWindowRow(i int, w windowForm, errs, warnings map[string]string, parts, days []formChoice) windowRow {
+	field := func(key string) formField {
+		name := "windows[" + strconv.Itoa(i) + "]." + key
+		f := formField{Name: name, ID: fieldID(name)}
+		if m, ok := errs[name]; ok {
+			f.Error = &fieldError{ID: f.ID, Message: m}
+		}
+		return f
+	}
+	row := windowRow{Index: i, Number: i + 1, windowForm: w,
+		DateField: field("date"), UntilField: field("until"), PartField: field("part"), DaysField: field("weekdays"),
+		DateType: inputTypeFor(w.Date), UntilType: inputTypeFor(w.Until)}
+	row.DateWarning = warnings[row.DateField.Name]
+	row.PartOptions = make([]filterOption, len(parts))
+	for j, o := range parts {
+		row.PartOptions[j] = filterOption{Value: o.Value, Label: o.Label, Selected: o.Value == w.Part}
+	}
+	row.DayOptions = make([]filterOption, len(days))
+	for j, o := range days {
+		row.DayOptions[j] = filterOption{Value: o.Value, Label: o.Label, Selected: containsString(w.Weekdays, o.Value)}
+	}
+	return row
 }
 
 // inputTypeFor is "date" for an empty or ISO value, else "text".
@@ -147,13 +190,13 @@ func (h *Handler) renderRequestForm(c echo.Context, status int, f requestForm, e
 		}
 	}
 	n := min(max(len(f.Windows), models.MinWindows)+1, maxWindowRows)
+	p.Rows = make([]windowRow, n)
 	for i := range n {
-		row := windowRow{Index: i}
+		var w windowForm
 		if i < len(f.Windows) {
-			row.windowForm = f.Windows[i]
+			w = f.Windows[i]
 		}
-		row.DateType, row.UntilType = inputTypeFor(row.Date), inputTypeFor(row.Until)
-		p.Rows = append(p.Rows, row)
+		p.Rows[i] = newWindowRow(i, w, errs, f.Warnings, p.PartOptions, p.WeekdayOptions)
 	}
 	lead := h.cfg.Requests.MinLeadTime.Duration
 	p.LeadWeeks = int(lead.Hours() / 24 / 7)
