@@ -96,14 +96,14 @@ type requestFormPage struct {
 	StepFreeOptions, FormatOptions, PartOptions, WeekdayOptions, AudienceOptions []formChoice
 }
 
-// windowRow is one row of windows in the form, with its index. A date
+// windowRow is one row of windows in the form, numbered from 1. A date
 // typed by hand in another format is shown back in a text input: a date
 // input would silently empty it. Its fields' names, ids, errors and
 // choices are worked out here (newWindowRow): the template wrote them with
-// some forty function calls a row, half of the form's rendering time
+// some forty function calls a row, about a third of the form's rendering
 // (docs/PERFORMANCE.md).
 type windowRow struct {
-	Index, Number       int
+	Number              int
 	DateType, UntilType string
 	windowForm
 	DateField, UntilField, PartField, DaysField formField
@@ -133,7 +133,7 @@ func newWindowRow(i int, w windowForm, errs, warnings map[string]string, parts, 
 		}
 		return f
 	}
-	row := windowRow{Index: i, Number: i + 1, windowForm: w,
+	row := windowRow{Number: i + 1, windowForm: w,
 		DateField: field("date"), UntilField: field("until"), PartField: field("part"), DaysField: field("weekdays"),
 		DateType: inputTypeFor(w.Date), UntilType: inputTypeFor(w.Until)}
 	row.DateWarning = warnings[row.DateField.Name]
