@@ -70,18 +70,9 @@ func templateFuncs() template.FuncMap {
 		"zoneOf":       sessionZone,
 		"outboxStatus": models.OutboxStatus.Label,
 		"ordered":      orderedErrors,
-		"errFor": func(errs map[string]string, field string) *fieldError {
-			if m, ok := errs[field]; ok {
-				return &fieldError{ID: fieldID(field), Message: m}
-			}
-			return nil
-		},
+		"errFor":       errFor,
 		"scaleQuestion": func(name, legend, hint, value string, errs map[string]string) scaleQuestion {
-			q := scaleQuestion{Name: name, Legend: legend, Hint: hint, Value: value, Notes: []int{1, 2, 3, 4, 5}}
-			if m, ok := errs[name]; ok {
-				q.Error = &fieldError{ID: fieldID(name), Message: m}
-			}
-			return q
+			return scaleQuestion{Name: name, Legend: legend, Hint: hint, Value: value, Notes: []int{1, 2, 3, 4, 5}, Error: errFor(errs, name)}
 		},
 	}
 }
@@ -96,6 +87,15 @@ type scaleQuestion struct {
 
 // fieldError is what the field-error partial shows.
 type fieldError struct{ ID, Message string }
+
+// errFor is field's error in errs, with the id its message takes next to
+// the field, or nil.
+func errFor(errs map[string]string, field string) *fieldError {
+	if m, ok := errs[field]; ok {
+		return &fieldError{ID: fieldID(field), Message: m}
+	}
+	return nil
+}
 
 // fieldID turns a form field name into an HTML id ("windows.0.date" →
 // "f-windows-0-date"), so summaries can link to fields.

@@ -127,11 +127,7 @@ type formField struct {
 func newWindowRow(i int, w windowForm, errs, warnings map[string]string, parts, days []formChoice) windowRow {
 	field := func(key string) formField {
 		name := "windows[" + strconv.Itoa(i) + "]." + key
-		f := formField{Name: name, ID: fieldID(name)}
-		if m, ok := errs[name]; ok {
-			f.Error = &fieldError{ID: f.ID, Message: m}
-		}
-		return f
+		return formField{Name: name, ID: fieldID(name), Error: errFor(errs, name)}
 	}
 	row := windowRow{Number: i + 1, windowForm: w,
 		DateField: field("date"), UntilField: field("until"), PartField: field("part"), DaysField: field("weekdays"),
