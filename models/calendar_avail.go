@@ -151,23 +151,29 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 	if err != nil {
 		return nil, fmt.Errorf("facilitators' patterns: %w", err)
 	}
-	for _, sl := range slots {
-		out[idx[sl.UserID]].Pattern = append(out[idx[sl.UserID]].Pattern, sl)
+	if err := byUser(slots, func(sl AvailabilitySlot) int64 { return sl.UserID }, func(uid int64, run []AvailabilitySlot) {
+		out[idx[uid]].Pattern = run
+	}); err != nil {
+		return nil, fmt.Errorf("facilitators' patterns: %w", err)
 	}
 	// Dates are compared a day wider each side: zones run from UTC−10 to UTC+14.
 	exc, err := scanRows(s.exceptionsQuery(ctx, uids, civilDate(from.Add(-24*time.Hour)), civilDate(to.Add(24*time.Hour))), scanException)
 	if err != nil {
 		return nil, fmt.Errorf("facilitators' exceptions: %w", err)
 	}
-	for _, e := range exc {
-		out[idx[e.UserID]].Exceptions = append(out[idx[e.UserID]].Exceptions, e)
+	if err := byUser(exc, func(e CalendarException) int64 { return e.UserID }, func(uid int64, run []CalendarException) {
+		out[idx[uid]].Exceptions = run
+	}); err != nil {
+		return nil, fmt.Errorf("facilitators' exceptions: %w", err)
 	}
 	busy, err := scanRows(s.busyQuery(ctx, uids, from, to), scanBusy)
 	if err != nil {
 		return nil, fmt.Errorf("facilitators' busy time: %w", err)
 	}
-	for _, b := range busy {
-		out[idx[b.UserID]].Busy = append(out[idx[b.UserID]].Busy, b)
+	if err := byUser(busy, func(b BusyTime) int64 { return b.UserID }, func(uid int64, run []BusyTime) {
+		out[idx[uid]].Busy = run
+	}); err != nil {
+		return nil, fmt.Errorf("facilitators' busy time: %w", err)
 	}
 	sessions, err := s.sessionsIn(ctx, []SessionState{SessionProposed, SessionScheduled, SessionHeld, SessionClosed}, uids, from, to)
 	if err != nil {
@@ -179,6 +185,27 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 		}
 	}
 	return out, nil
+}
+
+// byUser calls each for every run of rows of one user in rows, which its
+// statement ordered by user id first. A run is a slice of rows capped at
+// its end: appending to one facilitator's rows cannot write over the next
+// one's. Rows out of that order are an error: a user's second run would
+// replace the first.
+func byUser[T any](rows []T, user func(T) int64, each func(uid int64, run []T)) error {
+	var prev int64
+	for i := 0; i < len(rows); {
+		uid, j := user(rows[i]), i+1
+		if i > 0 && uid <= prev {
+			return fmt.Errorf("rows of user %d after those of user %d: not ordered by user", uid, prev)
+		}
+		for j < len(rows) && user(rows[j]) == uid {
+			j++
+		}
+		each(uid, rows[i:j:j])
+		prev, i = uid, j
+	}
+	return nil
 }
 
 // WorkingTime returns the facilitator's working time in [from, to): on each

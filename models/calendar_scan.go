@@ -67,10 +67,16 @@ func scanUser(rows *sql.Rows, u *User) error {
 	return rows.Scan(&u.ID, &u.Name, (*string)(&u.Role), &u.Active, &u.HomeINSEE, &u.TimeZone, &u.MaxPerDay, &u.MaxPerWeek)
 }
 
-// slotsQuery selects the weekly patterns of the users uids.
+// The calendars' statements return each user's rows together, in their
+// index's order (user, then time): FacilitatorCalendars hands each
+// facilitator its run of rows (byUser) without copying them, and SQLite
+// reads them in order from the index, without sorting them.
+
+// slotsQuery selects the weekly patterns of the users uids, from the
+// index alone (migration 0022).
 func (s *Store) slotsQuery(ctx context.Context, uids []int64) *gorm.DB {
 	return s.q(ctx).Table("availability_slots").Select("id, user_id, weekday, start_minute, end_minute").
-		Where("user_id IN ?", uids).Order("weekday, start_minute")
+		Where("user_id IN ?", uids).Order("user_id, weekday, start_minute, end_minute")
 }
 
 func scanSlot(rows *sql.Rows, sl *AvailabilitySlot) error {
@@ -85,7 +91,7 @@ func (s *Store) exceptionsQuery(ctx context.Context, uids []int64, first, last t
 	return s.q(ctx).Table("calendar_exceptions").
 		Select("id, user_id, kind, starts_on, ends_on, start_minute, end_minute, label").
 		Where("user_id IN ? AND ends_on >= ? AND starts_on <= ? AND starts_on >= ?", uids,
-			first, last, first.AddDate(0, 0, -maxExceptionDays-1)).Order("starts_on, id")
+			first, last, first.AddDate(0, 0, -maxExceptionDays-1)).Order("user_id, starts_on, id")
 }
 
 func scanException(rows *sql.Rows, e *CalendarException) error {
@@ -96,7 +102,7 @@ func scanException(rows *sql.Rows, e *CalendarException) error {
 // [from, to).
 func (s *Store) busyQuery(ctx context.Context, uids []int64, from, to time.Time) *gorm.DB {
 	return s.q(ctx).Table("busy_times").Select("id, user_id, source, starts_at, ends_at, label").
-		Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).Order("starts_at, id")
+		Where("user_id IN ? AND starts_at < ? AND ends_at > ?", uids, to.UTC(), from.UTC()).Order("user_id, starts_at, id")
 }
 
 func scanBusy(rows *sql.Rows, b *BusyTime) error {

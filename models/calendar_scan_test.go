@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,76 @@ func TestRowsHint_IsTheLimitBounded(t *testing.T) {
 		if got := rowsHint(tt.q); got != tt.want {
 			t.Errorf("rowsHint = %d, want %d", got, tt.want)
 		}
+	}
+}
+
+// TestCalendarQueries_ReadInIndexOrder: the calendars' statements read
+// their rows in the order of their index, each user's together
+// (FacilitatorCalendars hands each its run), without sorting them in a
+// temporary B-tree; the weekly patterns from their index alone (migration
+// 0022). SQLite's plans: the file is SQLite whatever the test database.
+func TestCalendarQueries_ReadInIndexOrder(t *testing.T) {
+	f := newSessFixtureOn(t, filepath.Join(t.TempDir(), "plan.db"))
+	ctx := context.Background()
+	uids := []int64{f.fac.ID, f.fac2.ID}
+	from, to := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 25, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, index string
+		covering    bool
+		q           *gorm.DB
+	}{
+		{"slots", "availability_slots_user", true, f.s.slotsQuery(ctx, uids)},
+		{"exceptions", "calendar_exceptions_user", false, f.s.exceptionsQuery(ctx, uids, from, to)},
+		{"busy", "busy_times_user", false, f.s.busyQuery(ctx, uids, from, to)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stmt := tc.q.Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{}).Statement
+			var plan []struct{ Detail string }
+			if err := f.s.q(ctx).Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Scan(&plan).Error; err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, p := range plan {
+				lines = append(lines, p.Detail)
+			}
+			text := strings.Join(lines, "\n")
+			want := "USING INDEX " + tc.index
+			if tc.covering {
+				want = "USING COVERING INDEX " + tc.index
+			}
+			if !strings.Contains(text, want+" ") {
+				t.Errorf("%s\nplan:\n%s\nwant %q", stmt.SQL.String(), text, want)
+			}
+			if strings.Contains(text, "TEMP B-TREE") {
+				t.Errorf("%s\nplan:\n%s\nwant no sort", stmt.SQL.String(), text)
+			}
+		})
+	}
+}
+
+// TestByUser: each user's run of rows, capped so that appending to one
+// cannot write over the next, and rows not ordered by user refused.
+func TestByUser(t *testing.T) {
+	type row struct{ user, n int64 }
+	rows := []row{{3, 1}, {3, 2}, {5, 3}, {9, 4}, {9, 5}, {9, 6}}
+	got := map[int64][]row{}
+	if err := byUser(rows, func(r row) int64 { return r.user }, func(uid int64, run []row) { got[uid] = run }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][]row{3: {{3, 1}, {3, 2}}, 5: {{5, 3}}, 9: {{9, 4}, {9, 5}, {9, 6}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("runs %v, want %v", got, want)
+	}
+	_ = append(got[3], row{3, 99})
+	if rows[2] != (row{5, 3}) {
+		t.Fatalf("appending to user 3's run wrote over user 5's row: %v", rows[2])
+	}
+	for _, bad := range [][]row{{{3, 1}, {5, 2}, {3, 3}}, {{5, 1}, {3, 2}}} {
+		if err := byUser(bad, func(r row) int64 { return r.user }, func(int64, []row) {}); err == nil {
+			t.Errorf("%v: no error, want one (not ordered by user)", bad)
+		}
+	}
+	if err := byUser([]row(nil), func(r row) int64 { return r.user }, func(int64, []row) { t.Error("called on no rows") }); err != nil {
+		t.Fatal(err)
 	}
 }
