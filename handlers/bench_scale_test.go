@@ -81,6 +81,7 @@ func BenchmarkPagesAtScale(b *testing.B) {
 		}
 		addPlanDraft(b, path) // the fixture names the newest draft
 		site := openDemoSite(b, path)
+		site.counter.off.Store(true)
 		for _, p := range scaledPages {
 			var c *client
 			for _, nc := range site.browsers[accessOf(b, site, p.route)] {
