@@ -67,7 +67,7 @@ type clsmForm struct {
 	CoordinatorMatches  []models.User
 	InactiveCoordinator *models.User
 	AllQPVs             []models.QPV
-	Audit               []models.AuditEvent
+	Audit               auditTrail
 	CommuneNames        []string
 	Partners            []models.Organisation
 	Requests            []clsmRequestRow // the newest sent requests, of RequestCount
@@ -197,7 +197,7 @@ func (h *Handler) saveCLSM(c echo.Context, id int64) error {
 		return err
 	}
 	if id != 0 {
-		if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+		if f.Audit, err = h.auditTrail(c, "clsm", id); err != nil {
 			return err
 		}
 	}
@@ -228,7 +228,7 @@ func (h *Handler) searchCLSMCoordinator(c echo.Context, id int64) error {
 		return err
 	}
 	if id != 0 {
-		if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+		if f.Audit, err = h.auditTrail(c, "clsm", id); err != nil {
 			return err
 		}
 	}
@@ -274,7 +274,7 @@ func (h *Handler) showCLSM(c echo.Context, cl models.CLSM) error {
 	}
 	f.Communes = strings.Join(lines, "\n")
 	f.QPVs = qpvs // the form ticks them: their order does not show
-	if f.Audit, err = h.store.AuditTrail(ctx, "clsm", id); err != nil {
+	if f.Audit, err = h.auditTrail(c, "clsm", id); err != nil {
 		return err
 	}
 	if f.Partners, err = h.store.OrganisationsOf(ctx, id); err != nil {

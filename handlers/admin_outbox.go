@@ -55,7 +55,7 @@ func (h *Handler) listOutbox(c echo.Context) error {
 type outboxMessagePage struct {
 	Message models.OutboxMessage
 	Preview models.MessagePreview
-	Audit   []models.AuditEvent
+	Audit   auditTrail
 }
 
 func (h *Handler) showOutboxMessage(c echo.Context, m models.OutboxMessage) error {
@@ -64,7 +64,7 @@ func (h *Handler) showOutboxMessage(c echo.Context, m models.OutboxMessage) erro
 	if p.Preview, err = h.mail.PreviewMessage(m); err != nil {
 		return err
 	}
-	if p.Audit, err = h.store.AuditTrail(c.Request().Context(), "outbox", m.ID); err != nil {
+	if p.Audit, err = h.auditTrail(c, "outbox", m.ID); err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, pageAdminOutboxMessage, "outbox", p)

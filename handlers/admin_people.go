@@ -58,7 +58,7 @@ type personForm struct {
 	CLSMMatches []models.CLSMRow
 	Zones       []zoneOption
 	Roles       []models.Role
-	Audit       []models.AuditEvent
+	Audit       auditTrail
 }
 
 func (h *Handler) personFormFor(c echo.Context, f personForm) (personForm, error) {
@@ -191,7 +191,7 @@ func (h *Handler) showPerson(c echo.Context, u models.User) error {
 		f.CLSM = clsmLabel(mine[0].ID, mine[0].Name)
 	}
 	var err error
-	if f.Audit, err = h.store.AuditTrail(ctx, "user", u.ID); err != nil {
+	if f.Audit, err = h.auditTrail(c, "user", u.ID); err != nil {
 		return err
 	}
 	if f, err = h.personFormFor(c, f); err != nil {
@@ -207,7 +207,7 @@ func (h *Handler) updatePerson(c echo.Context, old models.User) error {
 		f := personFormTyped(c)
 		f.ID, f.Active = id, old.Active
 		var err error
-		if f.Audit, err = h.store.AuditTrail(ctx, "user", id); err != nil {
+		if f.Audit, err = h.auditTrail(c, "user", id); err != nil {
 			return err
 		}
 		return h.searchPersonCLSM(c, f)
@@ -224,7 +224,7 @@ func (h *Handler) updatePerson(c echo.Context, old models.User) error {
 		}
 	}
 	if len(f.Errors) > 0 {
-		if f.Audit, err = h.store.AuditTrail(ctx, "user", id); err != nil {
+		if f.Audit, err = h.auditTrail(c, "user", id); err != nil {
 			return err
 		}
 		if f, err = h.personFormFor(c, f); err != nil {

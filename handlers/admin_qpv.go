@@ -25,7 +25,7 @@ type qpvPage struct {
 	Errors   formErrors
 	// the manual form
 	Code, Name, Communes string
-	Audit                []models.AuditEvent
+	Audit                auditTrail
 }
 
 func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
@@ -38,7 +38,7 @@ func (h *Handler) qpvPageData(c echo.Context, p qpvPage) (qpvPage, error) {
 		return p, err
 	}
 	// Imports and edits are recorded against the list as a whole.
-	p.Audit, err = h.store.AuditTrail(ctx, "qpv", 0)
+	p.Audit, err = h.auditTrail(c, "qpv", 0)
 	return p, err
 }
 

@@ -87,7 +87,7 @@ type seasonPage struct {
 	Errors                 formErrors
 	Requests               int64
 	NotEmpty               string // why the season cannot be deleted, if so
-	Audit                  []models.AuditEvent
+	Audit                  auditTrail
 }
 
 func (h *Handler) showSeason(c echo.Context, se models.Season) error {
@@ -104,7 +104,7 @@ func (h *Handler) renderSeason(c echo.Context, status int, p seasonPage) error {
 	if p.Requests > 0 {
 		p.NotEmpty = models.SeasonNotEmptyMessage(p.Requests)
 	}
-	if p.Audit, err = h.store.AuditTrail(ctx, "season", p.Season.ID); err != nil {
+	if p.Audit, err = h.auditTrail(c, "season", p.Season.ID); err != nil {
 		return err
 	}
 	return h.render(c, status, pageAdminSeason, "seasons", p)

@@ -27,20 +27,36 @@ type pager struct {
 	Page, Pages, Size int
 	// Total is the number of rows matching the filters.
 	Total int64
+	// Label names the pager's navigation for assistive technologies: a
+	// page with two pagers gives each its own.
+	Label string
 	path  string
 	query url.Values
+	// param carries the page number (pageParam for a page's own list);
+	// fragment, when set, ends every link (« #historique »), so that a
+	// section's pager opens the next page at that section.
+	param, fragment string
 }
 
 // newPager reads the page number of the current request, for a list of
 // size rows per page. Call setTotal before Offset.
 func newPager(c echo.Context, size int) *pager {
-	p := &pager{Page: 1, Pages: 1, Size: size, path: c.Request().URL.Path, query: url.Values{}}
+	return newSectionPager(c, size, pageParam, "", "Pagination")
+}
+
+// newSectionPager is newPager for a list that is one section of its page
+// (the history of changes below a form): its page number is in param, its
+// links end with fragment, and label names its navigation. Every other
+// parameter is kept, the page's own list's page number included.
+func newSectionPager(c echo.Context, size int, param, fragment, label string) *pager {
+	p := &pager{Page: 1, Pages: 1, Size: size, Label: label, path: c.Request().URL.Path, query: url.Values{},
+		param: param, fragment: fragment}
 	for k, vs := range c.QueryParams() {
-		if k != pageParam {
+		if k != param {
 			p.query[k] = vs
 		}
 	}
-	if n, err := strconv.Atoi(c.QueryParam(pageParam)); err == nil && n > 1 {
+	if n, err := strconv.Atoi(c.QueryParam(param)); err == nil && n > 1 {
 		p.Page = n
 	}
 	return p
@@ -68,12 +84,12 @@ func (p *pager) URL(n int) string {
 		q[k] = vs
 	}
 	if n > 1 {
-		q.Set(pageParam, strconv.Itoa(n))
+		q.Set(p.param, strconv.Itoa(n))
 	}
 	if len(q) == 0 {
-		return p.path
+		return p.path + p.fragment
 	}
-	return p.path + "?" + q.Encode()
+	return p.path + "?" + q.Encode() + p.fragment
 }
 
 // Count says how many rows match, with the French thousands separator:

@@ -75,3 +75,30 @@ func TestPager(t *testing.T) {
 		})
 	}
 }
+
+// TestSectionPager: a section's pager (the history below a form) reads
+// and writes its own parameter, keeps the page's list's ?page= in its
+// links (and the list's pager keeps the section's), and ends its links
+// with the section's fragment.
+func TestSectionPager(t *testing.T) {
+	c := echo.New().NewContext(httptest.NewRequest("GET", "/admin/qpv?page=2&historique=3", nil), httptest.NewRecorder())
+	h := newSectionPager(c, 20, "historique", "#historique", "Pages de l’historique")
+	h.setTotal(75)
+	if h.Page != 3 || h.Pages != 4 || h.Offset() != 40 || h.Label != "Pages de l’historique" {
+		t.Errorf("history: page %d of %d, offset %d, label %q", h.Page, h.Pages, h.Offset(), h.Label)
+	}
+	if got, want := h.Prev(), "/admin/qpv?historique=2&page=2#historique"; got != want {
+		t.Errorf("history's prev %q, want %q", got, want)
+	}
+	if got, want := h.URL(1), "/admin/qpv?page=2#historique"; got != want {
+		t.Errorf("history's first page %q, want %q", got, want)
+	}
+	l := newPager(c, 50)
+	l.setTotal(120)
+	if l.Page != 2 || l.Label != "Pagination" {
+		t.Errorf("list: page %d, label %q", l.Page, l.Label)
+	}
+	if got, want := l.Next(), "/admin/qpv?historique=3&page=3"; got != want {
+		t.Errorf("list's next %q, want %q", got, want)
+	}
+}

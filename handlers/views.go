@@ -79,7 +79,8 @@ const (
 // The partial files of templates/layout a page may declare, besides
 // base.html which every page has.
 const (
-	partialsForm    = "form"          // csrf, error summaries, field errors, audit trail, time range
+	partialsForm    = "form"          // csrf, error summaries, field errors, time range
+	partialsAudit   = "audit"         // an object's history of changes, page by page (with partialsPager)
 	partialsRequest = "request_form"  // request state, details, history, error summary
 	partialsPager   = "pager"         // the pager of a paginated list (see pager)
 	partialsSession = "session_forms" // the live session: answer, confirm, move, cancel
@@ -92,16 +93,16 @@ const (
 var pageTable = map[pageName][]string{
 	pageAccessibility:        nil,
 	pageAddressBook:          nil,
-	pageAdminCLSMForm:        {partialsForm},
+	pageAdminCLSMForm:        {partialsForm, partialsAudit, partialsPager},
 	pageAdminCLSMs:           {partialsPager},
 	pageAdminOutbox:          {partialsPager},
-	pageAdminOutboxMessage:   {partialsForm},
+	pageAdminOutboxMessage:   {partialsForm, partialsAudit, partialsPager},
 	pageAdminPeople:          {partialsPager},
-	pageAdminPersonForm:      {partialsForm},
-	pageAdminQPV:             {partialsForm, partialsPager},
+	pageAdminPersonForm:      {partialsForm, partialsAudit, partialsPager},
+	pageAdminQPV:             {partialsForm, partialsAudit, partialsPager},
 	pageAdminPersonalData:    {partialsForm},
 	pageAdminQuestionnaires:  {partialsForm},
-	pageAdminSeason:          {partialsForm},
+	pageAdminSeason:          {partialsForm, partialsAudit, partialsPager},
 	pageAdminSeasons:         {partialsForm, partialsPager},
 	pageCalendarAdmin:        nil,
 	pageCalendarAvailability: {partialsForm},

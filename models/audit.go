@@ -39,7 +39,29 @@ func (s *Store) AuditTrail(ctx context.Context, objectType string, objectID int6
 	return out, nil
 }
 
-// auditTrailQuery is the statement of AuditTrail.
+// AuditCount returns the number of events of one object: its history
+// grows with every change, so a page shows it page by page (AuditPage).
+func (s *Store) AuditCount(ctx context.Context, objectType string, objectID int64) (int64, error) {
+	var total int64
+	if err := s.q(ctx).Table("audit_events").Where("object_type = ? AND object_id = ?", objectType, objectID).
+		Count(&total).Error; err != nil {
+		return 0, fmt.Errorf("count the audit trail of %s %d: %w", objectType, objectID, err)
+	}
+	return total, nil
+}
+
+// AuditPage returns limit events of one object after its newest offset,
+// newest first, with the actor's name. Like AuditCount, it reads the rows
+// it skips from the index on the object alone.
+func (s *Store) AuditPage(ctx context.Context, objectType string, objectID int64, offset, limit int) ([]AuditEvent, error) {
+	out, err := scanAuditEvents(s.auditTrailQuery(ctx, objectType, objectID).Offset(offset).Limit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("audit trail of %s %d: %w", objectType, objectID, err)
+	}
+	return out, nil
+}
+
+// auditTrailQuery is the statement of AuditTrail and AuditPage.
 func (s *Store) auditTrailQuery(ctx context.Context, objectType string, objectID int64) *gorm.DB {
 	return s.q(ctx).Table("audit_events AS a").
 		Select("a.id, a.actor_id, a.object_type, a.object_id, a.action, a.detail, a.created_at, COALESCE(u.name, 'Système') AS actor_name").
