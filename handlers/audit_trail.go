@@ -21,6 +21,10 @@ type auditTrail struct {
 	Pages  *pager
 }
 
+// Start is the number of the page's first change in the whole history:
+// the list's numbers go on from one page to the next.
+func (a auditTrail) Start() int { return a.Pages.Offset() + 1 }
+
 // auditTrail reads the page of the history of objectType objectID that
 // the request asks for in ?historique= (the first one when it asks for
 // none or for one that is not a page; the last one beyond the end).

@@ -62,6 +62,12 @@ func TestAuditTrail_PageByPage(t *testing.T) {
 	if n := events(second); n != 5 {
 		t.Errorf("second page: %d changes, want 5", n)
 	}
+	if !strings.Contains(second, `<ol class="audit" start="21">`) {
+		t.Errorf("the second page's list does not go on from the first's (start=\"21\"):\n%s", second)
+	}
+	if strings.Contains(first, "start=") {
+		t.Error("the first page's list has a start")
+	}
 	if !strings.Contains(second, "Page 2 sur 2") || !strings.Contains(second, `href="`+path+`#historique" rel="prev"`) {
 		t.Errorf("second page's pager:\n%s", second)
 	}
