@@ -184,7 +184,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	setMemoryLimit(cfg.Server.MemoryLimit, a.Log)
 	traffic := &trafficCounter{next: router}
 	srv := &http.Server{
-		Handler:           traffic,
+		Handler:           takeTurns{traffic},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
