@@ -195,15 +195,9 @@ func (h *Handler) showAllCalendars(c echo.Context) error {
 	from := time.Date(monday.Year(), monday.Month(), monday.Day()-1, 0, 0, 0, 0, time.UTC)
 	ctx := c.Request().Context()
 	page := calendarPage(c)
-	ids, total, err := h.store.ActiveFacilitatorPage(ctx, (page-1)*calendarsPerPage, calendarsPerPage)
+	cals, total, err := h.store.FacilitatorCalendarPage(ctx, (page-1)*calendarsPerPage, calendarsPerPage, from, from.AddDate(0, 0, 9))
 	if err != nil {
 		return err
-	}
-	var cals []models.FacilitatorCalendar
-	if len(ids) > 0 {
-		if cals, err = h.store.FacilitatorCalendars(ctx, ids, from, from.AddDate(0, 0, 9)); err != nil {
-			return err
-		}
 	}
 	sunday := monday.AddDate(0, 0, 6)
 	p := adminWeekPage{

@@ -96,38 +96,25 @@ type FacilitatorCalendar struct {
 	Sessions   []ScheduledSession
 }
 
-// ActiveFacilitatorPage returns the ids of at most limit active
-// facilitators from offset, in the order of FacilitatorCalendars (by
-// name), and how many active facilitators there are: a page of the
-// admin's calendars.
-func (s *Store) ActiveFacilitatorPage(ctx context.Context, offset, limit int) ([]int64, int, error) {
-	// One statement: the page's ids, each with the count of all (a window
-	// over the whole selection, computed before LIMIT).
-	rows, err := s.q(ctx).Raw(`SELECT id, COUNT(*) OVER () FROM users WHERE role = ? AND active ORDER BY name, id LIMIT ? OFFSET ?`,
-		RoleFacilitator, limit, offset).Rows()
+// FacilitatorCalendarPage returns the calendars of at most limit active
+// facilitators from offset, by name, with what touches [from, to), and
+// how many active facilitators there are: a page of the admin's
+// calendars. The page's users come in the index's order (users_role_name),
+// without a sort; the count is a statement of its own only when the page
+// cannot tell it (a full page, or one past the end).
+func (s *Store) FacilitatorCalendarPage(ctx context.Context, offset, limit int, from, to time.Time) ([]FacilitatorCalendar, int, error) {
+	users, err := scanRows(s.facilitatorUsersQuery(ctx, nil).Offset(offset).Limit(limit), scanUser)
 	if err != nil {
 		return nil, 0, fmt.Errorf("page of facilitators: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	var total int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id, &total); err != nil {
-			return nil, 0, fmt.Errorf("page of facilitators: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, 0, fmt.Errorf("page of facilitators: %w", err)
-	}
-	if len(ids) == 0 && offset > 0 {
-		// A page past the end holds no row to carry the count.
+	total := int64(offset + len(users))
+	if len(users) == limit || (len(users) == 0 && offset > 0) {
 		if err := s.q(ctx).Model(&User{}).Where("role = ? AND active", RoleFacilitator).Count(&total).Error; err != nil {
 			return nil, 0, fmt.Errorf("count facilitators: %w", err)
 		}
 	}
-	return ids, int(total), nil
+	cals, err := s.calendarsOf(ctx, users, from, to)
+	return cals, int(total), err
 }
 
 // FacilitatorCalendars loads the calendars of the given facilitators (all
@@ -138,6 +125,12 @@ func (s *Store) FacilitatorCalendars(ctx context.Context, ids []int64, from, to 
 	if err != nil {
 		return nil, fmt.Errorf("facilitators' calendars: %w", err)
 	}
+	return s.calendarsOf(ctx, users, from, to)
+}
+
+// calendarsOf loads the calendars of users (in their order) with what
+// touches [from, to): four statements, whatever the number of users.
+func (s *Store) calendarsOf(ctx context.Context, users []User, from, to time.Time) ([]FacilitatorCalendar, error) {
 	if len(users) == 0 {
 		return nil, nil
 	}

@@ -82,10 +82,10 @@ func same(t *testing.T, what string, enough bool, want any, scan func() (any, er
 	}
 }
 
-// TestActiveFacilitatorPage_CountsAllOnEveryPage: the page's ids by name,
-// and the count of every active facilitator, on a full page, the last one
-// and one past the end.
-func TestActiveFacilitatorPage_CountsAllOnEveryPage(t *testing.T) {
+// TestFacilitatorCalendarPage_CountsAllOnEveryPage: the page's active
+// facilitators by name, with their calendars, and the count of every
+// active one, on a full page, the last one and one past the end.
+func TestFacilitatorCalendarPage_CountsAllOnEveryPage(t *testing.T) {
 	f := newSessFixture(t)
 	ctx := context.Background()
 	var made []User
@@ -99,14 +99,27 @@ func TestActiveFacilitatorPage_CountsAllOnEveryPage(t *testing.T) {
 	if err := f.s.SetUserActive(ctx, f.admin.ID, made[1].ID, false); err != nil {
 		t.Fatal(err)
 	}
+	from := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 9)
+	all, err := f.s.FacilitatorCalendars(ctx, []int64{made[0].ID, f.fac.ID, f.fac2.ID}, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
-		offset int
-		want   []int64
-	}{{0, []int64{made[0].ID, f.fac.ID}}, {2, []int64{f.fac2.ID}}, {4, nil}} {
-		ids, total, err := f.s.ActiveFacilitatorPage(ctx, c.offset, 2)
-		if err != nil || total != 3 || !reflect.DeepEqual(ids, c.want) {
-			t.Errorf("from %d: %v of %d (%v), want %v of 3", c.offset, ids, total, err, c.want)
+		offset, limit int
+		want          []FacilitatorCalendar
+	}{{0, 2, all[:2]}, {2, 2, all[2:]}, {4, 2, nil}, {0, 5, all}, {1, 5, all[1:]}} {
+		cals, total, err := f.s.FacilitatorCalendarPage(ctx, c.offset, c.limit, from, to)
+		if err != nil || total != 3 || !reflect.DeepEqual(cals, c.want) {
+			var names []string
+			for _, cal := range cals {
+				names = append(names, cal.User.Name)
+			}
+			t.Errorf("from %d by %d: %v of %d (%v), want %d calendars of 3", c.offset, c.limit, names, total, err, len(c.want))
 		}
+	}
+	if len(all) != 3 || all[0].User.ID != made[0].ID || len(all[1].Pattern) == 0 {
+		t.Fatalf("calendars by name with their patterns: %+v", all)
 	}
 }
 
@@ -129,9 +142,9 @@ func TestRowsHint_IsTheLimitBounded(t *testing.T) {
 }
 
 // TestCalendarQueries_ReadInIndexOrder: the calendars' statements read
-// their rows in the order of their index, each user's together
-// (FacilitatorCalendars hands each its run), without sorting them in a
-// temporary B-tree; the weekly patterns from their index alone (migration
+// their rows in the order of their index (a page of facilitators by name,
+// then each user's rows together: FacilitatorCalendars hands each its
+// run), without sorting them in a temporary B-tree; the weekly patterns from their index alone (migration
 // 0022). SQLite's plans: the file is SQLite whatever the test database.
 func TestCalendarQueries_ReadInIndexOrder(t *testing.T) {
 	f := newSessFixtureOn(t, filepath.Join(t.TempDir(), "plan.db"))
@@ -143,6 +156,7 @@ func TestCalendarQueries_ReadInIndexOrder(t *testing.T) {
 		covering    bool
 		q           *gorm.DB
 	}{
+		{"page of facilitators", "users_role_name", false, f.s.facilitatorUsersQuery(ctx, nil).Offset(15).Limit(15)},
 		{"slots", "availability_slots_user", true, f.s.slotsQuery(ctx, uids)},
 		{"exceptions", "calendar_exceptions_user", false, f.s.exceptionsQuery(ctx, uids, from, to)},
 		{"busy", "busy_times_user", false, f.s.busyQuery(ctx, uids, from, to)},
