@@ -14,10 +14,10 @@ import (
 // client sends its next request while the last answer is being finished
 // then finds it already there and serves it at once, again and again:
 // in a runtime trace of /admin/clsm/:id under 16 connections, one
-// connection served 34 requests in a row while the others' requests,
-// already read by the monitor, waited up to 100 ms. The page's p95 was
-// four times its mean latency; yielding here brings it to less than
-// twice (docs/PERFORMANCE.md, « Turns »). It costs a trip through the
+// connection served 34 requests in a row while the others, whose sockets
+// the monitor had found ready, waited up to 100 ms. The page's p95 was
+// four times its mean latency; yielding here brings it to about twice
+// (docs/PERFORMANCE.md, « Turns »). It costs a trip through the
 // scheduler per request, and delays no answer: the previous one on the
 // connection is already sent.
 type takeTurns struct{ next http.Handler }
