@@ -15,7 +15,7 @@ const auditPageSize = 20
 const auditParam = "historique"
 
 // auditTrail is one page of an object's history of changes, for the
-// "audit-trail" partial (templates/layout/form.html), newest first.
+// "audit-trail" partial (templates/layout/audit.html), newest first.
 type auditTrail struct {
 	Events []models.AuditEvent
 	Pages  *pager

@@ -51,8 +51,8 @@ func (s *Store) AuditCount(ctx context.Context, objectType string, objectID int6
 }
 
 // AuditPage returns limit events of one object after its newest offset,
-// newest first, with the actor's name. Like AuditCount, it reads the rows
-// it skips from the index on the object alone.
+// newest first, with the actor's name, in the order of the index on the
+// object (audit_events_object), without a sort.
 func (s *Store) AuditPage(ctx context.Context, objectType string, objectID int64, offset, limit int) ([]AuditEvent, error) {
 	out, err := scanAuditEvents(s.auditTrailQuery(ctx, objectType, objectID).Offset(offset).Limit(limit))
 	if err != nil {

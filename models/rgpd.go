@@ -169,12 +169,5 @@ func (s *Store) RecentAudit(ctx context.Context, objectType string, objectID int
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	var out []AuditEvent
-	err := s.q(ctx).Table("audit_events AS a").
-		Select("a.*, COALESCE(u.name, 'Système') AS actor_name").
-		Joins("LEFT JOIN users u ON u.id = a.actor_id").
-		Where("a.object_type = ? AND a.object_id = ?", objectType, objectID).
-		Order("a.created_at DESC, a.id DESC").Limit(limit).
-		Scan(&out).Error
-	return out, err
+	return s.AuditPage(ctx, objectType, objectID, 0, limit)
 }
